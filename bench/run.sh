@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Build-time benchmark: quarterly against Hugo on the same synthetic text.
+#
+#   bench/run.sh [N]          N pages, default 1000 (10000 works too)
+#
+# Steps:
+#   1. installs hugo with apt-get if it is not on PATH (apt-get update only if that fails);
+#   2. cargo build --release (in the repository holding this script);
+#   3. generates N pages with gen_corpus.py twice, as plain bodies + JSON sidecars and as
+#      a Hugo site, in a temporary dir on tmpfs (/dev/shm when present, else $TMPDIR or /tmp);
+#   4. bench/make_site.py wraps the plain bodies into a quarterly site: same body bytes as
+#      Hugo gets, plus per page two line charts (market spend, four vendor shares);
+#   5. runs RUNS (default 5) timed builds of each tool, alternating, each into a fresh output
+#      dir on the same tmpfs:
+#        target/release/quarterly build --root SITE --out OUT
+#        hugo --quiet -s HUGOSITE -d OUT
+#      wall time from bash's $EPOCHREALTIME around /usr/bin/time -f '%e %M' (peak RSS);
+#      without /usr/bin/time, a python3 wrapper (time.perf_counter + resource.getrusage);
+#   6. prints a markdown table: tool, pages, median wall (s), median peak RSS (MiB), HTML
+#      files and charts in the output (inline <svg> elements + .svg files), then hugo/quarterly.
+#
+# Environment: RUNS (default 5), GEN_CORPUS (default /work/shared/bench/gen_corpus.py),
+# TOOLS (default "quarterly hugo"; e.g. TOOLS=hugo skips cargo and quarterly),
+# KEEP=1 keeps the temporary dir. Progress goes to stderr, the table to stdout.
+# Any failing step stops the script; a failing build prints its output first.
+set -euo pipefail
+export LC_ALL=C
+
+N=${1:-1000}
+[[ $N =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [N]   (N = number of pages, default 1000)" >&2; exit 2; }
+RUNS=${RUNS:-5}
+TOOLS=${TOOLS:-quarterly hugo}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$HERE")
+GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
+BIN=$REPO/target/release/quarterly
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+want() { [[ " $TOOLS " == *" $1 "* ]]; }
+
+[[ -f $GEN ]] || die "corpus generator not found: $GEN (set GEN_CORPUS)"
+command -v python3 >/dev/null || die "python3 is required"
+
+# 1. hugo
+if want hugo && ! command -v hugo >/dev/null; then
+    SUDO=; [[ $(id -u) -eq 0 ]] || SUDO=sudo
+    log "installing hugo (apt-get)"
+    if ! $SUDO apt-get install -y -q hugo >/dev/null 2>&1; then
+        $SUDO apt-get update -q >/dev/null
+        $SUDO apt-get install -y -q hugo >/dev/null
+    fi
+fi
+
+# 2. quarterly
+if want quarterly; then
+    log "cargo build --release"
+    (cd "$REPO" && cargo build --release --quiet)
+    [[ -x $BIN ]] || die "$BIN was not built"
+fi
+
+# 3. corpus and sites, on tmpfs when there is one
+TMPBASE=${TMPDIR:-/tmp}
+[[ -d /dev/shm && -w /dev/shm ]] && TMPBASE=/dev/shm
+WORK=$(mktemp -d "$TMPBASE/quarterly-bench.XXXXXX")
+if [[ ${KEEP:-0} == 1 ]]; then log "keeping $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
+
+log "generating $N pages in $WORK"
+python3 "$GEN" --n "$N" --format plain --out "$WORK/plain" >/dev/null
+python3 "$GEN" --n "$N" --format hugo --out "$WORK/hugo" >/dev/null
+# 4.
+python3 "$HERE/make_site.py" --plain "$WORK/plain" --out "$WORK/site" >/dev/null
+
+# 5. timing
+if [[ -x /usr/bin/time ]]; then TIMER="/usr/bin/time -f '%e %M'"; else TIMER="python3 resource module"; fi
+
+# run_timed RESULT_FILE LOG_FILE CMD...: appends "wall_seconds peak_rss_kib" to RESULT_FILE
+run_timed() {
+    local res=$1 out=$2; shift 2
+    local t0 t1 rc=0
+    if [[ -x /usr/bin/time ]]; then
+        t0=$EPOCHREALTIME
+        /usr/bin/time -o "$WORK/time.txt" -f '%e %M' "$@" >"$out" 2>&1 || rc=$?
+        t1=$EPOCHREALTIME
+        if [[ $rc -eq 0 ]]; then
+            # last line: an exit-status note may precede it on failure
+            read -r e m < <(tail -n 1 "$WORK/time.txt")
+            if [[ -n $t0 && -n $t1 ]]; then
+                awk -v a="$t0" -v b="$t1" -v m="$m" 'BEGIN { printf "%.4f %d\n", b - a, m }' >>"$res"
+            else
+                echo "$e $m" >>"$res"
+            fi
+        fi
+    else
+        python3 - "$res" "$out" "$@" <<'PY' || rc=$?
+import resource, subprocess, sys, time
+res, out, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+with open(out, "w") as log:
+    t = time.perf_counter()
+    rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+    wall = time.perf_counter() - t
+if rc == 0:
+    with open(res, "a") as f:  # ru_maxrss is in KiB on Linux
+        f.write(f"{wall:.4f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\n")
+sys.exit(rc)
+PY
+    fi
+    return $rc
+}
+
+# count_output DIR: prints "html_files charts"
+count_output() {
+    python3 - "$1" <<'PY'
+import os, sys
+html = svg = 0
+for dirpath, _dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.endswith(".html"):
+            html += 1
+            with open(os.path.join(dirpath, name), "rb") as f:
+                svg += f.read().count(b"<svg")
+        elif name.endswith(".svg"):
+            svg += 1
+print(html, svg)
+PY
+}
+
+build() {  # build TOOL K
+    local tool=$1 k=$2 out=$WORK/out-$1-$2
+    local -a cmd
+    case $tool in
+        quarterly) cmd=("$BIN" build --root "$WORK/site" --out "$out") ;;
+        hugo)      cmd=(hugo --quiet -s "$WORK/hugo" -d "$out") ;;
+    esac
+    if ! run_timed "$WORK/$tool.times" "$WORK/$tool.log" "${cmd[@]}"; then
+        log "$tool build failed (run $k): ${cmd[*]}"
+        sed 's/^/    /' "$WORK/$tool.log" >&2
+        trap - EXIT
+        log "kept $WORK (site/, hugo/, plain/) for inspection; remove it when done"
+        exit 1
+    fi
+    [[ $k -eq 1 ]] && count_output "$out" >"$WORK/$tool.counts"
+    rm -rf "$out"
+}
+
+log "timing $RUNS builds per tool ($TOOLS), timer: $TIMER"
+for ((k = 1; k <= RUNS; k++)); do
+    for tool in $TOOLS; do build "$tool" "$k"; done
+done
+
+# 6. report
+VERSIONS=()
+if want quarterly; then
+    REV=$(git -C "$REPO" log -1 --format=%h 2>/dev/null) || true
+    VERSIONS+=("quarterly ${REV:-(no commit)}")
+fi
+want hugo && VERSIONS+=("$(hugo version | awk '{print "hugo " $2}')")
+python3 - "$WORK" "$N" "$RUNS" "$(nproc) cores, $(df -P "$WORK" | awk 'NR==2 {print $1}') tmp dir" \
+    "$TIMER" "$(IFS=,; echo "${VERSIONS[*]}")" $TOOLS <<'PY'
+import statistics, sys
+work, n, runs, machine, timer, versions, tools = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7:]
+rows = {}
+for t in tools:
+    times = [line.split() for line in open(f"{work}/{t}.times")]
+    wall = statistics.median(float(w) for w, _ in times)
+    rss = statistics.median(int(m) for _, m in times) / 1024
+    html, charts = open(f"{work}/{t}.counts").read().split()
+    rows[t] = (wall, rss, int(html), int(charts), [float(w) for w, _ in times])
+print(f"Build benchmark: {n:,} pages, median of {runs} runs, fresh output dir each run "
+      f"({machine}; timer {timer}; {versions.replace(',', ', ')}).")
+print()
+print("| tool | pages | median wall (s) | median peak RSS (MiB) | HTML files built | charts built |")
+print("|---|---:|---:|---:|---:|---:|")
+for t, (wall, rss, html, charts, _) in rows.items():
+    print(f"| {t} | {n:,} | {wall:.3f} | {rss:,.0f} | {html:,} | {charts:,} |")
+if "hugo" in rows and "quarterly" in rows:
+    h, q = rows["hugo"], rows["quarterly"]
+    print()
+    print(f"hugo/quarterly: wall {h[0] / q[0]:.2f}x, peak RSS {h[1] / q[1]:.2f}x "
+          f"(above 1 means quarterly is faster / smaller).")
+print()
+for t, r in rows.items():
+    print(f"{t} runs (s): " + " ".join(f"{w:.3f}" for w in r[4]))
+PY

@@ -1,0 +1,304 @@
+//! Problems found in content, as data: each has a file, a position, a message and a hint,
+//! and prints rustc-style with the offending line underlined. Stages collect every problem
+//! they find before failing, so an editor sees all of them in one run.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a problem is: a file relative to the site root, and optionally a 1-based line and
+/// column (in characters) with the length of the span to underline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    pub position: Option<Position>,
+    /// The text of the offending line, kept so the diagnostic prints without the file.
+    pub snippet: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: None,
+            snippet: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Points the diagnostic at `line`:`column` of `text` (the file's contents), underlining
+    /// `len` characters (at least one).
+    pub fn at(mut self, text: &str, line: usize, column: usize, len: usize) -> Self {
+        let line = line.max(1);
+        let column = column.max(1);
+        self.snippet = text.lines().nth(line - 1).map(|l| l.trim_end().to_string());
+        self.position = Some(Position {
+            line,
+            column,
+            len: len.max(1),
+        });
+        self
+    }
+
+    /// Points the diagnostic at a byte offset range of `text`.
+    pub fn at_offset(self, text: &str, start: usize, len_bytes: usize) -> Self {
+        let (line, column) = line_column(text, start);
+        let end = (start + len_bytes).min(text.len());
+        let span_text = text.get(start..end).unwrap_or("");
+        let len = span_text.lines().next().unwrap_or("").chars().count();
+        self.at(text, line, column, len)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        match (&self.position, &self.snippet) {
+            (Some(pos), Some(snippet)) => {
+                let gutter = pos.line.to_string().len();
+                let pad = " ".repeat(gutter);
+                writeln!(f, "{pad}--> {}:{}:{}", self.file, pos.line, pos.column)?;
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{} | {}", pos.line, snippet)?;
+                // Tabs keep their width so the carets line up under the span.
+                let lead: String = snippet
+                    .chars()
+                    .take(pos.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let available = snippet.chars().count().saturating_sub(pos.column - 1);
+                let carets = "^".repeat(pos.len.min(available.max(1)));
+                writeln!(f, "{pad} | {lead}{carets}")?;
+                if let Some(hint) = &self.hint {
+                    writeln!(f, "{pad} = help: {hint}")?;
+                }
+            }
+            (Some(pos), None) => {
+                writeln!(f, "  --> {}:{}:{}", self.file, pos.line, pos.column)?;
+                if let Some(hint) = &self.hint {
+                    writeln!(f, "  = help: {hint}")?;
+                }
+            }
+            _ => {
+                writeln!(f, "  --> {}", self.file)?;
+                if let Some(hint) = &self.hint {
+                    writeln!(f, "  = help: {hint}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found so far. Stages push into it and carry on, so one run reports all.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Sorts by file and position so output does not depend on the order stages ran in.
+    pub fn sorted(mut self) -> Self {
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                let (l, c) = d.position.as_ref().map_or((0, 0), |p| (p.line, p.column));
+                (d.file.clone(), l, c, d.severity)
+            };
+            key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        });
+        self.items.dedup();
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.items {
+            writeln!(f, "{d}")?;
+        }
+        let (e, w) = (self.error_count(), self.warning_count());
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        match (e, w) {
+            (0, 0) => Ok(()),
+            (0, w) => writeln!(f, "{}", plural(w, "warning")),
+            (e, 0) => writeln!(f, "{}", plural(e, "error")),
+            (e, w) => writeln!(f, "{}, {}", plural(e, "error"), plural(w, "warning")),
+        }
+    }
+}
+
+/// The closest of `candidates` to `wanted`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(wanted, c), c))
+        .filter(|(d, c)| *d <= (wanted.len().max(c.len()) / 3).max(2))
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// A "did you mean" hint, or a list of what is known when nothing is close.
+pub fn suggestion<'a>(
+    wanted: &str,
+    what: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
+    if let Some(best) = did_you_mean(wanted, candidates.clone()) {
+        return format!("did you mean `{best}`?");
+    }
+    let all: Vec<&str> = candidates.into_iter().collect();
+    if all.is_empty() {
+        return format!("no {what} is defined yet");
+    }
+    let shown: Vec<String> = all.iter().take(8).map(|c| format!("`{c}`")).collect();
+    let more = if all.len() > 8 {
+        format!(" and {} more", all.len() - 8)
+    } else {
+        String::new()
+    };
+    format!("known {what}s: {}{more}", shown.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_rustc_style_with_underline_and_hint() {
+        let text = "rows:\n  - period: 2019-Q2\n    source: canalys-2023q3\n";
+        let d = Diagnostic::error(
+            "content/data/market.yaml",
+            "unknown source `canalys-2023q3`",
+        )
+        .at(text, 3, 13, 14)
+        .with_hint("did you mean `canalys-2023-q3`?");
+        let shown = d.to_string();
+        assert_eq!(
+            shown,
+            "error: unknown source `canalys-2023q3`\n --> content/data/market.yaml:3:13\n  |\n3 |     source: canalys-2023q3\n  |             ^^^^^^^^^^^^^^\n  = help: did you mean `canalys-2023-q3`?\n"
+        );
+    }
+
+    #[test]
+    fn offsets_map_to_lines_and_character_columns() {
+        let text = "a\n阿里云 x\n";
+        let offset = text.find('x').unwrap();
+        assert_eq!(line_column(text, offset), (2, 5));
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 10_000), (3, 1));
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        let known = ["canalys-2023-q3", "scmp-2019-alibaba"];
+        assert_eq!(
+            did_you_mean("canalys-2023q3", known),
+            Some("canalys-2023-q3")
+        );
+        assert_eq!(did_you_mean("zzz", known), None);
+        assert!(suggestion("zzz", "source", known).starts_with("known sources: "));
+    }
+
+    #[test]
+    fn counts_and_summarises() {
+        let mut all = Diagnostics::new();
+        all.push(Diagnostic::error("a", "one"));
+        all.push(Diagnostic::error("b", "two").warning());
+        assert!(all.has_errors());
+        assert!(all.to_string().ends_with("1 error, 1 warning\n"));
+    }
+}

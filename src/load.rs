@@ -1,0 +1,171 @@
+//! First stage: read `content/` and `templates/` from disk into memory. Nothing is
+//! interpreted here; later stages see only `ContentFiles`, so they can be tested without disk.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// A file read from the site, named by its path relative to the site root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The file name without directory or extension (`2023-q3` for `briefings/2023-q3.md`).
+    pub fn stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+    }
+}
+
+/// Everything the site is made from, sorted by path so later stages are deterministic.
+#[derive(Clone, Debug, Default)]
+pub struct ContentFiles {
+    pub site: Option<SourceFile>,
+    pub sources: Option<SourceFile>,
+    pub vendors: Option<SourceFile>,
+    pub datasets: Vec<SourceFile>,
+    pub briefings: Vec<SourceFile>,
+    pub pages: Vec<SourceFile>,
+    /// Templates and static assets from `templates/`; the built-in ones fill any gap.
+    pub templates: Vec<SourceFile>,
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+/// Reads the site at `root`. Unreadable files and files in unexpected places are reported,
+/// not skipped silently.
+pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut files = ContentFiles::default();
+    let content = root.join("content");
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                "content/",
+                format!("no `content/` directory in {}", root.display()),
+            )
+            .with_hint("run quarterly from the site root, or pass --root DIR"),
+        );
+        return Err(diagnostics);
+    }
+    for (relative, absolute) in walk(root, &content, &mut diagnostics) {
+        if !relative.ends_with(".yaml") && !relative.ends_with(".md") {
+            if !is_ignorable(&relative) {
+                diagnostics.push(
+                    Diagnostic::error(&relative, "unexpected file in content/")
+                        .with_hint("content/ holds .yaml data and .md text; move other files to templates/static/"),
+                );
+            }
+            continue;
+        }
+        let text = match std::fs::read_to_string(&absolute) {
+            Ok(text) => text,
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(
+                    &relative,
+                    format!("cannot read file: {err}"),
+                ));
+                continue;
+            }
+        };
+        let file = SourceFile::new(relative.clone(), text);
+        match relative.as_str() {
+            "content/site.yaml" => files.site = Some(file),
+            "content/data/sources.yaml" => files.sources = Some(file),
+            "content/data/vendors.yaml" => files.vendors = Some(file),
+            p if p.starts_with("content/data/") && p.ends_with(".yaml") && depth(p) == 3 => files.datasets.push(file),
+            p if p.starts_with("content/briefings/") && p.ends_with(".md") && depth(p) == 3 => {
+                files.briefings.push(file)
+            }
+            p if p.starts_with("content/pages/") && p.ends_with(".md") && depth(p) == 3 => files.pages.push(file),
+            _ => diagnostics.push(Diagnostic::error(&relative, "this file is in no known place").with_hint(
+                "site.yaml goes in content/, datasets in content/data/, briefings in content/briefings/, pages in content/pages/",
+            )),
+        }
+    }
+    if files.site.is_none() {
+        diagnostics.push(
+            Diagnostic::error("content/site.yaml", "missing site configuration")
+                .with_hint("create content/site.yaml with at least `title:` and `base_url:` (see docs/content.md)"),
+        );
+    }
+    let templates = root.join("templates");
+    if templates.is_dir() {
+        for (relative, absolute) in walk(root, &templates, &mut diagnostics) {
+            let bytes = match std::fs::read(&absolute) {
+                Ok(bytes) => bytes,
+                Err(err) => {
+                    diagnostics.push(Diagnostic::error(
+                        &relative,
+                        format!("cannot read file: {err}"),
+                    ));
+                    continue;
+                }
+            };
+            if relative.ends_with(".html") || relative.ends_with(".xml") {
+                match String::from_utf8(bytes) {
+                    Ok(text) => files.templates.push(SourceFile::new(relative, text)),
+                    Err(_) => diagnostics
+                        .push(Diagnostic::error(&relative, "template is not valid UTF-8")),
+                }
+            } else if let Some(asset) = relative.strip_prefix("templates/static/") {
+                files.assets.push((asset.to_string(), bytes));
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(files)
+}
+
+fn depth(path: &str) -> usize {
+    path.split('/').count()
+}
+
+fn is_ignorable(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// Files under `dir`, as (path relative to `root` with forward slashes, absolute path),
+/// sorted by name. Hidden directories are skipped.
+fn walk(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                let relative = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.push((relative, entry.path().to_path_buf()));
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map_or_else(|| dir.display().to_string(), |p| p.display().to_string());
+                diagnostics.push(Diagnostic::error(&path, format!("cannot read: {err}")));
+            }
+        }
+    }
+    found
+}

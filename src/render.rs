@@ -1,0 +1,374 @@
+//! Fourth stage: render every page of a validated `Site` into memory: markdown bodies with
+//! their charts, then tera templates around them. Output paths are relative to `dist/`, and
+//! every link in a page is relative too, so the site works from disk and under any sub-path.
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::SourceFile;
+use crate::markdown::{Citations, render_body};
+use crate::model::{Briefing, Segment};
+use crate::validate::Site;
+
+/// The built-in templates and stylesheet; a site's own `templates/` overrides them by name.
+const BUILTIN_TEMPLATES: [(&str, &str); 5] = [
+    ("sources.html", include_str!("../templates/sources.html")),
+    ("base.html", include_str!("../templates/base.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("briefing.html", include_str!("../templates/briefing.html")),
+    ("page.html", include_str!("../templates/page.html")),
+];
+const BUILTIN_ASSETS: [(&str, &[u8]); 1] =
+    [("style.css", include_bytes!("../templates/static/style.css"))];
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderedSite {
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub charts: usize,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SourceItem {
+    id: String,
+    publisher: String,
+    title: String,
+    url: String,
+    published: Option<String>,
+    firm: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Heading {
+    level: u8,
+    id: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct BriefingLink {
+    href: String,
+    title: String,
+    period: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    year: u16,
+    briefings: Vec<BriefingLink>,
+}
+
+#[derive(Serialize)]
+struct HeadlineCard {
+    label: String,
+    value: String,
+    period: String,
+    source: String,
+}
+
+pub fn build_tera(templates: &[SourceFile]) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::new();
+    let mut diagnostics = Diagnostics::new();
+    for (name, builtin) in BUILTIN_TEMPLATES {
+        let own = templates
+            .iter()
+            .find(|t| t.path == format!("templates/{name}"));
+        let (path, text) = match own {
+            Some(file) => (file.path.as_str(), file.text.as_str()),
+            None => (name, builtin),
+        };
+        if let Err(err) = tera.add_raw_template(name, text) {
+            diagnostics.push(template_diagnostic(path, &err));
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(tera)
+}
+
+fn template_diagnostic(path: &str, err: &tera::Error) -> Diagnostic {
+    let path = if path.starts_with("templates/") {
+        path.to_string()
+    } else {
+        format!("templates/{path}")
+    };
+    Diagnostic::error(&path, format!("template error: {}", err.to_string().trim()))
+        .with_hint("fix the template; undefined variables are errors in tera 2")
+}
+
+pub fn render_site(
+    site: &Site,
+    templates: &[SourceFile],
+    assets: &[(String, Vec<u8>)],
+) -> Result<RenderedSite, Diagnostics> {
+    let tera = build_tera(templates)?;
+    let mut out = RenderedSite::default();
+    let mut diagnostics = Diagnostics::new();
+    let mut emit =
+        |out: &mut RenderedSite, path: String, template: &str, context: Context| match tera
+            .render(template, &context)
+        {
+            Ok(html) => {
+                out.files.push(OutputFile {
+                    path,
+                    bytes: html.into_bytes(),
+                });
+                out.pages += 1;
+            }
+            Err(err) => diagnostics.push(template_diagnostic(template, &err)),
+        };
+
+    // Home.
+    let mut context = base_context(
+        site,
+        "",
+        "home",
+        &site.config.title,
+        &site.config.description,
+    );
+    context.insert("headline", &headline_cards(site));
+    let trend = trend_chart(site);
+    let mut citations = Citations::default();
+    let trend_html = trend.map(|segment| {
+        let rendered = render_body(
+            std::slice::from_ref(&segment),
+            site,
+            &mut citations,
+            "home-chart-",
+        );
+        out.charts += rendered.charts;
+        rendered.html
+    });
+    context.insert("trend", &trend_html.unwrap_or_default());
+    context.insert("sources", &source_items(site, &citations));
+    context.insert("years", &years(site, ""));
+    emit(&mut out, "index.html".to_string(), "home.html", context);
+
+    // Briefings.
+    for (i, briefing) in site.briefings.iter().enumerate() {
+        let root = "../";
+        let mut citations = Citations::default();
+        let body = render_body(
+            &briefing.body,
+            site,
+            &mut citations,
+            &format!("chart-{}-", briefing.period.slug()),
+        );
+        out.charts += body.charts;
+        let mut context = base_context(site, root, "briefing", &briefing.title, &briefing.summary);
+        context.insert("period", &briefing.period.label());
+        context.insert("period_id", &briefing.period.to_string());
+        context.insert("summary", &briefing.summary);
+        context.insert("draft", &briefing.draft);
+        context.insert("body", &body.html);
+        context.insert("toc", &headings(&body.headings));
+        context.insert("sources", &source_items(site, &citations));
+        let link = |b: Option<&Briefing>| b.map(|b| briefing_link(b, ""));
+        context.insert(
+            "previous",
+            &link(i.checked_sub(1).and_then(|j| site.briefings.get(j))),
+        );
+        context.insert("next", &link(site.briefings.get(i + 1)));
+        emit(
+            &mut out,
+            format!("briefings/{}.html", briefing.period.slug()),
+            "briefing.html",
+            context,
+        );
+    }
+
+    // Pages.
+    for page in &site.pages {
+        let mut citations = Citations::default();
+        let body = render_body(
+            &page.body,
+            site,
+            &mut citations,
+            &format!("chart-{}-", page.id),
+        );
+        out.charts += body.charts;
+        let mut context = base_context(site, "", &page.id, &page.title, &page.description);
+        context.insert("body", &body.html);
+        context.insert("toc", &headings(&body.headings));
+        context.insert("sources", &source_items(site, &citations));
+        emit(&mut out, format!("{}.html", page.id), "page.html", context);
+    }
+
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    for (name, bytes) in BUILTIN_ASSETS {
+        if !assets.iter().any(|(n, _)| n == name) {
+            out.files.push(OutputFile {
+                path: format!("static/{name}"),
+                bytes: bytes.to_vec(),
+            });
+        }
+    }
+    for (name, bytes) in assets {
+        out.files.push(OutputFile {
+            path: format!("static/{name}"),
+            bytes: bytes.clone(),
+        });
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn base_context(site: &Site, root: &str, current: &str, title: &str, description: &str) -> Context {
+    let mut context = Context::new();
+    context.insert("root", root);
+    context.insert("site_title", &site.config.title);
+    context.insert("site_description", &site.config.description);
+    context.insert("language", &site.config.language);
+    context.insert("author", &site.config.author);
+    context.insert("title", title);
+    context.insert("description", description);
+    let nav: Vec<NavItem> = site
+        .config
+        .navigation
+        .iter()
+        .map(|link| {
+            let target = link.target.id.as_str();
+            let href = if target == "home" {
+                format!("{root}index.html")
+            } else {
+                format!("{root}{target}.html")
+            };
+            NavItem {
+                label: link.label.clone(),
+                href,
+                current: target == current,
+            }
+        })
+        .collect();
+    context.insert("nav", &nav);
+    context
+}
+
+fn headings(list: &[(u8, String, String)]) -> Vec<Heading> {
+    list.iter()
+        .filter(|(level, _, _)| *level == 2)
+        .map(|(level, id, text)| Heading {
+            level: *level,
+            id: id.clone(),
+            text: text.clone(),
+        })
+        .collect()
+}
+
+fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
+    citations
+        .sources
+        .iter()
+        .filter_map(|id| site.source(id))
+        .map(|s| SourceItem {
+            id: s.id.clone(),
+            publisher: s.publisher.clone(),
+            title: s.title.clone(),
+            url: s.url.clone(),
+            published: s.published.clone(),
+            firm: s.firm.clone(),
+            note: s.note.clone(),
+        })
+        .collect()
+}
+
+fn briefing_link(b: &Briefing, prefix: &str) -> BriefingLink {
+    BriefingLink {
+        href: format!("{prefix}{}.html", b.period.slug()),
+        title: b.title.clone(),
+        period: b.period.label(),
+        summary: b.summary.clone(),
+    }
+}
+
+fn years(site: &Site, root: &str) -> Vec<YearGroup> {
+    let mut groups: Vec<YearGroup> = Vec::new();
+    for b in site.briefings.iter().rev() {
+        let link = briefing_link(b, &format!("{root}briefings/"));
+        match groups.last_mut() {
+            Some(group) if group.year == b.period.year() => group.briefings.push(link),
+            _ => groups.push(YearGroup {
+                year: b.period.year(),
+                briefings: vec![link],
+            }),
+        }
+    }
+    groups
+}
+
+/// The latest published value of each headline figure.
+fn headline_cards(site: &Site) -> Vec<HeadlineCard> {
+    site.config
+        .headline
+        .iter()
+        .filter_map(|figure| {
+            let (dataset_id, column_id) = figure.id.split_once('.')?;
+            let dataset = site.dataset(dataset_id)?;
+            let column = dataset.column_index(column_id)?;
+            let (row, value) = dataset
+                .rows
+                .iter()
+                .rev()
+                .find_map(|r| r.cells.get(column)?.as_ref().map(|v| (r, v)))?;
+            let source = site.source(&value.source.id)?;
+            Some(HeadlineCard {
+                label: dataset.columns[column].label.clone(),
+                value: dataset.format_value(column, value.number, value.qualifier),
+                period: row.period.label(),
+                source: source
+                    .firm
+                    .clone()
+                    .unwrap_or_else(|| source.publisher.clone()),
+            })
+        })
+        .collect()
+}
+
+/// A line chart of the first headline figure over every period it has.
+fn trend_chart(site: &Site) -> Option<Segment> {
+    let figure = site.config.headline.first()?;
+    let (dataset_id, column_id) = figure.id.split_once('.')?;
+    let dataset = site.dataset(dataset_id)?;
+    let column = dataset.column_index(column_id)?;
+    if !dataset
+        .rows
+        .iter()
+        .any(|r| r.cells.get(column).is_some_and(Option::is_some))
+    {
+        return None;
+    }
+    let reference = |id: &str| crate::model::Ref {
+        id: id.to_string(),
+        at: figure.at,
+    };
+    Some(Segment::Chart(crate::model::ChartSpec {
+        kind: crate::model::ChartKind::Line,
+        title: dataset.title.clone(),
+        caption: None,
+        data: reference(dataset_id),
+        columns: vec![reference(column_id)],
+        from: None,
+        to: None,
+        at: figure.at,
+    }))
+}

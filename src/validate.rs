@@ -1,0 +1,422 @@
+//! Third stage: cross-check the parsed content and produce a `Site` that later stages can
+//! trust: every reference resolves, periods line up, shares add up. All problems are
+//! collected before failing.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, suggestion};
+use crate::load::SourceFile;
+use crate::model::*;
+
+/// Content that passed validation. Only `validate` builds one.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub sources: Vec<Source>,
+    pub vendors: Vec<Vendor>,
+    pub datasets: Vec<Dataset>,
+    /// Sorted by period, oldest first.
+    pub briefings: Vec<Briefing>,
+    pub pages: Vec<Page>,
+    source_index: BTreeMap<String, usize>,
+    dataset_index: BTreeMap<String, usize>,
+}
+
+impl Site {
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.source_index.get(id).and_then(|i| self.sources.get(*i))
+    }
+
+    pub fn dataset(&self, id: &str) -> Option<&Dataset> {
+        self.dataset_index
+            .get(id)
+            .and_then(|i| self.datasets.get(*i))
+    }
+}
+
+struct Checker {
+    diagnostics: Diagnostics,
+    source_ids: Vec<String>,
+    vendor_ids: Vec<String>,
+}
+
+impl Checker {
+    fn error(&mut self, file: &SourceFile, at: Loc, message: String, hint: String) {
+        let mut d =
+            Diagnostic::error(&file.path, message).at(&file.text, at.line, at.column, at.len);
+        if !hint.is_empty() {
+            d = d.with_hint(hint);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn check_source(&mut self, file: &SourceFile, source: &Ref) {
+        if !self.source_ids.contains(&source.id) {
+            let hint = suggestion(
+                &source.id,
+                "source",
+                self.source_ids.iter().map(String::as_str),
+            );
+            let hint = format!("{hint} (sources are defined in content/data/sources.yaml)");
+            self.error(
+                file,
+                source.at,
+                format!("unknown source `{}`", source.id),
+                hint,
+            );
+        }
+    }
+}
+
+pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics> {
+    let Content {
+        config,
+        sources,
+        vendors,
+        datasets,
+        mut briefings,
+        pages,
+    } = content;
+    let mut checker = Checker {
+        diagnostics: Diagnostics::new(),
+        source_ids: sources.iter().map(|s| s.id.clone()).collect(),
+        vendor_ids: vendors.iter().map(|v| v.id.clone()).collect(),
+    };
+    let source_index: BTreeMap<String, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    let dataset_index: BTreeMap<String, usize> = datasets
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), i))
+        .collect();
+
+    for dataset in &datasets {
+        check_dataset(&mut checker, dataset);
+    }
+
+    if !drafts {
+        briefings.retain(|b| !b.draft);
+    }
+    briefings.sort_by_key(|b| b.period);
+
+    let site = Site {
+        config,
+        sources,
+        vendors,
+        datasets,
+        briefings,
+        pages,
+        source_index,
+        dataset_index,
+    };
+    for briefing in &site.briefings {
+        check_body(
+            &mut checker,
+            &site,
+            &briefing.file,
+            &briefing.body,
+            Some(briefing.period),
+        );
+    }
+    for page in &site.pages {
+        check_body(&mut checker, &site, &page.file, &page.body, None);
+    }
+    let page_ids: Vec<&str> = site.pages.iter().map(|p| p.id.as_str()).collect();
+    let mut targets = vec!["home"];
+    targets.extend(page_ids.iter().copied());
+    for link in &site.config.navigation {
+        if !targets.contains(&link.target.id.as_str()) {
+            let hint = suggestion(&link.target.id, "target", targets.iter().copied());
+            checker.error(
+                &site.config.file,
+                link.target.at,
+                format!("navigation target `{}` is not a page", link.target.id),
+                format!("{hint}; a target is `home` or the name of a file in content/pages/"),
+            );
+        }
+    }
+    for figure in &site.config.headline {
+        let found = figure
+            .id
+            .split_once('.')
+            .and_then(|(d, c)| site.dataset(d).map(|ds| (ds, c)))
+            .filter(|(ds, c)| ds.column_index(c).is_some());
+        if found.is_none() {
+            checker.error(
+                &site.config.file,
+                figure.at,
+                format!("headline figure `{}` is not a dataset column", figure.id),
+                "write `dataset.column`, e.g. `market.spend`".to_string(),
+            );
+        }
+    }
+    if checker.diagnostics.has_errors() {
+        return Err(checker.diagnostics);
+    }
+    Ok(site)
+}
+
+fn check_dataset(checker: &mut Checker, dataset: &Dataset) {
+    let file = &dataset.file;
+    for column in &dataset.columns {
+        if let Some(vendor) = &column.vendor
+            && !checker.vendor_ids.contains(&vendor.id)
+        {
+            let hint = suggestion(
+                &vendor.id,
+                "vendor",
+                checker.vendor_ids.iter().map(String::as_str),
+            );
+            let hint = format!("{hint} (vendors are defined in content/data/vendors.yaml)");
+            checker.error(
+                file,
+                vendor.at,
+                format!("unknown vendor `{}`", vendor.id),
+                hint,
+            );
+        }
+    }
+    for row in &dataset.rows {
+        for value in row.cells.iter().flatten() {
+            checker.check_source(file, &value.source);
+            for alt in &value.also {
+                checker.check_source(file, &alt.source);
+            }
+        }
+        check_shares(checker, dataset, row);
+    }
+}
+
+/// Shares of one whole may not add up to more than 100 %, beyond what rounding of the
+/// published figures can explain (half a unit in the last decimal written, per value).
+fn check_shares(checker: &mut Checker, dataset: &Dataset, row: &Row) {
+    let mut wholes: BTreeMap<&str, (f64, f64, Vec<&str>)> = BTreeMap::new();
+    for (column, cell) in dataset.columns.iter().zip(&row.cells) {
+        let (Some(whole), Some(value)) = (&column.part_of, cell) else {
+            continue;
+        };
+        let entry = wholes
+            .entry(whole.as_str())
+            .or_insert((0.0, 0.0, Vec::new()));
+        entry.0 += value.number;
+        entry.1 += 0.5 * 10f64.powi(-(decimals_of(value.number) as i32));
+        entry.2.push(column.id.as_str());
+    }
+    for (whole, (sum, slack, columns)) in wholes {
+        if sum > 100.0 + slack + 1e-9 {
+            checker.error(
+                &dataset.file,
+                row.at,
+                format!(
+                    "shares of `{whole}` in {} add up to {}%, more than 100%",
+                    row.period,
+                    format_number(sum, 1)
+                ),
+                format!(
+                    "the columns {} are parts of one whole; check each value against its source",
+                    columns
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn check_body(
+    checker: &mut Checker,
+    site: &Site,
+    file: &SourceFile,
+    body: &[Segment],
+    period: Option<crate::period::Period>,
+) {
+    let dataset_ids: Vec<&str> = site.datasets.iter().map(|d| d.id.as_str()).collect();
+    let unknown_dataset = |checker: &mut Checker, r: &Ref| {
+        let hint = suggestion(&r.id, "dataset", dataset_ids.iter().copied());
+        checker.error(file, r.at, format!("unknown dataset `{}`", r.id), hint);
+    };
+    for segment in body {
+        match segment {
+            Segment::Markdown(_) => {}
+            Segment::Cite(source) => checker.check_source(file, source),
+            Segment::Figure(figure) => {
+                let Some(dataset) = site.dataset(&figure.dataset.id) else {
+                    unknown_dataset(checker, &figure.dataset);
+                    continue;
+                };
+                let Some(column) = dataset.column_index(&figure.column.id) else {
+                    let hint = suggestion(
+                        &figure.column.id,
+                        "column",
+                        dataset.columns.iter().map(|c| c.id.as_str()),
+                    );
+                    checker.error(
+                        file,
+                        figure.at,
+                        format!(
+                            "dataset `{}` has no column `{}`",
+                            dataset.id, figure.column.id
+                        ),
+                        hint,
+                    );
+                    continue;
+                };
+                let Some(value) = dataset.value(column, figure.period) else {
+                    let known: Vec<String> = dataset
+                        .rows
+                        .iter()
+                        .filter(|r| r.cells.get(column).is_some_and(Option::is_some))
+                        .map(|r| r.period.to_string())
+                        .collect();
+                    let hint = match (known.first(), known.last()) {
+                        (Some(a), Some(b)) => format!(
+                            "`{}.{}` has values from {a} to {b}",
+                            dataset.id, figure.column.id
+                        ),
+                        _ => format!("`{}.{}` has no values yet", dataset.id, figure.column.id),
+                    };
+                    checker.error(
+                        file,
+                        figure.at,
+                        format!(
+                            "`{}.{}` has no value for {}",
+                            dataset.id, figure.column.id, figure.period
+                        ),
+                        hint,
+                    );
+                    continue;
+                };
+                if let Some(wanted) = &figure.source {
+                    let published: Vec<&str> = std::iter::once(value.source.id.as_str())
+                        .chain(value.also.iter().map(|a| a.source.id.as_str()))
+                        .collect();
+                    if !published.contains(&wanted.id.as_str()) {
+                        checker.error(
+                            file,
+                            figure.at,
+                            format!(
+                                "source `{}` published no value for `{}.{}` in {}",
+                                wanted.id, dataset.id, figure.column.id, figure.period
+                            ),
+                            format!(
+                                "values for it come from {}",
+                                published
+                                    .iter()
+                                    .map(|s| format!("`{s}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            Segment::Chart(spec) => check_chart(checker, site, file, spec, period, &dataset_ids),
+        }
+    }
+}
+
+fn check_chart(
+    checker: &mut Checker,
+    site: &Site,
+    file: &SourceFile,
+    spec: &ChartSpec,
+    _briefing: Option<crate::period::Period>,
+    dataset_ids: &[&str],
+) {
+    let Some(dataset) = site.dataset(&spec.data.id) else {
+        let hint = suggestion(&spec.data.id, "dataset", dataset_ids.iter().copied());
+        checker.error(
+            file,
+            spec.data.at,
+            format!("unknown dataset `{}`", spec.data.id),
+            hint,
+        );
+        return;
+    };
+    if spec.columns.is_empty() {
+        checker.error(
+            file,
+            spec.at,
+            "the chart names no columns in `y:`".to_string(),
+            String::new(),
+        );
+    }
+    for column in &spec.columns {
+        if dataset.column_index(&column.id).is_none() {
+            let hint = suggestion(
+                &column.id,
+                "column",
+                dataset.columns.iter().map(|c| c.id.as_str()),
+            );
+            checker.error(
+                file,
+                column.at,
+                format!("dataset `{}` has no column `{}`", dataset.id, column.id),
+                hint,
+            );
+        }
+    }
+    let units: Vec<Unit> = spec
+        .columns
+        .iter()
+        .filter_map(|c| dataset.column_index(&c.id))
+        .map(|i| dataset.columns[i].unit)
+        .collect();
+    if units.windows(2).any(|w| w[0] != w[1]) {
+        checker.error(
+            file,
+            spec.at,
+            "a chart's columns must share one unit".to_string(),
+            "draw columns with different units in separate charts".to_string(),
+        );
+    }
+    for (period, at) in [spec.from, spec.to].into_iter().flatten() {
+        if period.granularity() != dataset.granularity {
+            checker.error(
+                file,
+                at,
+                format!(
+                    "`{period}` is a {}, but dataset `{}` has one row per {}",
+                    period.granularity().noun(),
+                    dataset.id,
+                    dataset.granularity.noun()
+                ),
+                String::new(),
+            );
+        }
+    }
+    if let (Some((from, at)), Some((to, _))) = (spec.from, spec.to)
+        && from > to
+    {
+        checker.error(
+            file,
+            at,
+            format!("the chart starts ({from}) after it ends ({to})"),
+            String::new(),
+        );
+    }
+    if spec
+        .columns
+        .iter()
+        .all(|c| dataset.column_index(&c.id).is_some())
+        && !spec.columns.is_empty()
+    {
+        let data = crate::charts::ChartData::resolve(spec, dataset, &site.vendors);
+        if !data.has_values() {
+            checker.error(
+                file,
+                spec.at,
+                format!(
+                    "the chart's range holds no values of dataset `{}`",
+                    dataset.id
+                ),
+                "widen `from:`/`to:` or choose columns that have values in this range".to_string(),
+            );
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! YAML as a tree of nodes that remember where they were written. serde-saphyr does the
+//! parsing (and rejects duplicate keys); we read the tree by hand so that every type error,
+//! unknown key and bad reference can point at its own line and column.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, suggestion};
+use crate::load::SourceFile;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML value with its 1-based line and column and the length of its text (for scalars).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
+}
+
+impl Node {
+    pub fn describe(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "nothing",
+            NodeKind::Bool(_) => "a true/false value",
+            NodeKind::Int(_) | NodeKind::Float(_) => "a number",
+            NodeKind::Str(_) => "text",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a map of keys to values",
+        }
+    }
+
+    /// The scalar as text, as an editor would read it (`2021` the number reads as "2021").
+    pub fn as_text(&self) -> Option<String> {
+        match &self.kind {
+            NodeKind::Str(s) => Some(s.clone()),
+            NodeKind::Int(i) => Some(i.to_string()),
+            NodeKind::Float(f) => Some(f.to_string()),
+            NodeKind::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.kind {
+            NodeKind::Int(i) => Some(i as f64),
+            NodeKind::Float(f) if f.is_finite() => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, NodeKind::Null)
+    }
+}
+
+struct Kind(NodeKind);
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KindVisitor)
+    }
+}
+
+struct KindVisitor;
+
+impl<'de> Visitor<'de> for KindVisitor {
+    type Value = Kind;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Int(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind, E> {
+        Ok(Kind(
+            i64::try_from(v).map_or(NodeKind::Float(v as f64), NodeKind::Int),
+        ))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Float(v as f64)))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Float(v as f64)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Float(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Str(v.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Str(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Kind, E> {
+        Ok(Kind(NodeKind::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+        Kind::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Kind(NodeKind::Seq(items)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, value)) = map.next_entry::<Node, Node>()? {
+            entries.push((key, value));
+        }
+        Ok(Kind(NodeKind::Map(entries)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<Kind>::deserialize(deserializer)?;
+        let at = spanned.referenced;
+        let kind = spanned.value.0;
+        let len = match &kind {
+            NodeKind::Str(s) => s.chars().count(),
+            NodeKind::Seq(_) | NodeKind::Map(_) | NodeKind::Null => 1,
+            _ => at.span().len().max(1) as usize,
+        };
+        Ok(Node {
+            kind,
+            line: at.line() as usize,
+            column: at.column() as usize,
+            len,
+        })
+    }
+}
+
+/// Parses `text` (the whole of `file`, or the front matter of a markdown file starting at
+/// `first_line`) into a node tree, or one diagnostic pointing at the syntax error.
+pub fn parse_yaml(
+    file: &SourceFile,
+    text: &str,
+    first_line: usize,
+) -> Result<Node, Box<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Ok(Node {
+            kind: NodeKind::Map(Vec::new()),
+            line: first_line,
+            column: 1,
+            len: 1,
+        });
+    }
+    // YAML 1.2 booleans only, so `y:` and `no:` are keys and text, not true and false.
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    match serde_saphyr::from_str_with_options::<Node>(text, options) {
+        Ok(mut node) => {
+            shift_lines(&mut node, first_line - 1);
+            Ok(node)
+        }
+        Err(err) => {
+            let location = err.location();
+            let message = yaml_error_message(&err);
+            let mut diagnostic = Diagnostic::error(&file.path, message.0).with_hint(message.1);
+            if let Some(loc) = location {
+                let line = loc.line() as usize + first_line - 1;
+                diagnostic = diagnostic.at(&file.text, line, loc.column() as usize, 1);
+            }
+            Err(Box::new(diagnostic))
+        }
+    }
+}
+
+/// The first line of serde-saphyr's message (without its own snippet), and a hint.
+fn yaml_error_message(err: &serde_saphyr::Error) -> (String, String) {
+    let full = err.to_string();
+    let first = full
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid YAML");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // serde-saphyr prefixes "line L column C: "; we print the position ourselves.
+    let first = match first
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((_, message)) => message,
+        None => first,
+    };
+    if let Some(rest) = first.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (
+            format!("duplicate key `{key}`"),
+            "each key may appear once in a map: remove or rename one of them".to_string(),
+        );
+    }
+    (
+        format!("invalid YAML: {first}"),
+        "check the indentation and quoting on this line; text with `: ` or starting with `%`, `@`, `*` or `&` needs quotes".to_string(),
+    )
+}
+
+fn shift_lines(node: &mut Node, by: usize) {
+    node.line += by;
+    match &mut node.kind {
+        NodeKind::Seq(items) => items.iter_mut().for_each(|n| shift_lines(n, by)),
+        NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift_lines(k, by);
+            shift_lines(v, by);
+        }),
+        _ => {}
+    }
+}
+
+/// Reads typed values out of nodes, turning every mismatch into a diagnostic for `file`.
+pub struct Reader<'a> {
+    pub file: &'a SourceFile,
+    pub diagnostics: &'a mut Diagnostics,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(file: &'a SourceFile, diagnostics: &'a mut Diagnostics) -> Self {
+        Reader { file, diagnostics }
+    }
+
+    pub fn error_at(&mut self, node: &Node, message: impl Into<String>, hint: impl Into<String>) {
+        let hint = hint.into();
+        let mut d = Diagnostic::error(&self.file.path, message).at(
+            &self.file.text,
+            node.line,
+            node.column,
+            node.len,
+        );
+        if !hint.is_empty() {
+            d = d.with_hint(hint);
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// The entries of a map, or an error if `node` is something else.
+    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> &'n [(Node, Node)] {
+        match &node.kind {
+            NodeKind::Map(entries) => entries,
+            _ => {
+                self.error_at(
+                    node,
+                    format!(
+                        "expected {what} as a map of keys to values, found {}",
+                        node.describe()
+                    ),
+                    "",
+                );
+                &[]
+            }
+        }
+    }
+
+    pub fn seq<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+        match &node.kind {
+            NodeKind::Seq(items) => items,
+            NodeKind::Null => &[],
+            _ => {
+                self.error_at(
+                    node,
+                    format!("expected {what} as a list, found {}", node.describe()),
+                    "start each item on its own line with `- `",
+                );
+                &[]
+            }
+        }
+    }
+
+    /// Checks a map's keys against `allowed`, reporting unknown ones with a suggestion.
+    pub fn fields<'n>(
+        &mut self,
+        entries: &'n [(Node, Node)],
+        allowed: &[&str],
+        what: &str,
+    ) -> Fields<'n> {
+        let mut fields = Fields {
+            entries: Vec::new(),
+        };
+        for (key, value) in entries {
+            let Some(name) = key.as_text() else {
+                self.error_at(
+                    key,
+                    format!("a key of {what} must be text, found {}", key.describe()),
+                    "",
+                );
+                continue;
+            };
+            if !allowed.contains(&name.as_str()) {
+                let hint = suggestion(&name, "key", allowed.iter().copied());
+                self.error_at(key, format!("unknown key `{name}` in {what}"), hint);
+                continue;
+            }
+            fields.entries.push((name, key, value));
+        }
+        fields
+    }
+
+    pub fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+        match &node.kind {
+            NodeKind::Str(s) => Some(s.clone()),
+            NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) => node.as_text(),
+            _ => {
+                self.error_at(
+                    node,
+                    format!("expected {what} as text, found {}", node.describe()),
+                    "",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
+        match node.as_f64() {
+            Some(n) => Some(n),
+            None => {
+                let hint = match node.as_str() {
+                    Some(s)
+                        if s.trim_start().starts_with(['>', '<', '~'])
+                            || s.contains("over")
+                            || s.contains("about") =>
+                    {
+                        "write the number alone and add `qualifier: over` (or under, about) in a value map"
+                    }
+                    Some(s) if s.ends_with('%') => {
+                        "leave out the `%`: the column's unit says what the number means"
+                    }
+                    Some(_) => "write a plain number such as `9.2`",
+                    None => "",
+                };
+                self.error_at(
+                    node,
+                    format!("expected {what} as a number, found {}", node.describe()),
+                    hint,
+                );
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.kind {
+            NodeKind::Bool(b) => Some(b),
+            _ => {
+                self.error_at(
+                    node,
+                    format!(
+                        "expected {what} as true or false, found {}",
+                        node.describe()
+                    ),
+                    "",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The recognised entries of a map, looked up by name.
+pub struct Fields<'n> {
+    entries: Vec<(String, &'n Node, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    pub fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, _, v)| *v)
+    }
+
+    /// A required field; reports it missing at `parent` if absent.
+    pub fn require(
+        &self,
+        name: &str,
+        parent: &Node,
+        reader: &mut Reader,
+        what: &str,
+    ) -> Option<&'n Node> {
+        let found = self.get(name);
+        if found.is_none() {
+            reader.error_at(
+                parent,
+                format!("{what} has no `{name}`"),
+                format!("add `{name}:`"),
+            );
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Node, Box<Diagnostic>> {
+        let file = SourceFile::new("t.yaml", text);
+        parse_yaml(&file, text, 1)
+    }
+
+    #[test]
+    fn nodes_know_their_position() {
+        let node = parse("a: 1\nb:\n  - x\n  - 2.5\n").unwrap();
+        let NodeKind::Map(entries) = &node.kind else {
+            panic!("not a map")
+        };
+        let (key, value) = &entries[1];
+        assert_eq!(key.as_str(), Some("b"));
+        assert_eq!((key.line, key.column), (2, 1));
+        let NodeKind::Seq(items) = &value.kind else {
+            panic!("not a seq")
+        };
+        assert_eq!((items[0].line, items[0].column), (3, 5));
+        assert_eq!(items[1].as_f64(), Some(2.5));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_with_a_line() {
+        let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert!(err.message.contains("duplicate key"), "{}", err.message);
+        assert_eq!(err.position.map(|p| p.line), Some(3));
+    }
+
+    #[test]
+    fn only_yaml_1_2_booleans_are_booleans() {
+        let node = parse("y: yes\nn: true\n").unwrap();
+        let NodeKind::Map(entries) = &node.kind else {
+            panic!()
+        };
+        assert_eq!(entries[0].0.as_str(), Some("y"));
+        assert_eq!(entries[0].1.as_str(), Some("yes"));
+        assert_eq!(entries[1].1.kind, NodeKind::Bool(true));
+    }
+
+    #[test]
+    fn syntax_errors_point_at_a_line() {
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+        assert!(err.position.is_some());
+    }
+
+    #[test]
+    fn front_matter_lines_are_shifted() {
+        let file = SourceFile::new("t.md", "---\ntitle: x\n---\n");
+        let node = parse_yaml(&file, "title: x\n", 2).unwrap();
+        let NodeKind::Map(entries) = &node.kind else {
+            panic!()
+        };
+        assert_eq!(entries[0].0.line, 2);
+    }
+}
