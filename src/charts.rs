@@ -163,17 +163,25 @@ impl<'a> ChartData<'a> {
                 }
                 _ => text.push_str(&format!(" {} has no values in this range.", s.label)),
             }
-            let gaps = s.values.iter().filter(|v| v.is_none()).count();
-            if gaps > 0 && !known.is_empty() {
-                text.push_str(&format!(
-                    " {} {} not published.",
-                    gaps,
-                    if gaps == 1 {
-                        "quarter's value was"
-                    } else {
-                        "values were"
-                    }
-                ));
+            let gaps: Vec<String> = self
+                .periods
+                .iter()
+                .zip(&s.values)
+                .filter(|(_, v)| v.is_none())
+                .map(|(p, _)| p.label())
+                .collect();
+            if !known.is_empty() {
+                match gaps.len() {
+                    0 => {}
+                    1 => text.push_str(&format!(" No value was published for {}.", gaps[0])),
+                    n if n <= 3 => text.push_str(&format!(
+                        " No values were published for {}.",
+                        join_names(&gaps.iter().map(String::as_str).collect::<Vec<_>>())
+                    )),
+                    n => text.push_str(&format!(
+                        " No values were published for {n} of the periods shown."
+                    )),
+                }
             }
         }
         text

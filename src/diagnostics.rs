@@ -225,8 +225,8 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(wanted, c), c))
-        .filter(|(d, c)| *d <= (wanted.len().max(c.len()) / 3).max(2))
+        .map(|c| (strsim::osa_distance(wanted, c), c))
+        .filter(|(d, _)| *d <= (wanted.chars().count() / 4).max(1))
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c)
 }
@@ -290,6 +290,16 @@ mod tests {
             Some("canalys-2023-q3")
         );
         assert_eq!(did_you_mean("zzz", known), None);
+        assert_eq!(
+            did_you_mean("abuot", ["about"]),
+            Some("about"),
+            "a swap counts once"
+        );
+        assert_eq!(
+            did_you_mean("pie", ["line", "bar"]),
+            None,
+            "short words need a close match"
+        );
         assert!(suggestion("zzz", "source", known).starts_with("known sources: "));
     }
 

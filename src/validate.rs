@@ -134,7 +134,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
                 &site.config.file,
                 link.target.at,
                 format!("navigation target `{}` is not a page", link.target.id),
-                format!("{hint}; a target is `home` or the name of a file in content/pages/"),
+                format!("{hint} (a target is `home` or the name of a file in content/pages/)"),
             );
         }
     }

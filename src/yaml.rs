@@ -211,6 +211,11 @@ fn yaml_error_message(err: &serde_saphyr::Error) -> (String, String) {
         Some((_, message)) => message,
         None => first,
     };
+    // …and sometimes suffixes " at line L, column C" too.
+    let first = match first.rfind(" at line ") {
+        Some(i) if first[i..].contains("column") => &first[..i],
+        _ => first,
+    };
     if let Some(rest) = first.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest).trim();
         return (

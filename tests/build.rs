@@ -1,0 +1,235 @@
+//! Builds fixture sites with the real binary and checks the HTML and SVG they produce.
+
+mod fixture;
+
+use fixture::{Site, snapshot_dir};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn builds_every_page_with_figures_charts_and_sources() {
+    let site = Site::new();
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("built 4 pages with 3 charts into "),
+        "{}",
+        stdout(&out)
+    );
+
+    let page = site.read("dist/briefings/2023-q3.html");
+    // Figures come from the data, formatted with the column's unit and precision.
+    assert!(page.contains(">US$9.2bn</span>"), "{page}");
+    assert!(page.contains(">18%</span>"));
+    // The `~source` form prints that source's value, and both sources are footnoted.
+    assert!(page.contains(">17%</span>"));
+    assert!(page.contains("id=\"source-canalys-2023-q3\""));
+    assert!(page.contains("id=\"source-scmp-2023-q2\""));
+    assert!(page.contains("href=\"#source-scmp-2023-q2\""));
+    // Code is left alone.
+    assert!(page.contains("<code>{{not.a@2023-Q3}}</code>"));
+    // Headings get ids and a table of contents.
+    assert!(page.contains("<h2 id=\"the-quarter\">"));
+    assert!(page.contains("<a href=\"#vendors\">Vendors</a>"));
+    // Links are relative, so the site works from disk and under any sub-path.
+    assert!(page.contains("href=\"../static/style.css\""));
+    assert!(page.contains("href=\"../index.html\""));
+    assert!(page.contains("href=\"../about.html\""));
+    assert!(page.contains("rel=\"prev\" href=\"2023-q1.html\""));
+    assert!(
+        !page.contains("https://example.org/sub/"),
+        "no absolute links in pages"
+    );
+
+    let home = site.read("dist/index.html");
+    assert!(home.contains("href=\"briefings/2023-q3.html\""));
+    assert!(home.contains("<h3>2023</h3>"));
+    assert!(
+        home.contains("US$9.2bn"),
+        "latest headline figure on the home page"
+    );
+    assert!(
+        site.read("dist/about.html")
+            .contains("This site is a test.")
+    );
+    assert!(site.root().join("dist/static/style.css").exists());
+}
+
+#[test]
+fn charts_are_inline_accessible_svg_with_gaps_tables_and_sources() {
+    let site = Site::new();
+    assert!(site.run(&["build"]).status.success());
+    let page = site.read("dist/briefings/2023-q3.html");
+
+    let svgs: Vec<&str> = page.split("<svg ").skip(1).collect();
+    assert_eq!(svgs.len(), 2);
+    let line = svgs[0];
+    assert!(line.starts_with("xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 360\""));
+    assert!(
+        !line[..line.find('>').unwrap()].contains("width="),
+        "no fixed width"
+    );
+    assert!(
+        line.contains(
+            "role=\"img\" aria-labelledby=\"chart-2023-q3-1-title chart-2023-q3-1-desc\""
+        )
+    );
+    assert!(line.contains("<title id=\"chart-2023-q3-1-title\">Quarterly spend</title>"));
+    assert!(
+        line.contains("Spend rose from US$7.7bn in Q1 2023 to US$9.2bn in Q3 2023."),
+        "{line}"
+    );
+    assert!(
+        line.contains("No value was published for Q2 2023."),
+        "{line}"
+    );
+    // The missing Q2 value is a gap: two markers, no line through the missing quarter.
+    let polylines = line
+        .matches("<polyline fill=\"none\" opacity=\"1\" stroke=\"#0072B2\"")
+        .count();
+    assert_eq!(
+        polylines, 0,
+        "a gap leaves two single points, and no line joins them"
+    );
+    assert_eq!(line.matches("<circle").count(), 2);
+
+    let bar = svgs[1];
+    assert!(
+        bar.contains("aria-labelledby=\"chart-2023-q3-2-title chart-2023-q3-2-desc\""),
+        "unique ids"
+    );
+    assert!(
+        bar.contains("fill=\"#D55E00\""),
+        "vendor colour from vendors.yaml"
+    );
+    assert_eq!(
+        bar.matches("<rect").count() - bar.matches("<rect x=\"0\" y=\"0\"").count(),
+        4,
+        "{bar}"
+    );
+
+    // Beside each chart: a source line and a data table that shows the gap as a gap.
+    assert!(
+        page.contains("<p class=\"chart-source\">Sources: Canalys via South China Morning Post")
+    );
+    assert!(page.contains("<td class=\"missing\">not published</td>"));
+    assert_eq!(page.matches("<details class=\"chart-data\">").count(), 2);
+}
+
+#[test]
+fn data_text_is_escaped_everywhere() {
+    let site = Site::new();
+    site.edit(
+        "content/data/market.yaml",
+        "label: Spend",
+        "label: \"A&B <script>\"",
+    );
+    site.edit(
+        "content/briefings/2023-q3.md",
+        "title: Quarterly spend",
+        "title: \"x <b>&</b>\"",
+    );
+    site.edit(
+        "content/data/sources.yaml",
+        "title: China cloud Q3 2023",
+        "title: \"Q3 <img src=x onerror=alert(1)>\"",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.read("dist/briefings/2023-q3.html");
+    assert!(!page.contains("<script>"));
+    assert!(!page.contains("<img src=x"));
+    assert!(!page.contains("<b>&</b>"));
+    assert!(page.contains("A&amp;B &lt;script&gt;"));
+    assert!(page.contains("x &lt;b&gt;&amp;&lt;/b&gt;"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::new();
+    assert!(site.run(&["build"]).status.success());
+    let first = snapshot_dir(&site.dist());
+    assert!(site.run(&["build"]).status.success());
+    assert_eq!(first, snapshot_dir(&site.dist()));
+    assert!(first.len() >= 5);
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::new();
+    site.edit(
+        "content/briefings/2023-q1.md",
+        "summary: Spend was flat.",
+        "summary: Spend was flat.\ndraft: true",
+    );
+    assert!(site.run(&["build"]).status.success());
+    assert!(!site.dist().join("briefings/2023-q1.html").exists());
+    assert!(
+        !site
+            .read("dist/briefings/2023-q3.html")
+            .contains("rel=\"prev\"")
+    );
+    assert!(site.run(&["build", "--drafts"]).status.success());
+    assert!(
+        site.read("dist/briefings/2023-q1.html")
+            .contains("class=\"draft\"")
+    );
+}
+
+#[test]
+fn check_writes_nothing_and_build_honours_root_and_out() {
+    let site = Site::new();
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!site.dist().exists());
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("public");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quarterly"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--out")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(target.join("index.html").exists());
+}
+
+#[test]
+fn usage_errors_exit_2_and_refuse_to_overwrite_sources() {
+    let site = Site::new();
+    assert_eq!(
+        site.run(&["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(site.run(&["frobnicate"]).status.code(), Some(2));
+    let out = site.run(&["build", "--out", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refusing to write the site into"));
+    let out = site.run(&["build", "--out", "content"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(site.root().join("content/site.yaml").exists());
+}
+
+#[test]
+fn a_missing_content_dir_is_an_error_not_a_panic() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quarterly"))
+        .args(["build", "--root"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no `content/` directory"),
+        "{}",
+        stderr(&out)
+    );
+}

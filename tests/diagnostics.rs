@@ -1,0 +1,194 @@
+//! Broken inputs: each must fail the build with exit code 1, print a diagnostic naming the
+//! file and line, and leave an existing dist/ exactly as it was. The printed text is pinned
+//! by snapshots, because error messages are part of the interface.
+
+mod fixture;
+
+use fixture::{Site, snapshot_dir};
+
+/// Builds once to have a dist/, applies `breakage`, builds again, and returns stderr.
+fn failing_build(breakage: impl Fn(&Site)) -> String {
+    let site = Site::new();
+    assert!(site.run(&["build"]).status.success());
+    let before = snapshot_dir(&site.dist());
+    breakage(&site);
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "a content error exits 1");
+    assert_eq!(
+        before,
+        snapshot_dir(&site.dist()),
+        "dist/ must be left as it was"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging directories left behind: {leftovers:?}"
+    );
+    let check = site.run(&["check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "check fails on the same content"
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn bad_yaml_syntax() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "    growth: 6\n",
+            "    growth: [6\n",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn wrong_type_in_a_dataset() {
+    let err = failing_build(|s| s.edit("content/data/market.yaml", "spend: 7.7", "spend: 7.7bn"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn percent_sign_in_a_value() {
+    let err = failing_build(|s| s.edit("content/data/market.yaml", "growth: 19", "growth: 19%"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn duplicate_period() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "period: 2023-Q2",
+            "period: 2023-Q1",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn duplicate_key() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "    growth: 6\n",
+            "    growth: 6\n    spend: 7.8\n",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_source_with_suggestion() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "source: canalys-2023-q3",
+            "source: canalys-2023q3",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unparseable_period() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "period: 2023-Q3",
+            "period: 2023-Q5",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn shares_over_a_hundred_percent() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/vendor-shares.yaml",
+            "tencent-cloud: 16",
+            "tencent-cloud: 66",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn chart_naming_a_missing_column_and_dataset() {
+    let err = failing_build(|s| {
+        s.edit("content/briefings/2023-q3.md", "y: spend", "y: spnd");
+        s.edit(
+            "content/briefings/2023-q3.md",
+            "data: vendor-shares",
+            "data: vendor-share",
+        );
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn figure_with_no_value_for_the_period() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "{{market.spend@2023-Q1}}",
+            "{{market.spend@2023-Q2}}",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn briefing_named_for_another_period() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "period: 2023-Q1",
+            "period: 2023-Q2",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn problems_in_several_files_are_reported_in_one_run() {
+    let err = failing_build(|s| {
+        s.edit("content/data/market.yaml", "spend: 7.7", "spend: lots");
+        s.edit("content/data/vendors.yaml", "\"#0072B2\"", "blue");
+        s.edit("content/briefings/2023-q3.md", "kind: bar", "kind: pie");
+        s.write("content/briefings/2023-q4.md", "No front matter here.\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn cross_reference_problems_are_reported_together() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/briefings/2023-q3.md",
+            "{{cite canalys-2023-q3}}",
+            "{{cite nobody}}",
+        );
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "{{market.spend@2023-Q1}}",
+            "{{market.spend@2023-Q1~canalys-2023-q3}}",
+        );
+        s.edit(
+            "content/data/vendor-shares.yaml",
+            "vendor: tencent-cloud",
+            "vendor: tencent",
+        );
+        s.edit("content/site.yaml", "target: about", "target: abuot");
+    });
+    insta::assert_snapshot!(err);
+}
