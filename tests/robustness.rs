@@ -1,0 +1,105 @@
+//! No input may crash the pipeline: every fixture file cut short at many points, or with
+//! bytes swapped for awkward ones, must give either a site or diagnostics, never a panic.
+
+mod fixture;
+
+use quarterly::load::{ContentFiles, SourceFile};
+
+fn files_with(path: &str, text: &str) -> ContentFiles {
+    let all = [
+        ("content/site.yaml", fixture::SITE),
+        ("content/data/sources.yaml", fixture::SOURCES),
+        ("content/data/vendors.yaml", fixture::VENDORS),
+        ("content/data/market.yaml", fixture::MARKET),
+        ("content/data/vendor-shares.yaml", fixture::SHARES),
+        ("content/briefings/2023-q3.md", fixture::BRIEFING_Q3),
+        ("content/briefings/2023-q1.md", fixture::BRIEFING_Q1),
+        ("content/pages/about.md", fixture::ABOUT),
+    ];
+    let mut files = ContentFiles::default();
+    for (p, t) in all {
+        let file = SourceFile::new(p, if p == path { text } else { t });
+        match p {
+            "content/site.yaml" => files.site = Some(file),
+            "content/data/sources.yaml" => files.sources = Some(file),
+            "content/data/vendors.yaml" => files.vendors = Some(file),
+            p if p.starts_with("content/data/") => files.datasets.push(file),
+            p if p.starts_with("content/briefings/") => files.briefings.push(file),
+            _ => files.pages.push(file),
+        }
+    }
+    files
+}
+
+/// Runs every stage in memory; returns whether the site built.
+fn run(files: &ContentFiles) -> bool {
+    let Ok(content) = quarterly::parse::parse_content(files) else {
+        return false;
+    };
+    let Ok(site) = quarterly::validate::validate_site(content, true) else {
+        return false;
+    };
+    let rendered = quarterly::render::render_site(&site, &[], &[]);
+    rendered.is_ok()
+}
+
+fn mutations(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(3).collect();
+    for &cut in &cuts {
+        out.push(text[..cut].to_string());
+    }
+    for (i, &at) in cuts.iter().enumerate() {
+        let awkward = [
+            "\t",
+            "\"",
+            "{{",
+            "- ",
+            ": ",
+            "阿里云",
+            "\n  ",
+            "~",
+            "1e400",
+            "-",
+        ][i % 10];
+        let mut s = text.to_string();
+        s.insert_str(at, awkward);
+        out.push(s);
+    }
+    out
+}
+
+#[test]
+fn the_intact_fixture_builds_in_memory() {
+    assert!(run(&files_with("", "")));
+}
+
+#[test]
+fn damaged_files_never_panic() {
+    let targets = [
+        ("content/site.yaml", fixture::SITE),
+        ("content/data/sources.yaml", fixture::SOURCES),
+        ("content/data/vendors.yaml", fixture::VENDORS),
+        ("content/data/market.yaml", fixture::MARKET),
+        ("content/data/vendor-shares.yaml", fixture::SHARES),
+        ("content/briefings/2023-q3.md", fixture::BRIEFING_Q3),
+    ];
+    let mut runs = 0;
+    let mut failures = 0;
+    for (path, text) in targets {
+        for damaged in mutations(text) {
+            let files = files_with(path, &damaged);
+            let outcome = std::panic::catch_unwind(|| run(&files));
+            match outcome {
+                Ok(built) => failures += usize::from(!built),
+                Err(_) => panic!("panic on {path} damaged to:\n{damaged}"),
+            }
+            runs += 1;
+        }
+    }
+    assert!(runs > 500, "{runs} runs");
+    assert!(
+        failures > runs / 4,
+        "most damage is reported ({failures} of {runs})"
+    );
+}
