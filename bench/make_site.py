@@ -5,7 +5,7 @@ Usage:
   gen_corpus.py --n 1000 --format plain --out PLAIN
   make_site.py --plain PLAIN --out SITE [--force] [--first-year 1000] [--templates DIR]
 
-Input: the `--format plain` output of /work/shared/bench/gen_corpus.py
+Input: the `--format plain` output of ../shared/bench/gen_corpus.py
 (PLAIN/manifest.json, PLAIN/pages/<slug>.md = body, PLAIN/pages/<slug>.json =
 title, date, quarter, summary, slug).
 

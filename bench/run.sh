@@ -19,7 +19,7 @@
 #   6. prints a markdown table: tool, pages, median wall (s), median peak RSS (MiB), HTML
 #      files and charts in the output (inline <svg> elements + .svg files), then hugo/quarterly.
 #
-# Environment: RUNS (default 5), GEN_CORPUS (default /work/shared/bench/gen_corpus.py),
+# Environment: RUNS (default 5), GEN_CORPUS (default ../shared/bench/gen_corpus.py beside the repository),
 # TOOLS (default "quarterly hugo"; e.g. TOOLS=hugo skips cargo and quarterly),
 # KEEP=1 keeps the temporary dir. Progress goes to stderr, the table to stdout.
 # Any failing step stops the script; a failing build prints its output first.
@@ -32,7 +32,7 @@ RUNS=${RUNS:-5}
 TOOLS=${TOOLS:-quarterly hugo}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
-GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
+GEN=${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}
 BIN=$REPO/target/release/quarterly
 
 log() { printf 'bench: %s\n' "$*" >&2; }

@@ -83,19 +83,27 @@ struct HeadlineCard {
     source: String,
 }
 
-pub fn build_tera(templates: &[SourceFile]) -> Result<Tera, Diagnostics> {
+/// The templates in use: (name, path shown in diagnostics, text). A site's own
+/// `templates/<name>` replaces the built-in one.
+fn template_sources(templates: &[SourceFile]) -> Vec<(&'static str, String, String)> {
+    BUILTIN_TEMPLATES
+        .iter()
+        .map(|(name, builtin)| {
+            let path = format!("templates/{name}");
+            match templates.iter().find(|t| t.path == path) {
+                Some(own) => (*name, path, own.text.clone()),
+                None => (*name, format!("{path} (built in)"), builtin.to_string()),
+            }
+        })
+        .collect()
+}
+
+pub fn build_tera(sources: &[(&'static str, String, String)]) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     let mut diagnostics = Diagnostics::new();
-    for (name, builtin) in BUILTIN_TEMPLATES {
-        let own = templates
-            .iter()
-            .find(|t| t.path == format!("templates/{name}"));
-        let (path, text) = match own {
-            Some(file) => (file.path.as_str(), file.text.as_str()),
-            None => (name, builtin),
-        };
+    for (name, _, text) in sources {
         if let Err(err) = tera.add_raw_template(name, text) {
-            diagnostics.push(template_diagnostic(path, &err));
+            diagnostics.push(template_diagnostic(sources, name, &err));
         }
     }
     if diagnostics.has_errors() {
@@ -104,14 +112,30 @@ pub fn build_tera(templates: &[SourceFile]) -> Result<Tera, Diagnostics> {
     Ok(tera)
 }
 
-fn template_diagnostic(path: &str, err: &tera::Error) -> Diagnostic {
-    let path = if path.starts_with("templates/") {
-        path.to_string()
-    } else {
-        format!("templates/{path}")
+/// A tera error as one of our diagnostics, pointing into the template it names.
+fn template_diagnostic(sources: &[(&'static str, String, String)], rendering: &str, err: &tera::Error) -> Diagnostic {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
+        _ => None,
     };
-    Diagnostic::error(&path, format!("template error: {}", err.to_string().trim()))
-        .with_hint("fix the template; undefined variables are errors in tera 2")
+    let Some(report) = report else {
+        return Diagnostic::error(&format!("templates/{rendering}"), format!("template error: {err}"));
+    };
+    let (path, text) = sources
+        .iter()
+        .find(|(name, _, _)| *name == report.filename())
+        .map(|(_, path, text)| (path.as_str(), text.as_str()))
+        .unwrap_or(("templates/", ""));
+    let span = report.span();
+    let len = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+    let mut d = Diagnostic::error(path, format!("template error: {}", report.message()));
+    if !text.is_empty() {
+        d = d.at(text, span.start_line, span.start_col + 1, len);
+    }
+    if report.filename() != rendering {
+        d = d.with_hint(format!("while rendering `{rendering}`"));
+    }
+    d
 }
 
 pub fn render_site(
@@ -119,7 +143,8 @@ pub fn render_site(
     templates: &[SourceFile],
     assets: &[(String, Vec<u8>)],
 ) -> Result<RenderedSite, Diagnostics> {
-    let tera = build_tera(templates)?;
+    let sources = template_sources(templates);
+    let tera = build_tera(&sources)?;
     let mut out = RenderedSite::default();
     let mut diagnostics = Diagnostics::new();
     let mut emit =
@@ -133,7 +158,7 @@ pub fn render_site(
                 });
                 out.pages += 1;
             }
-            Err(err) => diagnostics.push(template_diagnostic(template, &err)),
+            Err(err) => diagnostics.push(template_diagnostic(&sources, template, &err)),
         };
 
     // Home.

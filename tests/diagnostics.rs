@@ -192,3 +192,14 @@ fn cross_reference_problems_are_reported_together() {
     });
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn template_errors_point_into_the_template() {
+    let err = failing_build(|s| {
+        s.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ titel }}</h1>\n{% endblock content %}\n",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
