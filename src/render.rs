@@ -113,13 +113,22 @@ pub fn build_tera(sources: &[(&'static str, String, String)]) -> Result<Tera, Di
 }
 
 /// A tera error as one of our diagnostics, pointing into the template it names.
-fn template_diagnostic(sources: &[(&'static str, String, String)], rendering: &str, err: &tera::Error) -> Diagnostic {
+fn template_diagnostic(
+    sources: &[(&'static str, String, String)],
+    rendering: &str,
+    err: &tera::Error,
+) -> Diagnostic {
     let report = match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report)
+        }
         _ => None,
     };
     let Some(report) = report else {
-        return Diagnostic::error(&format!("templates/{rendering}"), format!("template error: {err}"));
+        return Diagnostic::error(
+            &format!("templates/{rendering}"),
+            format!("template error: {err}"),
+        );
     };
     let (path, text) = sources
         .iter()
@@ -127,7 +136,11 @@ fn template_diagnostic(sources: &[(&'static str, String, String)], rendering: &s
         .map(|(_, path, text)| (path.as_str(), text.as_str()))
         .unwrap_or(("templates/", ""));
     let span = report.span();
-    let len = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+    let len = if span.start_line == span.end_line {
+        span.end_col.saturating_sub(span.start_col)
+    } else {
+        1
+    };
     let mut d = Diagnostic::error(path, format!("template error: {}", report.message()));
     if !text.is_empty() {
         d = d.at(text, span.start_line, span.start_col + 1, len);

@@ -110,11 +110,18 @@ fn disagreements_and_series_breaks_are_stated_on_the_pages_they_concern() {
     let dist = out.path().join("dist");
     quarterly::build(shipped_root(), &dist, Default::default()).unwrap_or_else(|d| panic!("{d}"));
     let read = |p: &str| std::fs::read_to_string(dist.join(p)).unwrap();
-    // The 2023-Q2 accounting change, Omdia's 2025-Q4 figure and the 2019 restatement.
-    assert!(read("briefings/2023-q2.html").contains("Alibaba"));
+    // The 2019 restatement: both published values of China's Q4 2019 share of world spend,
+    // and of 2019's spend, appear on the Q4 2019 briefing.
+    let q4_2019 = read("briefings/2019-q4.html");
+    for value in [">10.8%<", ">12%<", "US$11.5bn"] {
+        assert!(q4_2019.contains(value), "2019-q4 shows {value}");
+    }
+    // The Q2 2023 accounting change is marked on the chart that spans it.
+    assert!(read("briefings/2023-q2.html").contains("Alibaba accounting change"));
+    // 2025-Q4 comes from Omdia, and its source line says so.
     assert!(read("briefings/2025-q4.html").contains("Omdia"));
     let methodology = read("methodology.html");
-    for needle in ["Omdia", "IDC", "restat", "97"] {
+    for needle in ["Omdia", "IDC", "restate", "97"] {
         assert!(
             methodology.contains(needle),
             "methodology mentions {needle}"
