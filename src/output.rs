@@ -6,6 +6,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::render::OutputFile;
 
 /// Writes `files` into `out`, replacing whatever was there only when all writes succeeded.
@@ -43,14 +45,18 @@ pub fn write_site_atomically(out: &Path, files: &[OutputFile]) -> io::Result<()>
 
 fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    for file in files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, &file.bytes)?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d)?;
     }
-    Ok(())
+    files
+        .par_iter()
+        .try_for_each(|file| fs::write(dir.join(&file.path), &file.bytes))
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! references between files (sources, vendors, datasets) are checked later by `validate`.
 //! Every problem is collected, so one run reports them all.
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{ContentFiles, SourceFile};
 use crate::markdown::split_body;
@@ -25,21 +27,9 @@ pub fn parse_content(files: &ContentFiles) -> Result<Content, Diagnostics> {
         .as_ref()
         .map(|f| parse_vendors(f, &mut diagnostics))
         .unwrap_or_default();
-    let datasets = files
-        .datasets
-        .iter()
-        .filter_map(|f| parse_dataset(f, &mut diagnostics))
-        .collect();
-    let briefings = files
-        .briefings
-        .iter()
-        .filter_map(|f| parse_briefing(f, &mut diagnostics))
-        .collect();
-    let pages = files
-        .pages
-        .iter()
-        .filter_map(|f| parse_page(f, &mut diagnostics))
-        .collect();
+    let datasets = parse_each(&files.datasets, parse_dataset, &mut diagnostics);
+    let briefings = parse_each(&files.briefings, parse_briefing, &mut diagnostics);
+    let pages = parse_each(&files.pages, parse_page, &mut diagnostics);
     match config {
         Some(config) if !diagnostics.has_errors() => Ok(Content {
             config,
@@ -51,6 +41,28 @@ pub fn parse_content(files: &ContentFiles) -> Result<Content, Diagnostics> {
         }),
         _ => Err(diagnostics),
     }
+}
+
+/// Parses files in parallel, keeping their order and every diagnostic.
+fn parse_each<T: Send>(
+    files: &[SourceFile],
+    parse: fn(&SourceFile, &mut Diagnostics) -> Option<T>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<T> {
+    let results: Vec<(Option<T>, Diagnostics)> = files
+        .par_iter()
+        .map(|file| {
+            let mut found = Diagnostics::new();
+            let parsed = parse(file, &mut found);
+            (parsed, found)
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for (item, found) in results {
+        diagnostics.extend(found);
+        parsed.extend(item);
+    }
+    parsed
 }
 
 fn loc(node: &Node) -> Loc {

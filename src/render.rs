@@ -2,6 +2,7 @@
 //! their charts, then tera templates around them. Output paths are relative to `dist/`, and
 //! every link in a page is relative too, so the site works from disk and under any sub-path.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -158,98 +159,41 @@ pub fn render_site(
 ) -> Result<RenderedSite, Diagnostics> {
     let sources = template_sources(templates);
     let tera = build_tera(&sources)?;
+
+    // Pages are independent of each other, so they render in parallel; `collect` keeps
+    // their order, and the output does not depend on which thread did what.
+    let mut jobs = vec![PageJob::Home];
+    jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
+    jobs.extend((0..site.pages.len()).map(PageJob::Page));
+    let results: Vec<Result<(OutputFile, usize), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, template, context, charts) = page_context(site, *job);
+            match tera.render(template, &context) {
+                Ok(html) => Ok((
+                    OutputFile {
+                        path,
+                        bytes: html.into_bytes(),
+                    },
+                    charts,
+                )),
+                Err(err) => Err(template_diagnostic(&sources, template, &err)),
+            }
+        })
+        .collect();
+
     let mut out = RenderedSite::default();
     let mut diagnostics = Diagnostics::new();
-    let mut emit =
-        |out: &mut RenderedSite, path: String, template: &str, context: Context| match tera
-            .render(template, &context)
-        {
-            Ok(html) => {
-                out.files.push(OutputFile {
-                    path,
-                    bytes: html.into_bytes(),
-                });
+    for result in results {
+        match result {
+            Ok((file, charts)) => {
+                out.files.push(file);
                 out.pages += 1;
+                out.charts += charts;
             }
-            Err(err) => diagnostics.push(template_diagnostic(&sources, template, &err)),
-        };
-
-    // Home.
-    let mut context = base_context(
-        site,
-        "",
-        "home",
-        &site.config.title,
-        &site.config.description,
-    );
-    context.insert("headline", &headline_cards(site));
-    let trend = trend_chart(site);
-    let mut citations = Citations::default();
-    let trend_html = trend.map(|segment| {
-        let rendered = render_body(
-            std::slice::from_ref(&segment),
-            site,
-            &mut citations,
-            "home-chart-",
-        );
-        out.charts += rendered.charts;
-        rendered.html
-    });
-    context.insert("trend", &trend_html.unwrap_or_default());
-    context.insert("sources", &source_items(site, &citations));
-    context.insert("years", &years(site, ""));
-    emit(&mut out, "index.html".to_string(), "home.html", context);
-
-    // Briefings.
-    for (i, briefing) in site.briefings.iter().enumerate() {
-        let root = "../";
-        let mut citations = Citations::default();
-        let body = render_body(
-            &briefing.body,
-            site,
-            &mut citations,
-            &format!("chart-{}-", briefing.period.slug()),
-        );
-        out.charts += body.charts;
-        let mut context = base_context(site, root, "briefing", &briefing.title, &briefing.summary);
-        context.insert("period", &briefing.period.label());
-        context.insert("period_id", &briefing.period.to_string());
-        context.insert("summary", &briefing.summary);
-        context.insert("draft", &briefing.draft);
-        context.insert("body", &body.html);
-        context.insert("toc", &headings(&body.headings));
-        context.insert("sources", &source_items(site, &citations));
-        let link = |b: Option<&Briefing>| b.map(|b| briefing_link(b, ""));
-        context.insert(
-            "previous",
-            &link(i.checked_sub(1).and_then(|j| site.briefings.get(j))),
-        );
-        context.insert("next", &link(site.briefings.get(i + 1)));
-        emit(
-            &mut out,
-            format!("briefings/{}.html", briefing.period.slug()),
-            "briefing.html",
-            context,
-        );
+            Err(d) => diagnostics.push(d),
+        }
     }
-
-    // Pages.
-    for page in &site.pages {
-        let mut citations = Citations::default();
-        let body = render_body(
-            &page.body,
-            site,
-            &mut citations,
-            &format!("chart-{}-", page.id),
-        );
-        out.charts += body.charts;
-        let mut context = base_context(site, "", &page.id, &page.title, &page.description);
-        context.insert("body", &body.html);
-        context.insert("toc", &headings(&body.headings));
-        context.insert("sources", &source_items(site, &citations));
-        emit(&mut out, format!("{}.html", page.id), "page.html", context);
-    }
-
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -269,6 +213,87 @@ pub fn render_site(
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+#[derive(Clone, Copy)]
+enum PageJob {
+    Home,
+    Briefing(usize),
+    Page(usize),
+}
+
+/// What one page needs: its output path, its template, its context and how many charts
+/// its body drew.
+fn page_context(site: &Site, job: PageJob) -> (String, &'static str, Context, usize) {
+    match job {
+        PageJob::Home => {
+            let mut context = base_context(
+                site,
+                "",
+                "home",
+                &site.config.title,
+                &site.config.description,
+            );
+            context.insert("headline", &headline_cards(site));
+            let mut citations = Citations::default();
+            let trend = trend_chart(site).map(|segment| {
+                render_body(
+                    std::slice::from_ref(&segment),
+                    site,
+                    &mut citations,
+                    "home-chart-",
+                )
+            });
+            let charts = trend.as_ref().map_or(0, |t| t.charts);
+            context.insert("trend", &trend.map(|t| t.html).unwrap_or_default());
+            context.insert("sources", &source_items(site, &citations));
+            context.insert("years", &years(site, ""));
+            ("index.html".to_string(), "home.html", context, charts)
+        }
+        PageJob::Briefing(i) => {
+            let briefing = &site.briefings[i];
+            let mut citations = Citations::default();
+            let prefix = format!("chart-{}-", briefing.period.slug());
+            let body = render_body(&briefing.body, site, &mut citations, &prefix);
+            let mut context =
+                base_context(site, "../", "briefing", &briefing.title, &briefing.summary);
+            context.insert("period", &briefing.period.label());
+            context.insert("period_id", &briefing.period.to_string());
+            context.insert("summary", &briefing.summary);
+            context.insert("draft", &briefing.draft);
+            context.insert("body", &body.html);
+            context.insert("toc", &headings(&body.headings));
+            context.insert("sources", &source_items(site, &citations));
+            let link = |b: Option<&Briefing>| b.map(|b| briefing_link(b, ""));
+            context.insert(
+                "previous",
+                &link(i.checked_sub(1).and_then(|j| site.briefings.get(j))),
+            );
+            context.insert("next", &link(site.briefings.get(i + 1)));
+            let path = format!("briefings/{}.html", briefing.period.slug());
+            (path, "briefing.html", context, body.charts)
+        }
+        PageJob::Page(i) => {
+            let page = &site.pages[i];
+            let mut citations = Citations::default();
+            let body = render_body(
+                &page.body,
+                site,
+                &mut citations,
+                &format!("chart-{}-", page.id),
+            );
+            let mut context = base_context(site, "", &page.id, &page.title, &page.description);
+            context.insert("body", &body.html);
+            context.insert("toc", &headings(&body.headings));
+            context.insert("sources", &source_items(site, &citations));
+            (
+                format!("{}.html", page.id),
+                "page.html",
+                context,
+                body.charts,
+            )
+        }
+    }
 }
 
 fn base_context(site: &Site, root: &str, current: &str, title: &str, description: &str) -> Context {
