@@ -165,7 +165,7 @@ pub fn render_site(
     let mut jobs = vec![PageJob::Home];
     jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
     jobs.extend((0..site.pages.len()).map(PageJob::Page));
-    let results: Vec<Result<(OutputFile, usize), Diagnostic>> = jobs
+    let results: Vec<Result<(OutputFile, usize), Box<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
             let (path, template, context, charts) = page_context(site, *job);
@@ -177,7 +177,7 @@ pub fn render_site(
                     },
                     charts,
                 )),
-                Err(err) => Err(template_diagnostic(&sources, template, &err)),
+                Err(err) => Err(Box::new(template_diagnostic(&sources, template, &err))),
             }
         })
         .collect();
@@ -191,7 +191,7 @@ pub fn render_site(
                 out.pages += 1;
                 out.charts += charts;
             }
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
         }
     }
     if diagnostics.has_errors() {
