@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use crate::html::escape;
-use crate::model::{ChartKind, ChartSpec, Dataset, Vendor};
+use crate::model::{ChartKind, ChartSpec, Dataset, Row, Vendor};
 use crate::period::Period;
 
 const WIDTH: u32 = 640;
@@ -45,6 +45,8 @@ pub struct Series {
 #[derive(Clone, Debug)]
 pub struct ChartData<'a> {
     pub dataset: &'a Dataset,
+    /// The dataset's rows in the chart's range.
+    pub rows: &'a [Row],
     pub periods: Vec<Period>,
     pub series: Vec<Series>,
 }
@@ -54,11 +56,7 @@ impl<'a> ChartData<'a> {
     pub fn resolve(spec: &ChartSpec, dataset: &'a Dataset, vendors: &[Vendor]) -> Self {
         let from = spec.from.map(|(p, _)| p);
         let to = spec.to.map(|(p, _)| p);
-        let rows: Vec<_> = dataset
-            .rows
-            .iter()
-            .filter(|r| from.is_none_or(|f| r.period >= f) && to.is_none_or(|t| r.period <= t))
-            .collect();
+        let rows = dataset.rows_between(from, to);
         let periods = rows.iter().map(|r| r.period).collect();
         let mut palette = PALETTE.iter();
         let series = spec
@@ -93,6 +91,7 @@ impl<'a> ChartData<'a> {
             .collect();
         ChartData {
             dataset,
+            rows,
             periods,
             series,
         }

@@ -516,11 +516,7 @@ fn render_chart_figure(
     // The source line names exactly the sources of the values drawn.
     let mut sources: Vec<&str> = Vec::new();
     for s in &data.series {
-        for row in dataset
-            .rows
-            .iter()
-            .filter(|r| data.periods.contains(&r.period))
-        {
+        for row in data.rows {
             if let Some(Some(v)) = row.cells.get(s.column)
                 && !sources.contains(&v.source.id.as_str())
             {
@@ -570,17 +566,13 @@ fn data_table(data: &ChartData) -> String {
         ));
     }
     t.push_str("</tr></thead>\n<tbody>\n");
-    for (i, period) in data.periods.iter().enumerate() {
+    for (i, row) in data.rows.iter().enumerate() {
         t.push_str(&format!(
             "<tr><th scope=\"row\">{}</th>",
-            escape(&period.label())
+            escape(&row.period.label())
         ));
         for s in &data.series {
-            let cell = data
-                .dataset
-                .row(*period)
-                .and_then(|r| r.cells.get(s.column))
-                .and_then(|c| c.as_ref());
+            let cell = row.cells.get(s.column).and_then(|c| c.as_ref());
             match (s.values.get(i).copied().flatten(), cell) {
                 (Some(_), Some(v)) => t.push_str(&format!(
                     "<td>{}</td>",

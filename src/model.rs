@@ -219,8 +219,21 @@ impl Dataset {
         self.columns.iter().position(|c| c.id == id)
     }
 
+    /// The row for `period` (rows are sorted, so this is a binary search).
     pub fn row(&self, period: Period) -> Option<&Row> {
-        self.rows.iter().find(|r| r.period == period)
+        self.rows
+            .binary_search_by_key(&period, |r| r.period)
+            .ok()
+            .and_then(|i| self.rows.get(i))
+    }
+
+    /// The rows from `from` to `to` inclusive (either open), as one slice.
+    pub fn rows_between(&self, from: Option<Period>, to: Option<Period>) -> &[Row] {
+        let start = from.map_or(0, |f| self.rows.partition_point(|r| r.period < f));
+        let end = to.map_or(self.rows.len(), |t| {
+            self.rows.partition_point(|r| r.period <= t)
+        });
+        self.rows.get(start..end.max(start)).unwrap_or(&[])
     }
 
     pub fn value(&self, column: usize, period: Period) -> Option<&Value> {

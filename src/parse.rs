@@ -466,14 +466,14 @@ fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Dat
     }
 
     let mut rows: Vec<Row> = Vec::new();
-    let mut seen: Vec<(Period, usize)> = Vec::new();
+    let mut seen: std::collections::BTreeMap<Period, usize> = std::collections::BTreeMap::new();
     let mut granularity = None;
     if let Some(list) = f.require("rows", &root, &mut r, "the dataset") {
         for item in r.seq(list, "`rows`") {
             let Some(row) = parse_row(&mut r, item, &columns, default_source.as_ref()) else {
                 continue;
             };
-            if let Some((_, line)) = seen.iter().find(|(p, _)| *p == row.period) {
+            if let Some(line) = seen.get(&row.period) {
                 r.error_at(
                     item,
                     format!("duplicate period `{}` in dataset `{id}`", row.period),
@@ -497,7 +497,7 @@ fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Dat
                 }
                 _ => {}
             }
-            seen.push((row.period, row.at.line));
+            seen.insert(row.period, row.at.line);
             rows.push(row);
         }
     }
