@@ -2,6 +2,9 @@
 //! `validate`; every item keeps the position it was written at so later problems can point
 //! back at the source.
 
+use std::collections::BTreeSet;
+
+use crate::diagnostics::Diagnostics;
 use crate::load::SourceFile;
 use crate::period::{Granularity, Period};
 
@@ -327,6 +330,19 @@ pub struct Content {
     pub datasets: Vec<Dataset>,
     pub briefings: Vec<Briefing>,
     pub pages: Vec<Page>,
+    /// Problems found while parsing. Validation still runs, so one run reports both kinds,
+    /// but it does not report references into files that failed to parse.
+    pub problems: Diagnostics,
+    pub broken: Broken,
+}
+
+/// Files that had parse errors: references into them are not checked, because the error
+/// in the file itself is the one to fix.
+#[derive(Clone, Debug, Default)]
+pub struct Broken {
+    pub sources: bool,
+    pub vendors: bool,
+    pub datasets: BTreeSet<String>,
 }
 
 #[cfg(test)]

@@ -4,42 +4,59 @@
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::{ContentFiles, SourceFile};
 use crate::markdown::split_body;
 use crate::model::*;
 use crate::period::Period;
 use crate::yaml::{Node, NodeKind, Reader, parse_yaml};
 
+/// Parses every file. Fails only when the site configuration is unusable; other problems
+/// travel with the content so that validation can add its own to the same report.
 pub fn parse_content(files: &ContentFiles) -> Result<Content, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
+    let mut broken = Broken::default();
     let config = match &files.site {
         Some(file) => parse_site(file, &mut diagnostics),
         None => None,
     };
+    let before = diagnostics.error_count();
     let sources = files
         .sources
         .as_ref()
         .map(|f| parse_sources(f, &mut diagnostics))
         .unwrap_or_default();
+    broken.sources = diagnostics.error_count() > before;
+    let before = diagnostics.error_count();
     let vendors = files
         .vendors
         .as_ref()
         .map(|f| parse_vendors(f, &mut diagnostics))
         .unwrap_or_default();
+    broken.vendors = diagnostics.error_count() > before;
     let datasets = parse_each(&files.datasets, parse_dataset, &mut diagnostics);
+    for file in &files.datasets {
+        if diagnostics
+            .iter()
+            .any(|d| d.file == file.path && d.severity == Severity::Error)
+        {
+            broken.datasets.insert(file.stem().to_string());
+        }
+    }
     let briefings = parse_each(&files.briefings, parse_briefing, &mut diagnostics);
     let pages = parse_each(&files.pages, parse_page, &mut diagnostics);
     match config {
-        Some(config) if !diagnostics.has_errors() => Ok(Content {
+        Some(config) => Ok(Content {
             config,
             sources,
             vendors,
             datasets,
             briefings,
             pages,
+            problems: diagnostics,
+            broken,
         }),
-        _ => Err(diagnostics),
+        None => Err(diagnostics),
     }
 }
 

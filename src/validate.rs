@@ -38,6 +38,7 @@ struct Checker {
     diagnostics: Diagnostics,
     source_ids: Vec<String>,
     vendor_ids: Vec<String>,
+    broken: Broken,
 }
 
 impl Checker {
@@ -51,7 +52,7 @@ impl Checker {
     }
 
     fn check_source(&mut self, file: &SourceFile, source: &Ref) {
-        if !self.source_ids.contains(&source.id) {
+        if !self.broken.sources && !self.source_ids.contains(&source.id) {
             let hint = suggestion(
                 &source.id,
                 "source",
@@ -76,9 +77,12 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
         datasets,
         mut briefings,
         pages,
+        problems,
+        broken,
     } = content;
     let mut checker = Checker {
-        diagnostics: Diagnostics::new(),
+        broken,
+        diagnostics: problems,
         source_ids: sources.iter().map(|s| s.id.clone()).collect(),
         vendor_ids: vendors.iter().map(|v| v.id.clone()).collect(),
     };
@@ -113,16 +117,10 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
         dataset_index,
     };
     for briefing in &site.briefings {
-        check_body(
-            &mut checker,
-            &site,
-            &briefing.file,
-            &briefing.body,
-            Some(briefing.period),
-        );
+        check_body(&mut checker, &site, &briefing.file, &briefing.body);
     }
     for page in &site.pages {
-        check_body(&mut checker, &site, &page.file, &page.body, None);
+        check_body(&mut checker, &site, &page.file, &page.body);
     }
     let page_ids: Vec<&str> = site.pages.iter().map(|p| p.id.as_str()).collect();
     let mut targets = vec!["home"];
@@ -144,7 +142,11 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
             .split_once('.')
             .and_then(|(d, c)| site.dataset(d).map(|ds| (ds, c)))
             .filter(|(ds, c)| ds.column_index(c).is_some());
-        if found.is_none() {
+        let in_broken_file = figure
+            .id
+            .split_once('.')
+            .is_some_and(|(d, _)| checker.broken.datasets.contains(d));
+        if found.is_none() && !in_broken_file {
             checker.error(
                 &site.config.file,
                 figure.at,
@@ -163,6 +165,7 @@ fn check_dataset(checker: &mut Checker, dataset: &Dataset) {
     let file = &dataset.file;
     for column in &dataset.columns {
         if let Some(vendor) = &column.vendor
+            && !checker.broken.vendors
             && !checker.vendor_ids.contains(&vendor.id)
         {
             let hint = suggestion(
@@ -228,13 +231,7 @@ fn check_shares(checker: &mut Checker, dataset: &Dataset, row: &Row) {
     }
 }
 
-fn check_body(
-    checker: &mut Checker,
-    site: &Site,
-    file: &SourceFile,
-    body: &[Segment],
-    period: Option<crate::period::Period>,
-) {
+fn check_body(checker: &mut Checker, site: &Site, file: &SourceFile, body: &[Segment]) {
     let dataset_ids: Vec<&str> = site.datasets.iter().map(|d| d.id.as_str()).collect();
     let unknown_dataset = |checker: &mut Checker, r: &Ref| {
         let hint = suggestion(&r.id, "dataset", dataset_ids.iter().copied());
@@ -245,6 +242,9 @@ fn check_body(
             Segment::Markdown(_) => {}
             Segment::Cite(source) => checker.check_source(file, source),
             Segment::Figure(figure) => {
+                if checker.broken.datasets.contains(&figure.dataset.id) {
+                    continue;
+                }
                 let Some(dataset) = site.dataset(&figure.dataset.id) else {
                     unknown_dataset(checker, &figure.dataset);
                     continue;
@@ -315,7 +315,7 @@ fn check_body(
                     }
                 }
             }
-            Segment::Chart(spec) => check_chart(checker, site, file, spec, period, &dataset_ids),
+            Segment::Chart(spec) => check_chart(checker, site, file, spec, &dataset_ids),
         }
     }
 }
@@ -325,9 +325,11 @@ fn check_chart(
     site: &Site,
     file: &SourceFile,
     spec: &ChartSpec,
-    _briefing: Option<crate::period::Period>,
     dataset_ids: &[&str],
 ) {
+    if checker.broken.datasets.contains(&spec.data.id) {
+        return;
+    }
     let Some(dataset) = site.dataset(&spec.data.id) else {
         let hint = suggestion(&spec.data.id, "dataset", dataset_ids.iter().copied());
         checker.error(

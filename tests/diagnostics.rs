@@ -165,6 +165,11 @@ fn problems_in_several_files_are_reported_in_one_run() {
         s.edit("content/data/market.yaml", "spend: 7.7", "spend: lots");
         s.edit("content/data/vendors.yaml", "\"#0072B2\"", "blue");
         s.edit("content/briefings/2023-q3.md", "kind: bar", "kind: pie");
+        s.edit(
+            "content/briefings/2023-q3.md",
+            "{{cite canalys-2023-q3}}",
+            "{{cite nobody}}",
+        );
         s.write("content/briefings/2023-q4.md", "No front matter here.\n");
     });
     insta::assert_snapshot!(err);
