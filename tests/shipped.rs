@@ -128,3 +128,43 @@ fn disagreements_and_series_breaks_are_stated_on_the_pages_they_concern() {
         );
     }
 }
+
+#[test]
+fn quarterly_check_passes_on_the_shipped_content_and_builds_are_identical() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quarterly"))
+        .args(["check", "--root"])
+        .arg(shipped_root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no problems"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    quarterly::build(shipped_root(), &a, Default::default()).unwrap_or_else(|d| panic!("{d}"));
+    quarterly::build(shipped_root(), &b, Default::default()).unwrap_or_else(|d| panic!("{d}"));
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    };
+    let (fa, fb) = (files(&a), files(&b));
+    assert!(fa.len() > 30);
+    assert!(fa == fb, "two builds of the shipped site differ");
+}
