@@ -6,12 +6,13 @@ use std::collections::BTreeSet;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::charts::{ChartData, render_svg};
+use crate::charts::{ChartData, Variant, render_svg};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::html::{escape, slugify};
 use crate::load::SourceFile;
 use crate::model::{ChartKind, ChartSpec, FigureRef, Loc, Ref, Segment};
 use crate::period::Period;
+use crate::render::OutputFile;
 use crate::validate::Site;
 use crate::yaml::{NodeKind, Reader, parse_yaml};
 
@@ -236,7 +237,18 @@ fn parse_chart(
     let entries = r.map(&node, "a chart");
     let f = r.fields(
         entries,
-        &["kind", "title", "data", "y", "from", "to", "caption"],
+        &[
+            "kind",
+            "title",
+            "data",
+            "y",
+            "from",
+            "to",
+            "period",
+            "annotate",
+            "reference",
+            "caption",
+        ],
         "a chart",
     );
     let at_fence = crate::yaml::Node {
@@ -249,15 +261,12 @@ fn parse_chart(
         .require("kind", &at_fence, &mut r, "the chart")
         .and_then(|n| {
             let text = r.text(n, "`kind`")?;
-            match text.as_str() {
-                "line" => Some(ChartKind::Line),
-                "bar" => Some(ChartKind::Bar),
-                other => {
-                    let hint = crate::diagnostics::suggestion(other, "chart kind", ["line", "bar"]);
-                    r.error_at(n, format!("unknown chart kind `{other}`"), hint);
-                    None
-                }
+            let kind = ChartKind::parse(&text);
+            if kind.is_none() {
+                let hint = crate::diagnostics::suggestion(&text, "chart kind", ChartKind::NAMES);
+                r.error_at(n, format!("unknown chart kind `{text}`"), hint);
             }
+            kind
         });
     let title = f
         .require("title", &at_fence, &mut r, "the chart")
@@ -310,6 +319,57 @@ fn parse_chart(
     };
     let from = period(&mut r, "from");
     let to = period(&mut r, "to");
+    let single = period(&mut r, "period");
+    let mut annotations = Vec::new();
+    if let Some(list) = f.get("annotate") {
+        for item in r.seq(list, "`annotate`") {
+            let entries = r.map(item, "an annotation");
+            let af = r.fields(entries, &["period", "label"], "an annotation");
+            let p = af
+                .require("period", item, &mut r, "the annotation")
+                .and_then(|n| {
+                    let text = n.as_text()?;
+                    match text.parse::<Period>() {
+                        Ok(p) => Some((p, n)),
+                        Err(e) => {
+                            r.error_at(n, e.0, "");
+                            None
+                        }
+                    }
+                });
+            let label = af
+                .require("label", item, &mut r, "the annotation")
+                .and_then(|n| r.text(n, "`label`"));
+            if let (Some((period, n)), Some(label)) = (p, label) {
+                annotations.push(crate::model::Annotation {
+                    period,
+                    label,
+                    at: Loc {
+                        line: n.line,
+                        column: n.column,
+                        len: n.len,
+                    },
+                });
+            }
+        }
+    }
+    let mut references = Vec::new();
+    if let Some(list) = f.get("reference") {
+        for item in r.seq(list, "`reference`") {
+            let entries = r.map(item, "a reference line");
+            let rf = r.fields(entries, &["value", "label"], "a reference line");
+            let value = rf
+                .require("value", item, &mut r, "the reference line")
+                .and_then(|n| r.number(n, "`value`"));
+            let label = rf
+                .get("label")
+                .and_then(|n| r.text(n, "`label`"))
+                .unwrap_or_default();
+            if let Some(value) = value {
+                references.push(crate::model::ReferenceLine { value, label });
+            }
+        }
+    }
     let caption = f.get("caption").and_then(|n| r.text(n, "`caption`"));
     Some(ChartSpec {
         kind: kind?,
@@ -319,6 +379,9 @@ fn parse_chart(
         columns: columns?,
         from,
         to,
+        period: single,
+        annotations,
+        references,
         at: fence,
     })
 }
@@ -354,17 +417,22 @@ pub struct RenderedBody {
     pub html: String,
     pub headings: Vec<(u8, String, String)>,
     pub charts: usize,
+    /// Files the body links to: one CSV per chart.
+    pub files: Vec<OutputFile>,
 }
 
-/// Renders a validated body. `chart_prefix` keeps chart ids unique on the page.
+/// Renders a validated body. `chart_prefix` keeps chart ids unique on the page; `root` is
+/// the relative path from the page to the site root, for links to chart CSVs.
 pub fn render_body(
     segments: &[Segment],
     site: &Site,
     citations: &mut Citations,
     chart_prefix: &str,
+    root: &str,
 ) -> RenderedBody {
     let mut markdown = String::new();
     let mut charts = Vec::new();
+    let mut files = Vec::new();
     for segment in segments {
         match segment {
             Segment::Markdown(text) => markdown.push_str(text),
@@ -372,11 +440,14 @@ pub fn render_body(
             Segment::Cite(source) => markdown.push_str(&citations.marker(&source.id)),
             Segment::Chart(spec) => {
                 let id = format!("{chart_prefix}{}", charts.len() + 1);
-                charts.push(render_chart_figure(spec, site, citations, &id));
-                markdown.push_str(&format!(
-                    "\n\n<div data-chart=\"{}\"></div>\n\n",
-                    charts.len() - 1
-                ));
+                if let Some((html, csv)) = render_chart_figure(spec, site, citations, &id, root) {
+                    charts.push(html);
+                    files.push(csv);
+                    markdown.push_str(&format!(
+                        "\n\n<div data-chart=\"{}\"></div>\n\n",
+                        charts.len() - 1
+                    ));
+                }
             }
         }
     }
@@ -388,6 +459,7 @@ pub fn render_body(
         html,
         headings,
         charts: charts.len(),
+        files,
     }
 }
 
@@ -479,33 +551,49 @@ fn render_figure(figure: &FigureRef, site: &Site, citations: &mut Citations) -> 
     )
 }
 
+/// Where a chart's CSV is written, relative to the site root.
+pub fn chart_csv_path(id: &str) -> String {
+    format!("data/charts/{id}.csv")
+}
+
+/// A chart with everything beside it: title, the SVG (wide and narrow), a legend where
+/// series are not labelled directly, caption, source line, data table and CSV download.
 fn render_chart_figure(
     spec: &ChartSpec,
     site: &Site,
     citations: &mut Citations,
     id: &str,
-) -> String {
-    let Some(dataset) = site.dataset(&spec.data.id) else {
-        return String::new();
-    };
+    root: &str,
+) -> Option<(String, OutputFile)> {
+    let dataset = site.dataset(&spec.data.id)?;
     let data = ChartData::resolve(spec, dataset, &site.vendors);
-    let svg = render_svg(&spec.kind, &spec.title, &data, id);
     let mut html = format!(
-        "<figure class=\"chart\" id=\"{id}\">\n<figcaption class=\"chart-title\">{}</figcaption>\n",
+        "<figure class=\"chart chart-{}\" id=\"{id}\">\n<figcaption class=\"chart-title\">{}</figcaption>\n",
+        kind_class(spec.kind),
         escape(&spec.title)
     );
-    if data.series.len() > 1 {
-        html.push_str("<ul class=\"legend\">");
-        for s in &data.series {
-            html.push_str(&format!(
-                "<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>",
-                escape(&s.colour),
-                escape(&s.label)
-            ));
-        }
-        html.push_str("</ul>\n");
+    if spec.kind == ChartKind::Bar && data.series.len() > 1 {
+        html.push_str(&legend(&data, id));
     }
-    html.push_str(&svg);
+    if spec.kind == ChartKind::Sparkline {
+        html.push_str(&render_svg(&data, &spec.title, id, Variant::Spark));
+    } else {
+        html.push_str("<div class=\"chart-frame\">\n");
+        html.push_str(&render_svg(
+            &data,
+            &spec.title,
+            &format!("{id}-w"),
+            Variant::Wide,
+        ));
+        html.push('\n');
+        html.push_str(&render_svg(
+            &data,
+            &spec.title,
+            &format!("{id}-n"),
+            Variant::Narrow,
+        ));
+        html.push_str("\n</div>");
+    }
     html.push('\n');
     if let Some(caption) = &spec.caption {
         html.push_str(&format!(
@@ -544,46 +632,102 @@ fn render_chart_figure(
         },
         parts.join("; ")
     ));
-    html.push_str(&data_table(&data));
+    let csv_path = chart_csv_path(id);
+    html.push_str(&data_table(&data, &format!("{root}{csv_path}")));
     html.push_str("</figure>");
+    let csv = OutputFile {
+        path: csv_path,
+        bytes: data.csv().into_bytes(),
+    };
+    Some((html, csv))
+}
+
+fn kind_class(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Line => "line",
+        ChartKind::Bar => "bar",
+        ChartKind::HBar => "hbar",
+        ChartKind::Stacked => "stacked",
+        ChartKind::Stacked100 => "stacked100",
+        ChartKind::Donut => "donut",
+        ChartKind::Sparkline => "sparkline",
+    }
+}
+
+/// A legend whose swatches carry the same colour and fill pattern as the bars.
+fn legend(data: &ChartData, id: &str) -> String {
+    let mut html = String::from("<ul class=\"legend\">");
+    for (i, s) in data.series.iter().enumerate() {
+        let prefix = format!("{id}-k{i}");
+        let defs = if i == 0 {
+            String::new()
+        } else {
+            format!("<defs>{}</defs>", crate::charts::pattern(&prefix, i, s))
+        };
+        let fill = if i == 0 {
+            s.colour.clone()
+        } else {
+            format!("url(#{prefix}-p{i})")
+        };
+        let class = if i == 0 { "bar" } else { "bar-p" };
+        html.push_str(&format!(
+            "<li><svg class=\"swatch\" viewBox=\"0 0 12 12\" aria-hidden=\"true\">{defs}<rect class=\"{class} {}\" width=\"12\" height=\"12\" fill=\"{fill}\"/></svg>{}</li>",
+            s.class,
+            escape(&s.label)
+        ));
+    }
+    html.push_str("</ul>\n");
     html
 }
 
-fn data_table(data: &ChartData) -> String {
+fn data_table(data: &ChartData, csv_href: &str) -> String {
     let mut t = String::from(
         "<details class=\"chart-data\"><summary>Data table</summary>\n<table>\n<thead><tr><th scope=\"col\">Period</th>",
     );
     for s in &data.series {
-        let unit = data
-            .dataset
-            .columns
-            .get(s.column)
-            .map_or("", |c| c.unit.axis_label());
         t.push_str(&format!(
             "<th scope=\"col\">{} ({})</th>",
             escape(&s.label),
-            escape(unit)
+            escape(data.unit.axis_label())
+        ));
+    }
+    let whole = data.kind.needs_one_whole();
+    if whole {
+        t.push_str(&format!(
+            "<th scope=\"col\">Not broken out ({})</th>",
+            escape(data.unit.axis_label())
         ));
     }
     t.push_str("</tr></thead>\n<tbody>\n");
-    for (i, row) in data.rows.iter().enumerate() {
+    for (i, (period, row)) in data.periods.iter().zip(&data.period_rows).enumerate() {
         t.push_str(&format!(
             "<tr><th scope=\"row\">{}</th>",
-            escape(&row.period.label())
+            escape(&period.label())
         ));
         for s in &data.series {
-            let cell = row.cells.get(s.column).and_then(|c| c.as_ref());
-            match (s.values.get(i).copied().flatten(), cell) {
-                (Some(_), Some(v)) => t.push_str(&format!(
+            let cell = row.and_then(|r| r.cells.get(s.column)?.as_ref());
+            match cell {
+                Some(v) => t.push_str(&format!(
                     "<td>{}</td>",
                     escape(&data.dataset.format_value(s.column, v.number, v.qualifier))
                 )),
-                _ => t.push_str("<td class=\"missing\">not published</td>"),
+                None => t.push_str("<td class=\"missing\">not published</td>"),
+            }
+        }
+        if whole {
+            match data.remainder(i) {
+                Some(rest) => {
+                    t.push_str(&format!("<td>{}</td>", escape(&data.unit.format(rest, 1))))
+                }
+                None => t.push_str("<td class=\"missing\">–</td>"),
             }
         }
         t.push_str("</tr>\n");
     }
-    t.push_str("</tbody>\n</table>\n</details>\n");
+    t.push_str(&format!(
+        "</tbody>\n</table>\n<p><a href=\"{}\" download>Download these values as CSV</a></p>\n</details>\n",
+        escape(csv_href)
+    ));
     t
 }
 

@@ -264,10 +264,85 @@ impl Dataset {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartKind {
+    /// One line per column over the periods.
     Line,
+    /// Vertical bars over the periods; grouped when there are several columns.
     Bar,
+    /// Horizontal bars: the columns at one period, largest first.
+    HBar,
+    /// Columns stacked per period.
+    Stacked,
+    /// Shares of one whole stacked to 100 %, the part not broken out shown as such.
+    Stacked100,
+    /// Shares of one whole at one period.
+    Donut,
+    /// A small line with no axes, for key-figure cards.
+    Sparkline,
+}
+
+impl ChartKind {
+    pub const NAMES: [&'static str; 8] = [
+        "line",
+        "bar",
+        "grouped",
+        "hbar",
+        "stacked",
+        "stacked100",
+        "donut",
+        "sparkline",
+    ];
+
+    pub fn parse(text: &str) -> Option<ChartKind> {
+        Some(match text {
+            "line" => ChartKind::Line,
+            "bar" | "grouped" => ChartKind::Bar,
+            "hbar" => ChartKind::HBar,
+            "stacked" => ChartKind::Stacked,
+            "stacked100" => ChartKind::Stacked100,
+            "donut" => ChartKind::Donut,
+            "sparkline" => ChartKind::Sparkline,
+            _ => return None,
+        })
+    }
+
+    /// Kinds that show one period rather than a range.
+    pub fn is_single_period(self) -> bool {
+        matches!(self, ChartKind::HBar | ChartKind::Donut)
+    }
+
+    /// Kinds that show parts of one whole.
+    pub fn needs_one_whole(self) -> bool {
+        matches!(self, ChartKind::Stacked100 | ChartKind::Donut)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Line => "Line chart",
+            ChartKind::Bar => "Bar chart",
+            ChartKind::HBar => "Horizontal bar chart",
+            ChartKind::Stacked => "Stacked bar chart",
+            ChartKind::Stacked100 => "100% stacked bar chart",
+            ChartKind::Donut => "Donut chart",
+            ChartKind::Sparkline => "Sparkline",
+        }
+    }
+}
+
+/// A labelled marker at a period.
+#[derive(Clone, Debug)]
+pub struct Annotation {
+    pub period: Period,
+    pub label: String,
+    pub at: Loc,
+}
+
+/// A labelled horizontal line at a value.
+#[derive(Clone, Debug)]
+pub struct ReferenceLine {
+    pub value: f64,
+    pub label: String,
 }
 
 /// A chart as declared in a ```chart block.
@@ -280,6 +355,10 @@ pub struct ChartSpec {
     pub columns: Vec<Ref>,
     pub from: Option<(Period, Loc)>,
     pub to: Option<(Period, Loc)>,
+    /// The one period a donut or horizontal bar chart shows (default: the latest with data).
+    pub period: Option<(Period, Loc)>,
+    pub annotations: Vec<Annotation>,
+    pub references: Vec<ReferenceLine>,
     pub at: Loc,
 }
 

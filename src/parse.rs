@@ -312,7 +312,16 @@ fn parse_vendors(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<Vendor
                 );
                 return None;
             }
-            Some(c.to_ascii_uppercase())
+            let c = c.to_ascii_uppercase();
+            if let Some(problem) = crate::charts::colour_contrast_problem(&c) {
+                r.error_at(
+                    n,
+                    problem,
+                    "darken the colour; charts draw it on a white page",
+                );
+                return None;
+            }
+            Some(c)
         });
         if let (Some(name), Some(colour)) = (name, colour) {
             vendors.push(Vendor {

@@ -20,6 +20,7 @@ const BUILTIN_TEMPLATES: [(&str, &str); 5] = [
     ("briefing.html", include_str!("../templates/briefing.html")),
     ("page.html", include_str!("../templates/page.html")),
 ];
+const CHART_FONT: &[u8] = include_bytes!("../assets/fonts/chart-sans.woff2");
 const BUILTIN_ASSETS: [(&str, &[u8]); 1] =
     [("style.css", include_bytes!("../templates/static/style.css"))];
 
@@ -165,19 +166,23 @@ pub fn render_site(
     let mut jobs = vec![PageJob::Home];
     jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
     jobs.extend((0..site.pages.len()).map(PageJob::Page));
-    let results: Vec<Result<(OutputFile, usize), Box<Diagnostic>>> = jobs
+    let results: Vec<Result<(OutputFile, PageParts), Box<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let (path, template, context, charts) = page_context(site, *job);
-            match tera.render(template, &context) {
+            let parts = page_context(site, *job);
+            match tera.render(parts.template, &parts.context) {
                 Ok(html) => Ok((
                     OutputFile {
-                        path,
+                        path: parts.path.clone(),
                         bytes: html.into_bytes(),
                     },
-                    charts,
+                    parts,
                 )),
-                Err(err) => Err(Box::new(template_diagnostic(&sources, template, &err))),
+                Err(err) => Err(Box::new(template_diagnostic(
+                    &sources,
+                    parts.template,
+                    &err,
+                ))),
             }
         })
         .collect();
@@ -186,10 +191,11 @@ pub fn render_site(
     let mut diagnostics = Diagnostics::new();
     for result in results {
         match result {
-            Ok((file, charts)) => {
+            Ok((file, parts)) => {
                 out.files.push(file);
+                out.files.extend(parts.files);
                 out.pages += 1;
-                out.charts += charts;
+                out.charts += parts.charts;
             }
             Err(d) => diagnostics.push(*d),
         }
@@ -211,6 +217,14 @@ pub fn render_site(
             bytes: bytes.clone(),
         });
     }
+    out.files.push(OutputFile {
+        path: "static/charts.css".to_string(),
+        bytes: crate::charts::colour_stylesheet(&site.vendors).into_bytes(),
+    });
+    out.files.push(OutputFile {
+        path: "static/chart-sans.woff2".to_string(),
+        bytes: CHART_FONT.to_vec(),
+    });
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
@@ -224,7 +238,17 @@ enum PageJob {
 
 /// What one page needs: its output path, its template, its context and how many charts
 /// its body drew.
-fn page_context(site: &Site, job: PageJob) -> (String, &'static str, Context, usize) {
+/// A page ready for its template: output path, template, context, and the charts and
+/// files (chart CSVs) its body made.
+struct PageParts {
+    path: String,
+    template: &'static str,
+    context: Context,
+    charts: usize,
+    files: Vec<OutputFile>,
+}
+
+fn page_context(site: &Site, job: PageJob) -> PageParts {
     match job {
         PageJob::Home => {
             let mut context = base_context(
@@ -242,19 +266,27 @@ fn page_context(site: &Site, job: PageJob) -> (String, &'static str, Context, us
                     site,
                     &mut citations,
                     "home-chart-",
+                    "",
                 )
             });
             let charts = trend.as_ref().map_or(0, |t| t.charts);
+            let files = trend.as_ref().map(|t| t.files.clone()).unwrap_or_default();
             context.insert("trend", &trend.map(|t| t.html).unwrap_or_default());
             context.insert("sources", &source_items(site, &citations));
             context.insert("years", &years(site, ""));
-            ("index.html".to_string(), "home.html", context, charts)
+            PageParts {
+                path: "index.html".to_string(),
+                template: "home.html",
+                context,
+                charts,
+                files,
+            }
         }
         PageJob::Briefing(i) => {
             let briefing = &site.briefings[i];
             let mut citations = Citations::default();
             let prefix = format!("chart-{}-", briefing.period.slug());
-            let body = render_body(&briefing.body, site, &mut citations, &prefix);
+            let body = render_body(&briefing.body, site, &mut citations, &prefix, "../");
             let mut context =
                 base_context(site, "../", "briefing", &briefing.title, &briefing.summary);
             context.insert("period", &briefing.period.label());
@@ -270,8 +302,13 @@ fn page_context(site: &Site, job: PageJob) -> (String, &'static str, Context, us
                 &link(i.checked_sub(1).and_then(|j| site.briefings.get(j))),
             );
             context.insert("next", &link(site.briefings.get(i + 1)));
-            let path = format!("briefings/{}.html", briefing.period.slug());
-            (path, "briefing.html", context, body.charts)
+            PageParts {
+                path: format!("briefings/{}.html", briefing.period.slug()),
+                template: "briefing.html",
+                context,
+                charts: body.charts,
+                files: body.files,
+            }
         }
         PageJob::Page(i) => {
             let page = &site.pages[i];
@@ -281,17 +318,19 @@ fn page_context(site: &Site, job: PageJob) -> (String, &'static str, Context, us
                 site,
                 &mut citations,
                 &format!("chart-{}-", page.id),
+                "",
             );
             let mut context = base_context(site, "", &page.id, &page.title, &page.description);
             context.insert("body", &body.html);
             context.insert("toc", &headings(&body.headings));
             context.insert("sources", &source_items(site, &citations));
-            (
-                format!("{}.html", page.id),
-                "page.html",
+            PageParts {
+                path: format!("{}.html", page.id),
+                template: "page.html",
                 context,
-                body.charts,
-            )
+                charts: body.charts,
+                files: body.files,
+            }
         }
     }
 }
@@ -432,6 +471,9 @@ fn trend_chart(site: &Site) -> Option<Segment> {
         columns: vec![reference(column_id)],
         from: None,
         to: None,
+        period: None,
+        annotations: Vec::new(),
+        references: Vec::new(),
         at: figure.at,
     }))
 }

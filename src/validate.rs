@@ -402,6 +402,66 @@ fn check_chart(
             String::new(),
         );
     }
+    let indices: Vec<usize> = spec
+        .columns
+        .iter()
+        .filter_map(|c| dataset.column_index(&c.id))
+        .collect();
+    if spec.kind.needs_one_whole() && indices.len() == spec.columns.len() {
+        let wholes: Vec<Option<&str>> = indices
+            .iter()
+            .map(|&i| dataset.columns[i].part_of.as_deref())
+            .collect();
+        if wholes.iter().any(Option::is_none) || wholes.windows(2).any(|w| w[0] != w[1]) {
+            checker.error(
+                file,
+                spec.at,
+                format!("a {} shows shares of one whole, but these columns are not all `part_of` the same whole", spec.kind.name().to_lowercase()),
+                "choose columns with the same `part_of`, or use `stacked` or `bar`".to_string(),
+            );
+        }
+    }
+    if spec.kind == ChartKind::Sparkline && spec.columns.len() != 1 {
+        checker.error(
+            file,
+            spec.at,
+            "a sparkline draws one column".to_string(),
+            "name one column in `y:`".to_string(),
+        );
+    }
+    if let Some((period, at)) = spec.period {
+        if !spec.kind.is_single_period() {
+            checker.error(
+                file,
+                at,
+                "`period:` is for charts of one period (hbar, donut)".to_string(),
+                "use `from:` and `to:` for a range".to_string(),
+            );
+        } else if dataset.row(period).is_none() {
+            checker.error(
+                file,
+                at,
+                format!("dataset `{}` has no row for {period}", dataset.id),
+                String::new(),
+            );
+        }
+    }
+    for a in &spec.annotations {
+        if a.period.granularity() != dataset.granularity {
+            checker.error(
+                file,
+                a.at,
+                format!(
+                    "`{}` is a {}, but dataset `{}` has one row per {}",
+                    a.period,
+                    a.period.granularity().noun(),
+                    dataset.id,
+                    dataset.granularity.noun()
+                ),
+                String::new(),
+            );
+        }
+    }
     if spec
         .columns
         .iter()

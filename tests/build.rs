@@ -67,20 +67,24 @@ fn charts_are_inline_accessible_svg_with_gaps_tables_and_sources() {
     assert!(site.run(&["build"]).status.success());
     let page = site.read("dist/briefings/2023-q3.html");
 
-    let svgs: Vec<&str> = page.split("<svg ").skip(1).collect();
-    assert_eq!(svgs.len(), 2);
+    // Each chart comes as a wide and a narrow SVG.
+    let svgs: Vec<&str> = page.split("<svg xmlns=").skip(1).collect();
+    assert_eq!(svgs.len(), 4);
     let line = svgs[0];
-    assert!(line.starts_with("xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 360\""));
+    assert!(
+        line.starts_with(
+            "\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 340\" class=\"chart-svg chart-wide\""
+        ),
+        "{line}"
+    );
     assert!(
         !line[..line.find('>').unwrap()].contains("width="),
         "no fixed width"
     );
-    assert!(
-        line.contains(
-            "role=\"img\" aria-labelledby=\"chart-2023-q3-1-title chart-2023-q3-1-desc\""
-        )
-    );
-    assert!(line.contains("<title id=\"chart-2023-q3-1-title\">Quarterly spend</title>"));
+    assert!(line.contains(
+        "role=\"img\" aria-labelledby=\"chart-2023-q3-1-w-title chart-2023-q3-1-w-desc\""
+    ));
+    assert!(line.contains("<title id=\"chart-2023-q3-1-w-title\">Quarterly spend</title>"));
     assert!(
         line.contains("Spend rose from US$7.7bn in Q1 2023 to US$9.2bn in Q3 2023."),
         "{line}"
@@ -89,37 +93,47 @@ fn charts_are_inline_accessible_svg_with_gaps_tables_and_sources() {
         line.contains("No value was published for Q2 2023."),
         "{line}"
     );
-    // The missing Q2 value is a gap: two markers, no line through the missing quarter.
-    let polylines = line
-        .matches("<polyline fill=\"none\" opacity=\"1\" stroke=\"#0072B2\"")
-        .count();
-    assert_eq!(
-        polylines, 0,
-        "a gap leaves two single points, and no line joins them"
-    );
-    assert_eq!(line.matches("<circle").count(), 2);
+    // The missing Q2 value is a gap: two markers, and no line joins them.
+    assert_eq!(line.matches("class=\"line ").count(), 0, "{line}");
+    assert_eq!(line.matches("class=\"mark c-p0\"").count(), 2);
+    assert!(svgs[1].contains("class=\"chart-svg chart-narrow\""));
+    assert!(svgs[1].contains("aria-labelledby=\"chart-2023-q3-1-n-title chart-2023-q3-1-n-desc\""));
 
-    let bar = svgs[1];
+    let bar = svgs[2];
     assert!(
-        bar.contains("aria-labelledby=\"chart-2023-q3-2-title chart-2023-q3-2-desc\""),
+        bar.contains("aria-labelledby=\"chart-2023-q3-2-w-title chart-2023-q3-2-w-desc\""),
         "unique ids"
+    );
+    assert!(
+        bar.contains("class=\"bar c-alibaba-cloud\""),
+        "vendor colour class"
     );
     assert!(
         bar.contains("fill=\"#D55E00\""),
         "vendor colour from vendors.yaml"
     );
+    // The second series is told apart by a pattern as well as its colour.
+    assert!(bar.contains("class=\"bar-p c-tencent-cloud\""));
+    assert!(bar.contains("fill=\"url(#chart-2023-q3-2-w-p1)\""));
+    assert!(bar.contains("<pattern id=\"chart-2023-q3-2-w-p1\""));
     assert_eq!(
-        bar.matches("<rect").count() - bar.matches("<rect x=\"0\" y=\"0\"").count(),
+        bar.matches("class=\"bar").count(),
         4,
-        "{bar}"
+        "two periods, two vendors"
     );
 
-    // Beside each chart: a source line and a data table that shows the gap as a gap.
+    // Beside each chart: a source line, a data table that shows the gap as a gap, and a CSV.
     assert!(
         page.contains("<p class=\"chart-source\">Sources: Canalys via South China Morning Post")
     );
     assert!(page.contains("<td class=\"missing\">not published</td>"));
     assert_eq!(page.matches("<details class=\"chart-data\">").count(), 2);
+    assert!(page.contains("href=\"../data/charts/chart-2023-q3-1.csv\" download"));
+    let csv = site.read("dist/data/charts/chart-2023-q3-1.csv");
+    assert_eq!(
+        csv,
+        "period,Spend (USD bn)\n2023-Q1,7.7\n2023-Q2,\n2023-Q3,9.2\n"
+    );
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn the_shipped_site_builds_with_a_briefing_for_every_quarter_with_figures() {
             dist.join(format!("briefings/{}.html", briefing.period.slug())),
         )
         .unwrap();
-        assert!(html.matches("<figure class=\"chart\"").count() >= 2);
+        assert!(html.matches("<figure class=\"chart ").count() >= 2);
     }
     for page in ["about", "methodology"] {
         assert!(dist.join(format!("{page}.html")).exists(), "{page} page");
@@ -60,48 +60,90 @@ fn the_shipped_site_builds_with_a_briefing_for_every_quarter_with_figures() {
     assert!(built.charts >= 48);
 }
 
+/// Every `<tag …>…</tag>` element of `html` (not nested in itself).
+fn elements<'h>(html: &'h str, open: &str, close: &str) -> Vec<&'h str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(open) {
+        let Some(len) = rest[start..].find(close) else {
+            break;
+        };
+        found.push(&rest[start..start + len + close.len()]);
+        rest = &rest[start + len + close.len()..];
+    }
+    found
+}
+
 #[test]
-fn every_svg_in_the_shipped_site_is_well_formed_and_labelled() {
+fn every_svg_parses_and_every_chart_has_its_table_csv_and_source_line() {
     let out = tempfile::tempdir().unwrap();
     let dist = out.path().join("dist");
     quarterly::build(shipped_root(), &dist, Default::default()).unwrap_or_else(|d| panic!("{d}"));
-    let mut seen = 0;
+    let mut charts = 0;
     for entry in walkdir::WalkDir::new(&dist) {
         let entry = entry.unwrap();
         if entry.path().extension().and_then(|e| e.to_str()) != Some("html") {
             continue;
         }
+        let page = entry.path().display().to_string();
         let html = std::fs::read_to_string(entry.path()).unwrap();
         let mut ids = std::collections::BTreeSet::new();
-        for (start, _) in html.match_indices("<svg ") {
-            let end = html[start..].find("</svg>").map(|e| start + e + 6).unwrap();
-            let svg = &html[start..end];
-            let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| {
-                panic!(
-                    "{}: SVG is not well-formed XML: {e}",
-                    entry.path().display()
-                )
-            });
+        for svg in elements(&html, "<svg ", "</svg>") {
+            let doc = roxmltree::Document::parse(svg)
+                .unwrap_or_else(|e| panic!("{page}: SVG is not well-formed XML: {e}"));
             let root = doc.root_element();
-            assert_eq!(root.attribute("role"), Some("img"));
-            let labelled = root.attribute("aria-labelledby").unwrap();
-            for id in labelled.split(' ') {
+            if root
+                .attribute("class")
+                .is_some_and(|c| c.contains("chart-svg"))
+            {
+                assert_eq!(root.attribute("role"), Some("img"), "{page}");
                 assert!(
-                    ids.insert(id.to_string()),
-                    "id {id} repeats on {}",
-                    entry.path().display()
+                    root.attribute("width").is_none() && root.attribute("viewBox").is_some(),
+                    "{page}"
                 );
-                assert!(doc.descendants().any(|n| n.attribute("id") == Some(id)));
+                let labelled = root.attribute("aria-labelledby").unwrap();
+                for id in labelled.split(' ') {
+                    assert!(ids.insert(id.to_string()), "id {id} repeats on {page}");
+                    assert!(doc.descendants().any(|n| n.attribute("id") == Some(id)));
+                }
+                let desc = doc.descendants().find(|n| n.has_tag_name("desc")).unwrap();
+                assert!(
+                    desc.text().unwrap_or("").len() > 40,
+                    "a description generated from the data"
+                );
+                // Compact: whole-number coordinates, no long decimals.
+                assert!(!svg.contains(".000"), "{page}: long decimals in an SVG");
             }
-            let desc = doc.descendants().find(|n| n.has_tag_name("desc")).unwrap();
+        }
+        for figure in elements(&html, "<figure class=\"chart ", "</figure>") {
+            charts += 1;
             assert!(
-                desc.text().unwrap_or("").len() > 40,
-                "a description generated from the data"
+                figure.contains("class=\"chart-svg "),
+                "{page}: a chart without its SVG"
             );
-            seen += 1;
+            assert!(
+                figure.contains("<p class=\"chart-source\">Source"),
+                "{page}: a chart without a source line"
+            );
+            let table = elements(figure, "<tbody>", "</tbody>");
+            assert_eq!(table.len(), 1, "{page}: a chart without its data table");
+            let rows = table[0].matches("<tr>").count();
+            let href = figure
+                .split("href=\"")
+                .find(|h| h.contains(".csv\""))
+                .unwrap_or_else(|| panic!("{page}: no CSV link"));
+            let href = &href[..href.find('"').unwrap()];
+            let csv_path = entry.path().parent().unwrap().join(href);
+            let csv = std::fs::read_to_string(&csv_path)
+                .unwrap_or_else(|e| panic!("{page}: {href}: {e}"));
+            assert_eq!(
+                csv.lines().count(),
+                rows + 1,
+                "{page}: the CSV holds the table's rows and a header"
+            );
         }
     }
-    assert!(seen >= 48, "{seen} charts");
+    assert!(charts >= 60, "{charts} charts");
 }
 
 #[test]

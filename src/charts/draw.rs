@@ -1,0 +1,924 @@
+//! Drawing each kind of chart: layout (margins measured from the real text widths, round
+//! ticks, labels that do not collide) and the plotters elements that make it up.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::canvas::{DrawResult, Painter};
+use super::scale::{Ticks, ticks};
+use super::text::{fit, text_width};
+use super::{ChartData, Series};
+use crate::model::ChartKind;
+
+/// The wide variant fills a desktop column; the narrow one keeps text legible on a phone;
+/// the spark variant is a key-figure card's small line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    Wide,
+    Narrow,
+    Spark,
+}
+
+impl Variant {
+    fn width(self) -> u32 {
+        match self {
+            Variant::Wide => 640,
+            Variant::Narrow => 340,
+            Variant::Spark => 120,
+        }
+    }
+
+    fn height(self) -> u32 {
+        match self {
+            Variant::Wide => 340,
+            Variant::Narrow => 300,
+            Variant::Spark => 32,
+        }
+    }
+}
+
+const TEXT: f64 = 13.0;
+const SMALL: f64 = 12.0;
+const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+const AXIS: RGBColor = RGBColor(0x76, 0x76, 0x76);
+const REST: RGBColor = RGBColor(0xC8, 0xC8, 0xC8);
+
+fn rgb(hex: &str) -> RGBColor {
+    let (r, g, b) = super::colour::parse_hex(hex).unwrap_or((0x55, 0x55, 0x55));
+    RGBColor(r, g, b)
+}
+
+fn at(x: f64, y: f64) -> (i32, i32) {
+    (x.round() as i32, y.round() as i32)
+}
+
+fn style(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+    ("sans-serif", size)
+        .into_font()
+        .color(&colour)
+        .pos(Pos::new(h, v))
+}
+
+/// Draws `data` and returns the SVG body (defs and elements) with the viewBox size.
+pub fn draw(data: &ChartData, id: &str, variant: Variant) -> (String, u32, u32) {
+    let (width, mut height) = (variant.width(), variant.height());
+    if variant != Variant::Spark {
+        match data.kind {
+            ChartKind::HBar => height = hbar_height(data),
+            ChartKind::Donut if variant == Variant::Narrow => {
+                height = 250 + 22 * (data.series.len() as u32 + 1)
+            }
+            ChartKind::Donut => height = 260,
+            _ => {}
+        }
+    }
+    let painter = Painter::new(width, height);
+    let prefix = id.to_string();
+    let drawn = if variant == Variant::Spark || data.kind == ChartKind::Sparkline {
+        sparkline(&painter, data)
+    } else {
+        match data.kind {
+            ChartKind::Line => periodic(&painter, data, variant, &prefix),
+            ChartKind::Bar | ChartKind::Stacked | ChartKind::Stacked100 => {
+                periodic(&painter, data, variant, &prefix)
+            }
+            ChartKind::HBar => hbar(&painter, data, variant),
+            ChartKind::Donut => donut(&painter, data, variant, &prefix),
+            ChartKind::Sparkline => sparkline(&painter, data),
+        }
+    };
+    let svg = painter.finish();
+    // A drawing error leaves an empty chart rather than a broken page; the title, description
+    // and data table beside it still carry the content.
+    (
+        if drawn.is_ok() { svg } else { String::new() },
+        width,
+        height,
+    )
+}
+
+/// The fill pattern of series `i` (from the second on), so series in bars and segments differ
+/// by more than colour: diagonal one way, the other way, dots, then horizontal lines.
+pub fn pattern(prefix: &str, i: usize, s: &Series) -> String {
+    let (angle, body) = match i % 4 {
+        1 => (
+            45,
+            "<path class=\"pat-line\" d=\"M0 0V6\" stroke=\"#FFFFFF\" stroke-width=\"2\"/>",
+        ),
+        2 => (
+            -45,
+            "<path class=\"pat-line\" d=\"M0 0V6\" stroke=\"#FFFFFF\" stroke-width=\"2\"/>",
+        ),
+        3 => (
+            0,
+            "<circle class=\"pat-dot\" cx=\"3\" cy=\"3\" r=\"1.3\" fill=\"#FFFFFF\"/>",
+        ),
+        _ => (
+            0,
+            "<path class=\"pat-line\" d=\"M0 0H6\" stroke=\"#FFFFFF\" stroke-width=\"2\"/>",
+        ),
+    };
+    format!(
+        "<pattern id=\"{prefix}-p{i}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate({angle})\"><rect class=\"pat {}\" width=\"6\" height=\"6\" fill=\"{}\"/>{body}</pattern>",
+        s.class, s.colour
+    )
+}
+
+/// The patterns of every series but the first.
+pub fn pattern_defs(prefix: &str, series: &[Series]) -> String {
+    let defs: String = series
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, s)| pattern(prefix, i, s))
+        .collect();
+    if defs.is_empty() {
+        defs
+    } else {
+        format!("<defs>{defs}</defs>")
+    }
+}
+
+/// The fill of series `i`: its colour for the first, a pattern for the others.
+fn fill_of(prefix: &str, i: usize) -> Option<String> {
+    (i > 0).then(|| format!("url(#{prefix}-p{i})"))
+}
+
+/// A marker shape per series, so lines differ by more than colour.
+fn marker(
+    painter: &Painter,
+    class: &str,
+    shape: usize,
+    x: f64,
+    y: f64,
+    colour: RGBColor,
+) -> DrawResult {
+    let (cx, cy) = at(x, y);
+    match shape % 4 {
+        0 => painter.draw(class, &Circle::new((cx, cy), 4, colour.filled())),
+        1 => painter.draw(
+            class,
+            &Rectangle::new([(cx - 4, cy - 4), (cx + 4, cy + 4)], colour.filled()),
+        ),
+        2 => painter.draw(
+            class,
+            &Polygon::new(
+                vec![(cx, cy - 5), (cx + 5, cy + 4), (cx - 5, cy + 4)],
+                colour.filled(),
+            ),
+        ),
+        _ => painter.draw(
+            class,
+            &Polygon::new(
+                vec![(cx, cy - 5), (cx + 5, cy), (cx, cy + 5), (cx - 5, cy)],
+                colour.filled(),
+            ),
+        ),
+    }
+}
+
+/// Moves label centres apart to at least `gap`, keeping them within `lo..=hi`.
+fn spread(mut ys: Vec<(usize, f64)>, gap: f64, lo: f64, hi: f64) -> Vec<(usize, f64)> {
+    ys.sort_by(|a, b| a.1.total_cmp(&b.1));
+    for i in 1..ys.len() {
+        if ys[i].1 < ys[i - 1].1 + gap {
+            ys[i].1 = ys[i - 1].1 + gap;
+        }
+    }
+    if let Some(last) = ys.last().map(|l| l.1) {
+        let over = last - hi;
+        if over > 0.0 {
+            for y in ys.iter_mut() {
+                y.1 -= over;
+            }
+        }
+    }
+    for y in ys.iter_mut() {
+        y.1 = y.1.max(lo);
+    }
+    ys
+}
+
+/// The plot area of a chart over periods.
+struct Frame {
+    left: f64,
+    top: f64,
+    bottom: f64,
+    band: f64,
+    ticks: Ticks,
+}
+
+impl Frame {
+    fn x(&self, i: usize) -> f64 {
+        self.left + (i as f64 + 0.5) * self.band
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        let (lo, hi) = (self.ticks.lo(), self.ticks.hi());
+        self.bottom - (v - lo) / (hi - lo) * (self.bottom - self.top)
+    }
+}
+
+/// Line, bar, grouped, stacked and 100 % stacked charts: periods across, values up.
+fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) -> DrawResult {
+    let narrow = variant == Variant::Narrow;
+    let n = data.periods.len().max(1);
+    let stacked = matches!(data.kind, ChartKind::Stacked | ChartKind::Stacked100);
+
+    // The value range: stacks add up; 100 % stacks always reach 100.
+    let mut lo = 0.0f64;
+    let mut hi = 0.0f64;
+    for i in 0..n {
+        let values = data
+            .series
+            .iter()
+            .filter_map(|s| s.values.get(i).copied().flatten());
+        if stacked {
+            hi = hi.max(values.filter(|v| *v > 0.0).sum());
+        } else {
+            for v in values {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    for (v, _) in &data.references {
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+    }
+    if data.kind == ChartKind::Stacked100 {
+        hi = 100.0;
+    }
+    let ticks = ticks(lo, hi, if narrow { 4 } else { 5 });
+    let decimals = ticks.decimals();
+    let tick_label = |v: f64| {
+        if v == 0.0 {
+            "0".to_string()
+        } else {
+            data.unit.format(v, decimals)
+        }
+    };
+    let tick_width = ticks
+        .values
+        .iter()
+        .map(|v| text_width(&tick_label(*v), SMALL))
+        .fold(0.0, f64::max);
+
+    // Direct labels at the right end: each series' last value (lines), or each segment of
+    // the last stack (stacked bars), so no legend is needed to tell series apart.
+    let labels = end_labels(data);
+    let max_label = painter.width * if narrow { 0.42 } else { 0.34 };
+    let label_width = labels
+        .iter()
+        .map(|(_, text, _)| text_width(text, SMALL).min(max_label))
+        .fold(0.0, f64::max);
+    let label_margin = if labels.is_empty() {
+        0.0
+    } else {
+        label_width + 20.0
+    };
+
+    let top = if data.markers.is_empty() { 10.0 } else { 30.0 };
+    let left = tick_width + 10.0;
+    let right = painter.width - label_margin - 8.0;
+    let bottom = painter.height - 24.0;
+    let frame = Frame {
+        left,
+        top,
+        bottom,
+        band: (right - left) / n as f64,
+        ticks,
+    };
+
+    // Grid and ticks.
+    for v in &frame.ticks.values {
+        let y = frame.y(*v);
+        let (class, colour) = if *v == 0.0 {
+            ("axis", AXIS)
+        } else {
+            ("grid", GRID)
+        };
+        painter.draw(
+            class,
+            &PathElement::new(vec![at(left, y), at(right, y)], colour.stroke_width(1)),
+        )?;
+        painter.draw(
+            "tick",
+            &Text::new(
+                tick_label(*v),
+                at(left - 6.0, y),
+                style(SMALL, MUTED, HPos::Right, VPos::Center),
+            ),
+        )?;
+    }
+    // Period labels: as many as fit, always including the last.
+    let short = narrow || n > 8;
+    let label_of = |i: usize| {
+        data.periods
+            .get(i)
+            .map(|p| if short { p.short_label() } else { p.label() })
+            .unwrap_or_default()
+    };
+    let widest = (0..n)
+        .map(|i| text_width(&label_of(i), SMALL))
+        .fold(0.0, f64::max);
+    let every = (((widest + 10.0) / frame.band).ceil() as usize).max(1);
+    for i in (0..n).rev().step_by(every) {
+        painter.draw(
+            "tick",
+            &Text::new(
+                label_of(i),
+                at(frame.x(i), bottom + 6.0),
+                style(SMALL, MUTED, HPos::Center, VPos::Top),
+            ),
+        )?;
+    }
+
+    // Breaks and annotations.
+    for m in &data.markers {
+        let x = if m.between {
+            frame.x(m.index) - frame.band / 2.0
+        } else {
+            frame.x(m.index)
+        };
+        painter.draw(
+            "annot",
+            &PathElement::new(vec![at(x, top - 4.0), at(x, bottom)], AXIS.stroke_width(1)),
+        )?;
+        let room_right = painter.width - x - 6.0;
+        let (anchor, tx, room) =
+            if text_width(&m.label, SMALL) <= room_right || x < painter.width / 2.0 {
+                (HPos::Left, x + 4.0, room_right)
+            } else {
+                (HPos::Right, x - 4.0, x - 6.0)
+            };
+        painter.draw(
+            "note",
+            &Text::new(
+                fit(&m.label, SMALL, room),
+                at(tx, top - 26.0),
+                style(SMALL, MUTED, anchor, VPos::Top),
+            ),
+        )?;
+    }
+
+    match data.kind {
+        ChartKind::Line => lines(painter, data, &frame)?,
+        ChartKind::Bar => bars(painter, data, &frame, prefix, narrow)?,
+        _ => stacks(painter, data, &frame, prefix)?,
+    }
+
+    for (v, label) in &data.references {
+        let y = frame.y(*v);
+        painter.draw(
+            "ref",
+            &PathElement::new(vec![at(left, y), at(right, y)], INK.stroke_width(1)),
+        )?;
+        if !label.is_empty() {
+            painter.draw(
+                "note",
+                &Text::new(
+                    fit(label, SMALL, right - left),
+                    at(right, y - 4.0),
+                    style(SMALL, MUTED, HPos::Right, VPos::Bottom),
+                ),
+            )?;
+        }
+    }
+
+    // The direct labels, spread so they never overlap.
+    if !labels.is_empty() {
+        let wanted: Vec<(usize, f64)> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, v))| (i, frame.y(*v)))
+            .collect();
+        let placed = spread(wanted, 16.0, top + 6.0, bottom - 6.0);
+        for (i, y) in placed {
+            let (series, text, _) = &labels[i];
+            let x = right + 8.0;
+            match series {
+                Some(s) if data.kind == ChartKind::Line => {
+                    let colour = rgb(&data.series[*s].colour);
+                    marker(
+                        painter,
+                        &format!("key {}", data.series[*s].class),
+                        *s,
+                        x + 4.0,
+                        y,
+                        colour,
+                    )?;
+                }
+                Some(s) => swatch(painter, data, *s, prefix, x, y)?,
+                None => {
+                    painter.draw(
+                        "rest",
+                        &Rectangle::new([at(x, y - 5.0), at(x + 9.0, y + 5.0)], REST.filled()),
+                    )?;
+                }
+            }
+            painter.draw(
+                "label",
+                &Text::new(
+                    fit(text, SMALL, max_label),
+                    at(x + 13.0, y),
+                    style(SMALL, INK, HPos::Left, VPos::Center),
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn swatch(
+    painter: &Painter,
+    data: &ChartData,
+    s: usize,
+    prefix: &str,
+    x: f64,
+    y: f64,
+) -> DrawResult {
+    let series = &data.series[s];
+    let fill = fill_of(prefix, s);
+    let class = if fill.is_some() {
+        format!("bar-p {}", series.class)
+    } else {
+        format!("bar {}", series.class)
+    };
+    painter.draw_filled(
+        &class,
+        fill.as_deref(),
+        &Rectangle::new(
+            [at(x, y - 5.0), at(x + 9.0, y + 5.0)],
+            rgb(&series.colour).filled(),
+        ),
+    )
+}
+
+/// (series index or None for "not broken out", label text, value that sets its height).
+fn end_labels(data: &ChartData) -> Vec<(Option<usize>, String, f64)> {
+    match data.kind {
+        ChartKind::Line => data
+            .series
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let last = s.values.iter().rev().find_map(|v| *v)?;
+                let text = if data.series.len() == 1 {
+                    data.format(s, last)
+                } else {
+                    format!("{} {}", s.label, data.format(s, last))
+                };
+                Some((Some(i), text, last))
+            })
+            .collect(),
+        ChartKind::Stacked | ChartKind::Stacked100 => {
+            // Label the segments of the last stack that has any value.
+            let Some(row) = (0..data.periods.len()).rev().find(|&i| {
+                data.series
+                    .iter()
+                    .any(|s| s.values.get(i).copied().flatten().is_some())
+            }) else {
+                return Vec::new();
+            };
+            let mut base = 0.0;
+            let mut out = Vec::new();
+            for (i, s) in data.series.iter().enumerate() {
+                if let Some(v) = s.values.get(row).copied().flatten().filter(|v| *v > 0.0) {
+                    out.push((
+                        Some(i),
+                        format!("{} {}", s.label, data.format(s, v)),
+                        base + v / 2.0,
+                    ));
+                    base += v;
+                }
+            }
+            if let Some(rest) = data.remainder(row) {
+                out.push((
+                    None,
+                    format!("Not broken out {}", data.unit.format(rest, 1)),
+                    base + rest / 2.0,
+                ));
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn lines(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
+    for (i, s) in data.series.iter().enumerate() {
+        let colour = rgb(&s.colour);
+        // A missing value splits the line: gaps are drawn as gaps, never as zeros.
+        let mut runs: Vec<Vec<(i32, i32)>> = vec![Vec::new()];
+        for (j, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => runs
+                    .last_mut()
+                    .map_or((), |r| r.push(at(frame.x(j), frame.y(*v)))),
+                None => runs.push(Vec::new()),
+            }
+        }
+        for run in runs.iter().filter(|r| r.len() > 1) {
+            painter.draw(
+                &format!("line {}", s.class),
+                &PathElement::new(run.clone(), colour.stroke_width(2)),
+            )?;
+        }
+        for (j, v) in s.values.iter().enumerate() {
+            if let Some(v) = v {
+                marker(
+                    painter,
+                    &format!("mark {}", s.class),
+                    i,
+                    frame.x(j),
+                    frame.y(*v),
+                    colour,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn bars(
+    painter: &Painter,
+    data: &ChartData,
+    frame: &Frame,
+    prefix: &str,
+    narrow: bool,
+) -> DrawResult {
+    painter.raw(&pattern_defs(prefix, &data.series));
+    let m = data.series.len().max(1) as f64;
+    let group = frame.band * 0.76;
+    let width = group / m;
+    let zero = frame.y(0.0);
+    let single = data.series.len() == 1;
+    for (j, s) in data.series.iter().enumerate() {
+        let fill = fill_of(prefix, j);
+        let class = if fill.is_some() {
+            format!("bar-p {}", s.class)
+        } else {
+            format!("bar {}", s.class)
+        };
+        for (i, v) in s.values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let x0 = frame.x(i) - group / 2.0 + j as f64 * width;
+            let y = frame.y(*v);
+            let gap = if m > 1.0 { 1.0 } else { 0.0 };
+            painter.draw_filled(
+                &class,
+                fill.as_deref(),
+                &Rectangle::new(
+                    [at(x0 + gap, y.min(zero)), at(x0 + width - gap, y.max(zero))],
+                    rgb(&s.colour).filled(),
+                ),
+            )?;
+            let label = data.format(s, *v);
+            if single
+                && text_width(&label, SMALL) + 4.0 <= frame.band
+                && (!narrow || data.periods.len() <= 8)
+            {
+                let (ly, v_pos) = if *v >= 0.0 {
+                    (y - 3.0, VPos::Bottom)
+                } else {
+                    (y + 3.0, VPos::Top)
+                };
+                painter.draw(
+                    "value",
+                    &Text::new(
+                        label,
+                        at(frame.x(i), ly),
+                        style(SMALL, INK, HPos::Center, v_pos),
+                    ),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn stacks(painter: &Painter, data: &ChartData, frame: &Frame, prefix: &str) -> DrawResult {
+    painter.raw(&pattern_defs(prefix, &data.series));
+    let width = frame.band * 0.7;
+    for i in 0..data.periods.len() {
+        let x0 = frame.x(i) - width / 2.0;
+        let mut base = 0.0;
+        let mut any = false;
+        for (j, s) in data.series.iter().enumerate() {
+            let Some(v) = s.values.get(i).copied().flatten().filter(|v| *v > 0.0) else {
+                continue;
+            };
+            any = true;
+            let fill = fill_of(prefix, j);
+            let class = if fill.is_some() {
+                format!("bar-p {}", s.class)
+            } else {
+                format!("bar {}", s.class)
+            };
+            let (y0, y1) = (frame.y(base), frame.y(base + v));
+            painter.draw_filled(
+                &class,
+                fill.as_deref(),
+                &Rectangle::new(
+                    [at(x0, y1), at(x0 + width, y0 - 1.0)],
+                    rgb(&s.colour).filled(),
+                ),
+            )?;
+            base += v;
+        }
+        if let (true, Some(rest)) = (any, data.remainder(i)) {
+            let (y0, y1) = (frame.y(base), frame.y(base + rest));
+            painter.draw(
+                "rest",
+                &Rectangle::new([at(x0, y1), at(x0 + width, y0 - 1.0)], REST.filled()),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn hbar_height(data: &ChartData) -> u32 {
+    let rows = data
+        .series
+        .iter()
+        .filter(|s| s.values.first().copied().flatten().is_some())
+        .count()
+        .max(1);
+    (16 + rows * 34 + 28) as u32
+}
+
+/// Horizontal bars: one period's values, largest first, each named on its left.
+fn hbar(painter: &Painter, data: &ChartData, variant: Variant) -> DrawResult {
+    let mut rows: Vec<(&Series, f64)> = data
+        .series
+        .iter()
+        .filter_map(|s| s.values.first().copied().flatten().map(|v| (s, v)))
+        .collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let name = |s: &Series| match (&s.name_zh, variant) {
+        (Some(zh), Variant::Wide) => format!("{} {zh}", s.label),
+        _ => s.label.clone(),
+    };
+    let max_name = painter.width * 0.42;
+    let name_width = rows
+        .iter()
+        .map(|(s, _)| text_width(&name(s), TEXT).min(max_name))
+        .fold(0.0, f64::max);
+    let hi = rows.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+    let lo = rows.iter().map(|(_, v)| *v).fold(0.0, f64::min);
+    let ticks = ticks(lo, hi, if variant == Variant::Narrow { 3 } else { 5 });
+    let value_room = rows
+        .iter()
+        .map(|(s, v)| text_width(&data.format(s, *v), SMALL))
+        .fold(0.0, f64::max);
+    let left = name_width + 12.0;
+    let right = painter.width - value_room - 10.0;
+    let top = 16.0;
+    let bottom = painter.height - 24.0;
+    let x = |v: f64| left + (v - ticks.lo()) / (ticks.hi() - ticks.lo()) * (right - left);
+    let decimals = ticks.decimals();
+    for v in &ticks.values {
+        let (class, colour) = if *v == 0.0 {
+            ("axis", AXIS)
+        } else {
+            ("grid", GRID)
+        };
+        painter.draw(
+            class,
+            &PathElement::new(
+                vec![at(x(*v), top - 6.0), at(x(*v), bottom)],
+                colour.stroke_width(1),
+            ),
+        )?;
+        let label = if *v == 0.0 {
+            "0".to_string()
+        } else {
+            data.unit.format(*v, decimals)
+        };
+        painter.draw(
+            "tick",
+            &Text::new(
+                label,
+                at(x(*v), bottom + 6.0),
+                style(SMALL, MUTED, HPos::Center, VPos::Top),
+            ),
+        )?;
+    }
+    for (i, (s, v)) in rows.iter().enumerate() {
+        let y = top + i as f64 * 34.0;
+        painter.draw(
+            &format!("bar {}", s.class),
+            &Rectangle::new(
+                [at(x(0.0_f64.min(*v)), y), at(x(v.max(0.0)), y + 22.0)],
+                rgb(&s.colour).filled(),
+            ),
+        )?;
+        painter.draw(
+            "label",
+            &Text::new(
+                fit(&name(s), TEXT, max_name),
+                at(left - 8.0, y + 11.0),
+                style(TEXT, INK, HPos::Right, VPos::Center),
+            ),
+        )?;
+        painter.draw(
+            "value",
+            &Text::new(
+                data.format(s, *v),
+                at(x(*v) + 5.0, y + 11.0),
+                style(SMALL, INK, HPos::Left, VPos::Center),
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// A donut of one period's shares of a whole, with the part not broken out, and a legend
+/// that names each segment with its value.
+fn donut(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) -> DrawResult {
+    painter.raw(&pattern_defs(prefix, &data.series));
+    let narrow = variant == Variant::Narrow;
+    let mut segments: Vec<(Option<usize>, f64)> = data
+        .series
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            s.values
+                .first()
+                .copied()
+                .flatten()
+                .filter(|v| *v > 0.0)
+                .map(|v| (Some(i), v))
+        })
+        .collect();
+    if let Some(rest) = data.remainder(0) {
+        segments.push((None, rest));
+    }
+    let total: f64 = segments.iter().map(|(_, v)| v).sum::<f64>().max(100.0);
+    let (cx, cy, r) = if narrow {
+        (170.0, 120.0, 105.0)
+    } else {
+        (140.0, 130.0, 115.0)
+    };
+    let inner = r * 0.58;
+    let mut angle = -90.0f64;
+    for (s, v) in &segments {
+        let sweep = v / total * 360.0;
+        let (a0, a1) = (angle + 0.4, angle + sweep - 0.4);
+        let steps = ((a1 - a0) / 2.0).ceil().max(1.0) as usize;
+        let point = |a: f64, radius: f64| {
+            let rad = a.to_radians();
+            at(cx + radius * rad.cos(), cy + radius * rad.sin())
+        };
+        let mut points: Vec<(i32, i32)> = (0..=steps)
+            .map(|k| point(a0 + (a1 - a0) * k as f64 / steps as f64, r))
+            .collect();
+        points.extend(
+            (0..=steps)
+                .rev()
+                .map(|k| point(a0 + (a1 - a0) * k as f64 / steps as f64, inner)),
+        );
+        match s {
+            Some(i) => {
+                let series = &data.series[*i];
+                let fill = fill_of(prefix, *i);
+                let class = if fill.is_some() {
+                    format!("seg-p {}", series.class)
+                } else {
+                    format!("seg {}", series.class)
+                };
+                painter.draw_filled(
+                    &class,
+                    fill.as_deref(),
+                    &Polygon::new(points, rgb(&series.colour).filled()),
+                )?;
+            }
+            None => painter.draw("rest", &Polygon::new(points, REST.filled()))?,
+        }
+        angle += sweep;
+    }
+    if let Some(p) = data.periods.first() {
+        painter.draw(
+            "label",
+            &Text::new(
+                p.label(),
+                at(cx, cy),
+                style(TEXT, INK, HPos::Center, VPos::Center),
+            ),
+        )?;
+    }
+    // The legend: a swatch, the name and the value for each segment.
+    let (lx, ly) = if narrow {
+        (20.0, 250.0)
+    } else {
+        (300.0, cy - 11.0 * segments.len() as f64 + 6.0)
+    };
+    let room = painter.width - lx - 24.0;
+    for (k, (s, v)) in segments.iter().enumerate() {
+        let y = ly + k as f64 * 22.0;
+        let text = match s {
+            Some(i) => {
+                let series = &data.series[*i];
+                let name = match &series.name_zh {
+                    Some(zh) if !narrow => format!("{} {zh}", series.label),
+                    _ => series.label.clone(),
+                };
+                swatch(painter, data, *i, prefix, lx, y)?;
+                format!("{name} {}", data.format(series, *v))
+            }
+            None => {
+                painter.draw(
+                    "rest",
+                    &Rectangle::new([at(lx, y - 5.0), at(lx + 9.0, y + 5.0)], REST.filled()),
+                )?;
+                format!("Not broken out {}", data.unit.format(*v, 1))
+            }
+        };
+        painter.draw(
+            "label",
+            &Text::new(
+                fit(&text, TEXT, room),
+                at(lx + 16.0, y),
+                style(TEXT, INK, HPos::Left, VPos::Center),
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// A card's small line: the first series over the periods, its last point marked.
+fn sparkline(painter: &Painter, data: &ChartData) -> DrawResult {
+    let Some(s) = data.series.first() else {
+        return Ok(());
+    };
+    let known: Vec<f64> = s.values.iter().flatten().copied().collect();
+    let lo = known.iter().copied().fold(f64::INFINITY, f64::min).min(0.0);
+    let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !hi.is_finite() {
+        return Ok(());
+    }
+    let span = if (hi - lo).abs() < 1e-12 {
+        1.0
+    } else {
+        hi - lo
+    };
+    let n = s.values.len().max(2);
+    let (w, h) = (painter.width - 8.0, painter.height - 8.0);
+    let point = |i: usize, v: f64| {
+        at(
+            4.0 + w * i as f64 / (n - 1) as f64,
+            4.0 + h - (v - lo) / span * h,
+        )
+    };
+    let colour = rgb(&s.colour);
+    let mut run = Vec::new();
+    for (i, v) in s.values.iter().enumerate() {
+        match v {
+            Some(v) => run.push(point(i, *v)),
+            None => {
+                if run.len() > 1 {
+                    painter.draw(
+                        &format!("line {}", s.class),
+                        &PathElement::new(std::mem::take(&mut run), colour.stroke_width(2)),
+                    )?;
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() > 1 {
+        painter.draw(
+            &format!("line {}", s.class),
+            &PathElement::new(run, colour.stroke_width(2)),
+        )?;
+    }
+    if let Some((i, v)) = s
+        .values
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, v)| v.map(|v| (i, v)))
+    {
+        painter.draw(
+            &format!("mark {}", s.class),
+            &Circle::new(point(i, v), 3, colour.filled()),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_spread_apart_and_kept_inside() {
+        let placed = spread(vec![(0, 100.0), (1, 101.0), (2, 300.0)], 16.0, 10.0, 290.0);
+        let ys: Vec<f64> = placed.iter().map(|p| p.1).collect();
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= 16.0 - 1e-9), "{ys:?}");
+        assert!(ys.iter().all(|y| (10.0..=290.0).contains(y)), "{ys:?}");
+    }
+}

@@ -1,0 +1,94 @@
+//! Axis scales with round ticks: 1, 2, 2.5 or 5 times a power of ten, always including zero
+//! for bars so they are never cut.
+
+/// Ticks from `min` to `max` (both included in the range), about `target` of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ticks {
+    pub values: Vec<f64>,
+    pub step: f64,
+}
+
+impl Ticks {
+    pub fn lo(&self) -> f64 {
+        self.values.first().copied().unwrap_or(0.0)
+    }
+
+    pub fn hi(&self) -> f64 {
+        self.values.last().copied().unwrap_or(1.0)
+    }
+
+    /// Decimals needed to print every tick exactly.
+    pub fn decimals(&self) -> usize {
+        let mut d = 0;
+        while d < 4 && (self.step * 10f64.powi(d as i32)).fract().abs() > 1e-6 {
+            d += 1;
+        }
+        d
+    }
+}
+
+/// A round step near `span / target`.
+fn nice_step(span: f64, target: usize) -> f64 {
+    let raw = span / target.max(1) as f64;
+    if !raw.is_finite() || raw <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(raw.log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if raw <= m * magnitude * 1.0001 {
+            return m * magnitude;
+        }
+    }
+    10.0 * magnitude
+}
+
+/// Round ticks covering `min..=max`, starting at zero unless the data are all negative.
+pub fn ticks(min: f64, max: f64, target: usize) -> Ticks {
+    let (min, max) = (min.min(0.0), max.max(0.0));
+    let (min, max) = if (max - min).abs() < 1e-12 {
+        (0.0, 1.0)
+    } else {
+        (min, max)
+    };
+    let step = nice_step(max - min, target);
+    let start = (min / step).floor();
+    let end = (max / step).ceil();
+    let count = (end - start).clamp(1.0, 50.0) as usize;
+    let values = (0..=count)
+        .map(|i| {
+            let v = (start + i as f64) * step;
+            // Keep ticks like 0.30000000000000004 from reaching the SVG.
+            (v / step).round() * step
+        })
+        .collect();
+    Ticks { values, step }
+}
+
+/// Rounds a coordinate to one decimal for compact SVG.
+pub fn px(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_data_from_zero() {
+        let t = ticks(0.0, 9.7, 5);
+        assert_eq!(t.values, [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        let t = ticks(3.0, 47.3, 5);
+        assert_eq!(t.values, [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]);
+        assert_eq!(ticks(0.0, 14.7, 5).values, [0.0, 5.0, 10.0, 15.0]);
+        assert_eq!(ticks(0.0, 12.0, 5).step, 2.5);
+        assert_eq!(ticks(0.0, 12.0, 5).decimals(), 1);
+        let t = ticks(-4.0, 21.0, 5);
+        assert_eq!((t.lo(), t.hi()), (-5.0, 25.0));
+    }
+
+    #[test]
+    fn flat_or_empty_data_still_gets_an_axis() {
+        assert_eq!(ticks(0.0, 0.0, 5).values.len(), 6);
+        assert!(ticks(f64::NAN, 1.0, 5).values.len() >= 2);
+    }
+}

@@ -1,0 +1,103 @@
+//! Text measurement for chart layout, with the font the pages draw chart text in
+//! (`assets/fonts/chart-sans.ttf`), so labels are placed by their real width on every machine.
+//! CJK ideographs are not in that font; they are one em wide in every CJK font, so they are
+//! measured as such and drawn with the reader's own CJK font.
+
+use std::sync::OnceLock;
+
+use ab_glyph::{Font, FontRef, ScaleFont};
+
+pub const FONT: &[u8] = include_bytes!("../../assets/fonts/chart-sans.ttf");
+
+fn font() -> Option<&'static FontRef<'static>> {
+    static FONT_REF: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
+    FONT_REF
+        .get_or_init(|| FontRef::try_from_slice(FONT).ok())
+        .as_ref()
+}
+
+/// Whether a character is drawn full-width (one em) in CJK fonts.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// The advance width of `text` at `size` px, kerning included.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    let Some(font) = font() else {
+        // The font is compiled in; this fallback only keeps a broken build from panicking.
+        return text.chars().count() as f64 * size * 0.6;
+    };
+    // ab_glyph scales by the font's height (ascent to descent); CSS sizes are ems.
+    let units = font.units_per_em().unwrap_or(1000.0);
+    let scaled = font.as_scaled(size as f32 * font.height_unscaled() / units);
+    let mut width = 0.0f64;
+    let mut previous = None;
+    for c in text.chars() {
+        if is_wide(c) {
+            width += size;
+            previous = None;
+            continue;
+        }
+        let glyph = scaled.glyph_id(c);
+        if let Some(prev) = previous {
+            width += f64::from(scaled.kern(prev, glyph));
+        }
+        let advance = if glyph.0 == 0 {
+            // Not in the font: assume an average Latin width rather than nothing.
+            size * 0.6
+        } else {
+            f64::from(scaled.h_advance(glyph))
+        };
+        width += advance;
+        previous = Some(glyph);
+    }
+    width
+}
+
+/// Cuts `text` to fit `max` px, ending with an ellipsis when anything was cut.
+pub fn fit(text: &str, size: f64, max: f64) -> String {
+    if text_width(text, size) <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.to_string();
+    while !out.is_empty() {
+        out.pop();
+        let candidate = format!("{}…", out.trim_end());
+        if text_width(&candidate, size) <= max {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin_text_is_measured_with_the_shipped_font() {
+        let w = text_width("Alibaba Cloud", 13.0);
+        // The advances of these glyphs in DejaVu Sans add up to 6.9 em.
+        assert!((88.0..91.0).contains(&w), "{w}");
+        assert!(text_width("WWW", 13.0) > text_width("iii", 13.0) * 2.0);
+    }
+
+    #[test]
+    fn chinese_names_are_one_em_a_character() {
+        assert_eq!(text_width("阿里云", 13.0), 39.0);
+        assert_eq!(text_width("百度智能云", 12.0), 60.0);
+        let mixed = text_width("Alibaba Cloud 阿里云", 13.0);
+        assert!((mixed - (text_width("Alibaba Cloud ", 13.0) + 39.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fitting_cuts_with_an_ellipsis() {
+        let cut = fit("Amazon Web Services", 13.0, 60.0);
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(text_width(&cut, 13.0) <= 60.0);
+        assert_eq!(fit("AWS", 13.0, 60.0), "AWS");
+    }
+}
