@@ -404,9 +404,13 @@ impl Citations {
     }
 
     fn marker(&mut self, id: &str) -> String {
+        format!("<sup class=\"cite\">{}</sup>", self.anchor(id))
+    }
+
+    fn anchor(&mut self, id: &str) -> String {
         let n = self.number(id);
         format!(
-            "<sup class=\"cite\"><a href=\"#source-{}\" aria-label=\"Source {n}\">{n}</a></sup>",
+            "<a href=\"#source-{}\" aria-label=\"Source {n}\">{n}</a>",
             escape(id)
         )
     }
@@ -551,6 +555,63 @@ fn render_figure(figure: &FigureRef, site: &Site, citations: &mut Citations) -> 
     )
 }
 
+/// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia³." Sources are grouped by
+/// the firm behind the figures, in the order the values use them.
+fn source_line(ids: &[&str], site: &Site, citations: &mut Citations) -> String {
+    // firm -> [(publisher, [footnote anchors])]
+    let mut groups: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+    for source in ids.iter().filter_map(|id| site.source(id)) {
+        let firm = source
+            .firm
+            .clone()
+            .unwrap_or_else(|| source.publisher.clone());
+        let who = if firm == source.publisher {
+            "own release".to_string()
+        } else {
+            source.publisher.clone()
+        };
+        let anchor = citations.anchor(&source.id);
+        let index = match groups.iter().position(|(f, _)| *f == firm) {
+            Some(i) => i,
+            None => {
+                groups.push((firm, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let publishers = &mut groups[index].1;
+        match publishers.iter_mut().find(|(p, _)| *p == who) {
+            Some((_, anchors)) => anchors.push(anchor),
+            None => publishers.push((who, vec![anchor])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .into_iter()
+        .map(|(firm, publishers)| {
+            let cited = |who: &str, anchors: &[String]| {
+                format!(
+                    "{}<sup class=\"cite\">{}</sup>",
+                    escape(who),
+                    anchors.join(", ")
+                )
+            };
+            match publishers.as_slice() {
+                // A firm's own release needs no "via".
+                [(who, anchors)] if who == "own release" => cited(&firm, anchors),
+                _ => {
+                    let list: Vec<String> =
+                        publishers.iter().map(|(who, a)| cited(who, a)).collect();
+                    format!("{} via {}", escape(&firm), list.join(", "))
+                }
+            }
+        })
+        .collect();
+    format!(
+        "<p class=\"chart-source\">{}: {}.</p>\n",
+        if ids.len() == 1 { "Source" } else { "Sources" },
+        parts.join("; ")
+    )
+}
+
 /// Where a chart's CSV is written, relative to the site root.
 pub fn chart_csv_path(id: &str) -> String {
     format!("data/charts/{id}.csv")
@@ -612,26 +673,7 @@ fn render_chart_figure(
             }
         }
     }
-    let parts: Vec<String> = sources
-        .iter()
-        .filter_map(|id| site.source(id))
-        .map(|s| {
-            let who = match &s.firm {
-                Some(firm) if *firm != s.publisher => format!("{firm} via {}", s.publisher),
-                _ => s.publisher.clone(),
-            };
-            format!("{}{}", escape(&who), citations.marker(&s.id))
-        })
-        .collect();
-    html.push_str(&format!(
-        "<p class=\"chart-source\">{}: {}.</p>\n",
-        if parts.len() == 1 {
-            "Source"
-        } else {
-            "Sources"
-        },
-        parts.join("; ")
-    ));
+    html.push_str(&source_line(&sources, site, citations));
     let csv_path = chart_csv_path(id);
     html.push_str(&data_table(&data, &format!("{root}{csv_path}")));
     html.push_str("</figure>");
@@ -716,9 +758,10 @@ fn data_table(data: &ChartData, csv_href: &str) -> String {
         }
         if whole {
             match data.remainder(i) {
-                Some(rest) => {
-                    t.push_str(&format!("<td>{}</td>", escape(&data.unit.format(rest, 1))))
-                }
+                Some(rest) => t.push_str(&format!(
+                    "<td>{}</td>",
+                    escape(&data.unit.format(rest, data.remainder_decimals(i)))
+                )),
                 None => t.push_str("<td class=\"missing\">–</td>"),
             }
         }

@@ -498,7 +498,10 @@ fn end_labels(data: &ChartData) -> Vec<(Option<usize>, String, f64)> {
             if let Some(rest) = data.remainder(row) {
                 out.push((
                     None,
-                    format!("Not broken out {}", data.unit.format(rest, 1)),
+                    format!(
+                        "Not broken out {}",
+                        data.unit.format(rest, data.remainder_decimals(row))
+                    ),
                     base + rest / 2.0,
                 ));
             }
@@ -834,7 +837,10 @@ fn donut(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) ->
                     "rest",
                     &Rectangle::new([at(lx, y - 5.0), at(lx + 9.0, y + 5.0)], REST.filled()),
                 )?;
-                format!("Not broken out {}", data.unit.format(*v, 1))
+                format!(
+                    "Not broken out {}",
+                    data.unit.format(*v, data.remainder_decimals(0))
+                )
             }
         };
         painter.draw(
@@ -874,26 +880,26 @@ fn sparkline(painter: &Painter, data: &ChartData) -> DrawResult {
         )
     };
     let colour = rgb(&s.colour);
-    let mut run = Vec::new();
+    // Runs between gaps; a value alone between two gaps is a dot.
+    let mut runs: Vec<Vec<(i32, i32)>> = vec![Vec::new()];
     for (i, v) in s.values.iter().enumerate() {
         match v {
-            Some(v) => run.push(point(i, *v)),
-            None => {
-                if run.len() > 1 {
-                    painter.draw(
-                        &format!("line {}", s.class),
-                        &PathElement::new(std::mem::take(&mut run), colour.stroke_width(2)),
-                    )?;
-                }
-                run.clear();
-            }
+            Some(v) => runs.last_mut().map_or((), |r| r.push(point(i, *v))),
+            None => runs.push(Vec::new()),
         }
     }
-    if run.len() > 1 {
-        painter.draw(
-            &format!("line {}", s.class),
-            &PathElement::new(run, colour.stroke_width(2)),
-        )?;
+    for run in runs {
+        match run.as_slice() {
+            [] => {}
+            [only] => painter.draw(
+                &format!("mark {}", s.class),
+                &Circle::new(*only, 2, colour.filled()),
+            )?,
+            _ => painter.draw(
+                &format!("line {}", s.class),
+                &PathElement::new(run, colour.stroke_width(2)),
+            )?,
+        }
     }
     if let Some((i, v)) = s
         .values

@@ -199,7 +199,18 @@ impl<'a> ChartData<'a> {
             return None;
         }
         let rest = 100.0 - known.iter().sum::<f64>();
-        (rest > 0.05).then_some((rest * 10.0).round() / 10.0)
+        let scale = 10f64.powi(self.remainder_decimals(row) as i32);
+        (rest > 0.05).then_some((rest * scale).round() / scale)
+    }
+
+    /// As many decimals as the most precise share the remainder is computed from.
+    pub fn remainder_decimals(&self, row: usize) -> usize {
+        self.series
+            .iter()
+            .filter_map(|s| s.values.get(row).copied().flatten())
+            .map(crate::model::decimals_of)
+            .max()
+            .unwrap_or(0)
     }
 
     /// A sentence or two saying what the chart shows, from the data.
@@ -235,7 +246,7 @@ impl<'a> ChartData<'a> {
             if let Some(rest) = self.remainder(0) {
                 text.push_str(&format!(
                     " The remaining {} is not broken out.",
-                    self.unit.format(rest, 1)
+                    self.unit.format(rest, self.remainder_decimals(0))
                 ));
             }
             let missing: Vec<&str> = self
