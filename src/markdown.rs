@@ -557,9 +557,11 @@ fn render_figure(figure: &FigureRef, site: &Site, citations: &mut Citations) -> 
 
 /// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia³." Sources are grouped by
 /// the firm behind the figures, in the order the values use them.
+/// A publisher and the footnote anchors of the pages of it that a chart cites.
+type Cited = (String, Vec<String>);
+
 fn source_line(ids: &[&str], site: &Site, citations: &mut Citations) -> String {
-    // firm -> [(publisher, [footnote anchors])]
-    let mut groups: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Cited>)> = Vec::new();
     for source in ids.iter().filter_map(|id| site.source(id)) {
         let firm = source
             .firm
