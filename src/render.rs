@@ -6,10 +6,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::charts::{ChartData, Variant, render_svg};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceFile;
 use crate::markdown::{Citations, render_body};
-use crate::model::{Briefing, Segment};
+use crate::model::{Briefing, ChartKind, ChartSpec, Ref, Segment};
 use crate::validate::Site;
 
 /// The built-in templates and stylesheet; a site's own `templates/` overrides them by name.
@@ -83,6 +84,8 @@ struct HeadlineCard {
     value: String,
     period: String,
     source: String,
+    /// The figure over every period up to the latest, as a small inline SVG.
+    sparkline: String,
 }
 
 /// The templates in use: (name, path shown in diagnostics, text). A site's own
@@ -423,7 +426,8 @@ fn headline_cards(site: &Site) -> Vec<HeadlineCard> {
     site.config
         .headline
         .iter()
-        .filter_map(|figure| {
+        .enumerate()
+        .filter_map(|(n, figure)| {
             let (dataset_id, column_id) = figure.id.split_once('.')?;
             let dataset = site.dataset(dataset_id)?;
             let column = dataset.column_index(column_id)?;
@@ -433,8 +437,23 @@ fn headline_cards(site: &Site) -> Vec<HeadlineCard> {
                 .rev()
                 .find_map(|r| r.cells.get(column)?.as_ref().map(|v| (r, v)))?;
             let source = site.source(&value.source.id)?;
+            let label = dataset.columns[column].label.clone();
+            let spec = chart_of(
+                figure,
+                dataset_id,
+                column_id,
+                ChartKind::Sparkline,
+                format!("{label}, {}", dataset.title),
+            );
+            let data = ChartData::resolve(&spec, dataset, &site.vendors);
             Some(HeadlineCard {
-                label: dataset.columns[column].label.clone(),
+                sparkline: render_svg(
+                    &data,
+                    &spec.title,
+                    &format!("spark-{}", n + 1),
+                    Variant::Spark,
+                ),
+                label,
                 value: dataset.format_value(column, value.number, value.qualifier),
                 period: row.period.label(),
                 source: source
@@ -444,6 +463,33 @@ fn headline_cards(site: &Site) -> Vec<HeadlineCard> {
             })
         })
         .collect()
+}
+
+/// A chart of one column over every period it has.
+fn chart_of(
+    figure: &Ref,
+    dataset: &str,
+    column: &str,
+    kind: ChartKind,
+    title: String,
+) -> ChartSpec {
+    let reference = |id: &str| Ref {
+        id: id.to_string(),
+        at: figure.at,
+    };
+    ChartSpec {
+        kind,
+        title,
+        caption: None,
+        data: reference(dataset),
+        columns: vec![reference(column)],
+        from: None,
+        to: None,
+        period: None,
+        annotations: Vec::new(),
+        references: Vec::new(),
+        at: figure.at,
+    }
 }
 
 /// A line chart of the first headline figure over every period it has.
@@ -459,21 +505,11 @@ fn trend_chart(site: &Site) -> Option<Segment> {
     {
         return None;
     }
-    let reference = |id: &str| crate::model::Ref {
-        id: id.to_string(),
-        at: figure.at,
-    };
-    Some(Segment::Chart(crate::model::ChartSpec {
-        kind: crate::model::ChartKind::Line,
-        title: dataset.title.clone(),
-        caption: None,
-        data: reference(dataset_id),
-        columns: vec![reference(column_id)],
-        from: None,
-        to: None,
-        period: None,
-        annotations: Vec::new(),
-        references: Vec::new(),
-        at: figure.at,
-    }))
+    Some(Segment::Chart(chart_of(
+        figure,
+        dataset_id,
+        column_id,
+        ChartKind::Line,
+        dataset.title.clone(),
+    )))
 }

@@ -400,6 +400,8 @@ fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str)
             let (series, text, _) = &labels[i];
             let x = right + 8.0;
             match series {
+                // One line needs no key beside its label: the line ends right there.
+                Some(_) if data.kind == ChartKind::Line && data.series.len() == 1 => {}
                 Some(s) if data.kind == ChartKind::Line => {
                     let colour = rgb(&data.series[*s].colour);
                     marker(
@@ -443,9 +445,9 @@ fn swatch(
     let series = &data.series[s];
     let fill = fill_of(prefix, s);
     let class = if fill.is_some() {
-        format!("bar-p {}", series.class)
+        format!("key-p {}", series.class)
     } else {
-        format!("bar {}", series.class)
+        format!("key {}", series.class)
     };
     painter.draw_filled(
         &class,
@@ -901,12 +903,16 @@ fn sparkline(painter: &Painter, data: &ChartData) -> DrawResult {
             )?,
         }
     }
-    if let Some((i, v)) = s
+    // The latest value is marked, unless it already stands alone as a dot.
+    let latest = s
         .values
         .iter()
         .enumerate()
         .rev()
-        .find_map(|(i, v)| v.map(|v| (i, v)))
+        .find_map(|(i, v)| v.map(|v| (i, v)));
+    if let Some((i, v)) = latest
+        && i > 0
+        && s.values.get(i - 1).copied().flatten().is_some()
     {
         painter.draw(
             &format!("mark {}", s.class),
