@@ -532,8 +532,15 @@ fn lines(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
                 &PathElement::new(run.clone(), colour.stroke_width(2)),
             )?;
         }
+        // Every point is marked where there is room; where periods are packed tightly, only
+        // points that stand alone (between gaps) and the latest one, so the line stays legible.
+        let roomy = frame.band >= 14.0;
+        let last = s.values.iter().rposition(Option::is_some);
         for (j, v) in s.values.iter().enumerate() {
-            if let Some(v) = v {
+            let Some(v) = v else { continue };
+            let alone = j.checked_sub(1).is_none_or(|k| s.values[k].is_none())
+                && s.values.get(j + 1).is_none_or(Option::is_none);
+            if roomy || alone || Some(j) == last {
                 marker(
                     painter,
                     &format!("mark {}", s.class),
