@@ -43,7 +43,8 @@ const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
 const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
 const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
 const AXIS: RGBColor = RGBColor(0x76, 0x76, 0x76);
-const REST: RGBColor = RGBColor(0xC8, 0xC8, 0xC8);
+/// The part of a whole the sources do not break out: grey with 3:1 against the page.
+const REST: RGBColor = RGBColor(0x8F, 0x8F, 0x8F);
 
 fn rgb(hex: &str) -> RGBColor {
     let (r, g, b) = super::colour::parse_hex(hex).unwrap_or((0x55, 0x55, 0x55));

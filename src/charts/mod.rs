@@ -444,13 +444,13 @@ pub fn render_svg(data: &ChartData, title: &str, id: &str, variant: Variant) -> 
 /// The stylesheet that gives every vendor one colour across the site, in light and dark
 /// mode, plus the default palette.
 pub fn colour_stylesheet(vendors: &[Vendor]) -> String {
-    let mut light = String::from(":root {\n");
-    let mut dark = String::from("@media (prefers-color-scheme: dark) {\n  :root {\n");
+    let mut light = String::new();
+    let mut dark = String::new();
     let mut classes = String::new();
     let mut entry = |class: &str, colour: &str| {
         light.push_str(&format!("  --{class}: {colour};\n"));
         dark.push_str(&format!(
-            "    --{class}: {};\n",
+            "  --{class}: {};\n",
             colour::dark_variant(colour, colour::MARK_CONTRAST)
         ));
         classes.push_str(&format!(".{class} {{ --c: var(--{class}); }}\n"));
@@ -461,10 +461,16 @@ pub fn colour_stylesheet(vendors: &[Vendor]) -> String {
     for (n, c) in colour::PALETTE.iter().enumerate() {
         entry(&format!("c-p{n}"), c);
     }
-    light.push_str("}\n");
-    dark.push_str("  }\n}\n");
+    // Dark colours apply in dark mode and inside `.theme-dark`; `.theme-light` keeps the light
+    // ones whatever the reader's setting (the gallery shows both side by side).
+    let indented: String = dark.lines().map(|l| format!("  {l}\n")).collect();
     format!(
-        "/* Generated from content/data/vendors.yaml: one colour per vendor, light and dark. */\n{light}{dark}{classes}"
+        "/* Generated from content/data/vendors.yaml: one colour per vendor, light and dark. */\n\
+         :root {{\n{light}}}\n\
+         @media (prefers-color-scheme: dark) {{\n  :root {{\n{indented}  }}\n}}\n\
+         .theme-dark {{\n{dark}}}\n\
+         .theme-light {{\n{light}}}\n\
+         {classes}"
     )
 }
 
