@@ -148,6 +148,12 @@ fn every_kind_is_an_accessible_well_formed_svg() {
             assert!(!svg.contains("opacity=\"0\""));
             assert!(!svg.chars().collect::<String>().contains(".0000"));
             assert!(svg.len() < 12_000, "{} bytes", svg.len());
+            // Text is at least 12 px in SVG units: the wide variant is only shown at 640 px or wider,
+            // and the narrow one (340 units) keeps it above 11 px on a 360 px phone.
+            for node in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                let size: f64 = node.attribute("font-size").unwrap().parse().unwrap();
+                assert!(size >= 12.0, "{size}px text");
+            }
         }
     }
 }

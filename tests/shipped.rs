@@ -210,3 +210,33 @@ fn quarterly_check_passes_on_the_shipped_content_and_builds_are_identical() {
     assert!(fa.len() > 30);
     assert!(fa == fb, "two builds of the shipped site differ");
 }
+
+#[test]
+fn the_gallery_shows_every_chart_kind_in_light_and_dark() {
+    let out = tempfile::tempdir().unwrap();
+    let dist = out.path().join("dist");
+    quarterly::build(shipped_root(), &dist, Default::default()).unwrap_or_else(|d| panic!("{d}"));
+    let gallery = std::fs::read_to_string(dist.join("charts.html")).unwrap();
+    for kind in [
+        "line",
+        "bar",
+        "hbar",
+        "stacked",
+        "stacked100",
+        "donut",
+        "sparkline",
+    ] {
+        let figure = format!("<figure class=\"chart chart-{kind}\"");
+        assert!(
+            gallery.matches(&figure).count() >= 2,
+            "{kind} in light and dark"
+        );
+    }
+    assert!(gallery.contains("<ul class=\"legend\">"), "grouped bars");
+    assert!(
+        gallery.contains("<div class=\"theme-dark\">")
+            && gallery.contains("<div class=\"theme-light\">")
+    );
+    let css = std::fs::read_to_string(dist.join("static/charts.css")).unwrap();
+    assert!(css.contains(".theme-dark {") && css.contains(".theme-light {"));
+}
