@@ -3,19 +3,22 @@
 //! time. The pipeline, one module per stage:
 //!
 //! ```text
-//! load ─▶ parse ─▶ validate ─▶ render (markdown + charts + templates) ─▶ output
+//! load ─▶ parse ─▶ validate ─▶ render (pages: markdown + charts + templates) ─▶ output
 //! ```
 
 pub mod charts;
 pub mod diagnostics;
+pub mod downloads;
 pub mod html;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pages;
 pub mod parse;
 pub mod period;
 pub mod render;
+pub mod search;
 pub mod validate;
 pub mod yaml;
 

@@ -407,6 +407,11 @@ impl Citations {
         format!("<sup class=\"cite\">{}</sup>", self.anchor(id))
     }
 
+    /// A footnote marker for `id`, numbered in this page's list of sources.
+    pub fn marker_html(&mut self, id: &str) -> String {
+        self.marker(id)
+    }
+
     fn anchor(&mut self, id: &str) -> String {
         let n = self.number(id);
         format!(

@@ -848,7 +848,7 @@ fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Page> 
         && !RESERVED_PAGE_IDS.contains(&id.as_str());
     if !valid_id {
         r.diagnostics.push(Diagnostic::error(&file.path, format!("`{id}` cannot be a page name")).with_hint(
-            "page file names use lowercase letters, digits and `-`, and may not be `index`, `404`, `data` or `briefings`",
+            "page file names use lowercase letters, digits and `-`, and may not be one the site uses itself: index, 404, data, briefings, static, vendors, search, feed",
         ));
     }
     let title = match front_field(&root, "title") {
@@ -875,7 +875,16 @@ fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Page> 
 }
 
 /// Output names the site itself uses.
-pub const RESERVED_PAGE_IDS: [&str; 5] = ["index", "404", "data", "briefings", "static"];
+pub const RESERVED_PAGE_IDS: [&str; 8] = [
+    "index",
+    "404",
+    "data",
+    "briefings",
+    "static",
+    "vendors",
+    "search",
+    "feed",
+];
 
 #[cfg(test)]
 mod tests {

@@ -116,6 +116,13 @@ impl Period {
         })
     }
 
+    /// The last day of the period, as `YYYY-MM-DD`.
+    pub fn end_date(self) -> String {
+        let month = self.end_month();
+        let day = if month == 3 || month == 12 { 31 } else { 30 };
+        format!("{:04}-{month:02}-{day:02}", self.year())
+    }
+
     /// The form used in file names and URLs: `2023-q3`, `2023-h1`, `2023`.
     pub fn slug(self) -> String {
         self.to_string().to_ascii_lowercase()
@@ -302,6 +309,10 @@ mod tests {
         assert_eq!(p("2023-Q3").label(), "Q3 2023");
         assert_eq!(p("2023-Q3").slug(), "2023-q3");
         assert_eq!(p("2023-Q3").short_label(), "Q3 '23");
+        assert_eq!(p("2023-Q3").end_date(), "2023-09-30");
+        assert_eq!(p("2023-Q1").end_date(), "2023-03-31");
+        assert_eq!(p("2023-H1").end_date(), "2023-06-30");
+        assert_eq!(p("2023").end_date(), "2023-12-31");
     }
 
     #[test]

@@ -1,29 +1,36 @@
-//! Fourth stage: render every page of a validated `Site` into memory: markdown bodies with
-//! their charts, then tera templates around them. Output paths are relative to `dist/`, and
-//! every link in a page is relative too, so the site works from disk and under any sub-path.
+//! Fourth stage: render every page of a validated `Site` into memory (what each page shows
+//! is in `pages`), then the feed, the sitemap and the static assets. Output paths are
+//! relative to `dist/`.
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::charts::{ChartData, Variant, render_svg};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceFile;
-use crate::markdown::{Citations, render_body};
-use crate::model::{Briefing, ChartKind, ChartSpec, Ref, Segment};
+use crate::pages::{self, PageParts};
 use crate::validate::Site;
 
 /// The built-in templates and stylesheet; a site's own `templates/` overrides them by name.
-const BUILTIN_TEMPLATES: [(&str, &str); 5] = [
+const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
     ("sources.html", include_str!("../templates/sources.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
     ("page.html", include_str!("../templates/page.html")),
+    ("vendor.html", include_str!("../templates/vendor.html")),
+    ("vendors.html", include_str!("../templates/vendors.html")),
+    ("data.html", include_str!("../templates/data.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("feed.xml", include_str!("../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
 ];
 const CHART_FONT: &[u8] = include_bytes!("../assets/fonts/chart-sans.woff2");
-const BUILTIN_ASSETS: [(&str, &[u8]); 1] =
-    [("style.css", include_bytes!("../templates/static/style.css"))];
+const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
+    ("style.css", include_bytes!("../templates/static/style.css")),
+    ("search.js", include_bytes!("../templates/static/search.js")),
+];
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,55 +44,6 @@ pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     pub charts: usize,
-}
-
-#[derive(Serialize)]
-struct NavItem {
-    label: String,
-    href: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct SourceItem {
-    id: String,
-    publisher: String,
-    title: String,
-    url: String,
-    published: Option<String>,
-    firm: Option<String>,
-    note: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Heading {
-    level: u8,
-    id: String,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct BriefingLink {
-    href: String,
-    title: String,
-    period: String,
-    summary: String,
-}
-
-#[derive(Serialize)]
-struct YearGroup {
-    year: u16,
-    briefings: Vec<BriefingLink>,
-}
-
-#[derive(Serialize)]
-struct HeadlineCard {
-    label: String,
-    value: String,
-    period: String,
-    source: String,
-    /// The figure over every period up to the latest, as a small inline SVG.
-    sparkline: String,
 }
 
 /// The templates in use: (name, path shown in diagnostics, text). A site's own
@@ -166,13 +124,10 @@ pub fn render_site(
 
     // Pages are independent of each other, so they render in parallel; `collect` keeps
     // their order, and the output does not depend on which thread did what.
-    let mut jobs = vec![PageJob::Home];
-    jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
-    jobs.extend((0..site.pages.len()).map(PageJob::Page));
-    let results: Vec<Result<(OutputFile, PageParts), Box<Diagnostic>>> = jobs
+    let results: Vec<Result<(OutputFile, PageParts), Box<Diagnostic>>> = pages::jobs(site)
         .par_iter()
         .map(|job| {
-            let parts = page_context(site, *job);
+            let parts = pages::build_page(site, *job);
             match tera.render(parts.template, &parts.context) {
                 Ok(html) => Ok((
                     OutputFile {
@@ -201,6 +156,22 @@ pub fn render_site(
                 out.charts += parts.charts;
             }
             Err(d) => diagnostics.push(*d),
+        }
+    }
+    for (path, template, context) in [
+        ("feed.xml", "feed.xml", feed_context(site)),
+        (
+            "sitemap.xml",
+            "sitemap.xml",
+            sitemap_context(site, &out.files),
+        ),
+    ] {
+        match tera.render(template, &context) {
+            Ok(xml) => out.files.push(OutputFile {
+                path: path.to_string(),
+                bytes: xml.into_bytes(),
+            }),
+            Err(err) => diagnostics.push(template_diagnostic(&sources, template, &err)),
         }
     }
     if diagnostics.has_errors() {
@@ -232,284 +203,58 @@ pub fn render_site(
     Ok(out)
 }
 
-#[derive(Clone, Copy)]
-enum PageJob {
-    Home,
-    Briefing(usize),
-    Page(usize),
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    summary: String,
 }
 
-/// What one page needs: its output path, its template, its context and how many charts
-/// its body drew.
-/// A page ready for its template: output path, template, context, and the charts and
-/// files (chart CSVs) its body made.
-struct PageParts {
-    path: String,
-    template: &'static str,
-    context: Context,
-    charts: usize,
-    files: Vec<OutputFile>,
-}
-
-fn page_context(site: &Site, job: PageJob) -> PageParts {
-    match job {
-        PageJob::Home => {
-            let mut context = base_context(
-                site,
-                "",
-                "home",
-                &site.config.title,
-                &site.config.description,
-            );
-            context.insert("headline", &headline_cards(site));
-            let mut citations = Citations::default();
-            let trend = trend_chart(site).map(|segment| {
-                render_body(
-                    std::slice::from_ref(&segment),
-                    site,
-                    &mut citations,
-                    "home-chart-",
-                    "",
-                )
-            });
-            let charts = trend.as_ref().map_or(0, |t| t.charts);
-            let files = trend.as_ref().map(|t| t.files.clone()).unwrap_or_default();
-            context.insert("trend", &trend.map(|t| t.html).unwrap_or_default());
-            context.insert("sources", &source_items(site, &citations));
-            context.insert("years", &years(site, ""));
-            PageParts {
-                path: "index.html".to_string(),
-                template: "home.html",
-                context,
-                charts,
-                files,
-            }
-        }
-        PageJob::Briefing(i) => {
-            let briefing = &site.briefings[i];
-            let mut citations = Citations::default();
-            let prefix = format!("chart-{}-", briefing.period.slug());
-            let body = render_body(&briefing.body, site, &mut citations, &prefix, "../");
-            let mut context =
-                base_context(site, "../", "briefing", &briefing.title, &briefing.summary);
-            context.insert("period", &briefing.period.label());
-            context.insert("period_id", &briefing.period.to_string());
-            context.insert("summary", &briefing.summary);
-            context.insert("draft", &briefing.draft);
-            context.insert("body", &body.html);
-            context.insert("toc", &headings(&body.headings));
-            context.insert("sources", &source_items(site, &citations));
-            let link = |b: Option<&Briefing>| b.map(|b| briefing_link(b, ""));
-            context.insert(
-                "previous",
-                &link(i.checked_sub(1).and_then(|j| site.briefings.get(j))),
-            );
-            context.insert("next", &link(site.briefings.get(i + 1)));
-            PageParts {
-                path: format!("briefings/{}.html", briefing.period.slug()),
-                template: "briefing.html",
-                context,
-                charts: body.charts,
-                files: body.files,
-            }
-        }
-        PageJob::Page(i) => {
-            let page = &site.pages[i];
-            let mut citations = Citations::default();
-            let body = render_body(
-                &page.body,
-                site,
-                &mut citations,
-                &format!("chart-{}-", page.id),
-                "",
-            );
-            let mut context = base_context(site, "", &page.id, &page.title, &page.description);
-            context.insert("body", &body.html);
-            context.insert("toc", &headings(&body.headings));
-            context.insert("sources", &source_items(site, &citations));
-            PageParts {
-                path: format!("{}.html", page.id),
-                template: "page.html",
-                context,
-                charts: body.charts,
-                files: body.files,
-            }
-        }
-    }
-}
-
-fn base_context(site: &Site, root: &str, current: &str, title: &str, description: &str) -> Context {
+/// The Atom feed: every briefing, newest first, with absolute URLs. Dates come from the
+/// content (the end of each briefing's quarter), never from the clock.
+fn feed_context(site: &Site) -> Context {
     let mut context = Context::new();
-    context.insert("root", root);
-    context.insert("site_title", &site.config.title);
-    context.insert("site_description", &site.config.description);
-    context.insert("language", &site.config.language);
-    context.insert("author", &site.config.author);
-    context.insert("title", title);
-    context.insert("description", description);
-    let nav: Vec<NavItem> = site
-        .config
-        .navigation
+    let base = &site.config.base_url;
+    let entries: Vec<FeedEntry> = site
+        .briefings
         .iter()
-        .map(|link| {
-            let target = link.target.id.as_str();
-            let href = if target == "home" {
-                format!("{root}index.html")
-            } else {
-                format!("{root}{target}.html")
-            };
-            NavItem {
-                label: link.label.clone(),
-                href,
-                current: target == current,
-            }
+        .rev()
+        .map(|b| FeedEntry {
+            title: b.title.clone(),
+            url: format!("{base}{}", pages::briefing_path(b.period)),
+            updated: format!("{}T00:00:00Z", b.period.end_date()),
+            summary: b.summary.clone(),
         })
         .collect();
-    context.insert("nav", &nav);
+    let updated = entries
+        .first()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone());
+    context.insert("site_title", &site.config.title);
+    context.insert("site_description", &site.config.description);
+    context.insert("author", &site.config.author);
+    context.insert("base_url", base);
+    context.insert("updated", &updated);
+    context.insert("entries", &entries);
     context
 }
 
-fn headings(list: &[(u8, String, String)]) -> Vec<Heading> {
-    list.iter()
-        .filter(|(level, _, _)| *level == 2)
-        .map(|(level, id, text)| Heading {
-            level: *level,
-            id: id.clone(),
-            text: text.clone(),
-        })
-        .collect()
-}
-
-fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
-    citations
-        .sources
+/// The sitemap: every HTML page of the site but the 404 page, with absolute URLs.
+fn sitemap_context(site: &Site, files: &[OutputFile]) -> Context {
+    let base = &site.config.base_url;
+    let mut urls: Vec<String> = files
         .iter()
-        .filter_map(|id| site.source(id))
-        .map(|s| SourceItem {
-            id: s.id.clone(),
-            publisher: s.publisher.clone(),
-            title: s.title.clone(),
-            url: s.url.clone(),
-            published: s.published.clone(),
-            firm: s.firm.clone(),
-            note: s.note.clone(),
+        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+        .map(|f| {
+            if f.path == "index.html" {
+                base.clone()
+            } else {
+                format!("{base}{}", f.path)
+            }
         })
-        .collect()
-}
-
-fn briefing_link(b: &Briefing, prefix: &str) -> BriefingLink {
-    BriefingLink {
-        href: format!("{prefix}{}.html", b.period.slug()),
-        title: b.title.clone(),
-        period: b.period.label(),
-        summary: b.summary.clone(),
-    }
-}
-
-fn years(site: &Site, root: &str) -> Vec<YearGroup> {
-    let mut groups: Vec<YearGroup> = Vec::new();
-    for b in site.briefings.iter().rev() {
-        let link = briefing_link(b, &format!("{root}briefings/"));
-        match groups.last_mut() {
-            Some(group) if group.year == b.period.year() => group.briefings.push(link),
-            _ => groups.push(YearGroup {
-                year: b.period.year(),
-                briefings: vec![link],
-            }),
-        }
-    }
-    groups
-}
-
-/// The latest published value of each headline figure.
-fn headline_cards(site: &Site) -> Vec<HeadlineCard> {
-    site.config
-        .headline
-        .iter()
-        .enumerate()
-        .filter_map(|(n, figure)| {
-            let (dataset_id, column_id) = figure.id.split_once('.')?;
-            let dataset = site.dataset(dataset_id)?;
-            let column = dataset.column_index(column_id)?;
-            let (row, value) = dataset
-                .rows
-                .iter()
-                .rev()
-                .find_map(|r| r.cells.get(column)?.as_ref().map(|v| (r, v)))?;
-            let source = site.source(&value.source.id)?;
-            let label = dataset.columns[column].label.clone();
-            let spec = chart_of(
-                figure,
-                dataset_id,
-                column_id,
-                ChartKind::Sparkline,
-                format!("{label}, {}", dataset.title),
-            );
-            let data = ChartData::resolve(&spec, dataset, &site.vendors);
-            Some(HeadlineCard {
-                sparkline: render_svg(
-                    &data,
-                    &spec.title,
-                    &format!("spark-{}", n + 1),
-                    Variant::Spark,
-                ),
-                label,
-                value: dataset.format_value(column, value.number, value.qualifier),
-                period: row.period.label(),
-                source: source
-                    .firm
-                    .clone()
-                    .unwrap_or_else(|| source.publisher.clone()),
-            })
-        })
-        .collect()
-}
-
-/// A chart of one column over every period it has.
-fn chart_of(
-    figure: &Ref,
-    dataset: &str,
-    column: &str,
-    kind: ChartKind,
-    title: String,
-) -> ChartSpec {
-    let reference = |id: &str| Ref {
-        id: id.to_string(),
-        at: figure.at,
-    };
-    ChartSpec {
-        kind,
-        title,
-        caption: None,
-        data: reference(dataset),
-        columns: vec![reference(column)],
-        from: None,
-        to: None,
-        period: None,
-        annotations: Vec::new(),
-        references: Vec::new(),
-        at: figure.at,
-    }
-}
-
-/// A line chart of the first headline figure over every period it has.
-fn trend_chart(site: &Site) -> Option<Segment> {
-    let figure = site.config.headline.first()?;
-    let (dataset_id, column_id) = figure.id.split_once('.')?;
-    let dataset = site.dataset(dataset_id)?;
-    let column = dataset.column_index(column_id)?;
-    if !dataset
-        .rows
-        .iter()
-        .any(|r| r.cells.get(column).is_some_and(Option::is_some))
-    {
-        return None;
-    }
-    Some(Segment::Chart(chart_of(
-        figure,
-        dataset_id,
-        column_id,
-        ChartKind::Line,
-        dataset.title.clone(),
-    )))
+        .collect();
+    urls.sort();
+    let mut context = Context::new();
+    context.insert("urls", &urls);
+    context
 }

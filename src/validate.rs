@@ -124,6 +124,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
     }
     let page_ids: Vec<&str> = site.pages.iter().map(|p| p.id.as_str()).collect();
     let mut targets = vec!["home"];
+    targets.extend(crate::pages::BUILT_IN_TARGETS);
     targets.extend(page_ids.iter().copied());
     for link in &site.config.navigation {
         if !targets.contains(&link.target.id.as_str()) {
@@ -132,7 +133,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
                 &site.config.file,
                 link.target.at,
                 format!("navigation target `{}` is not a page", link.target.id),
-                format!("{hint} (a target is `home` or the name of a file in content/pages/)"),
+                format!("{hint} (a target is `home`, `data`, `vendors`, `search` or the name of a file in content/pages/)"),
             );
         }
     }

@@ -1,0 +1,36 @@
+//! The text the client-side search looks through: a briefing's prose with its figures
+//! printed as readers see them, without markdown or chart blocks.
+
+use crate::model::Segment;
+use crate::validate::Site;
+
+pub fn plain_text(site: &Site, body: &[Segment]) -> String {
+    let mut text = String::new();
+    for segment in body {
+        match segment {
+            Segment::Markdown(md) => {
+                for event in pulldown_cmark::Parser::new(md) {
+                    match event {
+                        pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => {
+                            text.push_str(&t)
+                        }
+                        pulldown_cmark::Event::SoftBreak
+                        | pulldown_cmark::Event::HardBreak
+                        | pulldown_cmark::Event::End(_) => text.push(' '),
+                        _ => {}
+                    }
+                }
+            }
+            Segment::Figure(f) => {
+                let shown = site.dataset(&f.dataset.id).and_then(|d| {
+                    let c = d.column_index(&f.column.id)?;
+                    let v = d.value(c, f.period)?;
+                    Some(d.format_value(c, v.number, v.qualifier))
+                });
+                text.push_str(&shown.unwrap_or_default());
+            }
+            Segment::Cite(_) | Segment::Chart(_) => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

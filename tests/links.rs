@@ -1,0 +1,271 @@
+//! The built shipped site as a reader and a crawler meet it: every internal link and anchor
+//! resolves, the Atom feed and the sitemap parse with real parsers and list every briefing,
+//! and every page has its title, description and Open Graph tags.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn build() -> (tempfile::TempDir, PathBuf, quarterly::render::RenderedSite) {
+    let out = tempfile::tempdir().unwrap();
+    let dist = out.path().join("dist");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = quarterly::build(root, &dist, Default::default()).unwrap_or_else(|d| panic!("{d}"));
+    (out, dist, site)
+}
+
+fn html_files(dist: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(dist)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().and_then(|x| x.to_str()) == Some("html"))
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dist)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The values of every `attr="…"` in `html`.
+fn attribute_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+fn ids(html: &str) -> BTreeSet<String> {
+    attribute_values(html, "id")
+        .into_iter()
+        .map(|s| s.replace("&amp;", "&"))
+        .collect()
+}
+
+/// Resolves `href` on the page at `page` to a path in dist/ and a fragment.
+fn resolve(page: &str, href: &str, base_url: &str) -> Option<(String, Option<String>)> {
+    let href = href.replace("&amp;", "&");
+    let href = match href.strip_prefix(base_url) {
+        Some(rest) => format!("/{rest}"),
+        None if href.contains("://") || href.starts_with("mailto:") => return None,
+        None => href,
+    };
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p.to_string(), Some(f.to_string())),
+        None => (href.clone(), None),
+    };
+    let path = path.split('?').next().unwrap_or("").to_string();
+    let target = if path.is_empty() {
+        page.to_string()
+    } else if let Some(abs) = path.strip_prefix('/') {
+        if abs.is_empty() {
+            "index.html".to_string()
+        } else {
+            abs.to_string()
+        }
+    } else {
+        let mut parts: Vec<&str> = page.split('/').collect();
+        parts.pop();
+        for seg in path.split('/') {
+            match seg {
+                ".." => {
+                    parts.pop()?;
+                }
+                "." | "" => {}
+                s => parts.push(s),
+            }
+        }
+        parts.join("/")
+    };
+    Some((target, fragment))
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let (_tmp, dist, _) = build();
+    let pages = html_files(&dist);
+    let base_url = "https://example.org/china-cloud-quarterly/";
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (page, html) in &pages {
+        for href in attribute_values(html, "href")
+            .into_iter()
+            .chain(attribute_values(html, "src"))
+        {
+            let Some((target, fragment)) = resolve(page, href, base_url) else {
+                continue;
+            };
+            checked += 1;
+            if !dist.join(&target).is_file() {
+                broken.push(format!("{page}: {href} -> missing {target}"));
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                let ok = pages
+                    .get(&target)
+                    .is_some_and(|t| ids(t).contains(&fragment));
+                if !ok {
+                    broken.push(format!("{page}: {href} -> no id `{fragment}` in {target}"));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} links checked");
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn links_in_pages_are_relative_so_the_site_works_from_disk_and_under_any_path() {
+    let (_tmp, dist, _) = build();
+    for (page, html) in html_files(&dist) {
+        if page == "404.html" {
+            continue; // served at any path, so it links absolutely
+        }
+        for href in attribute_values(&html, "href") {
+            assert!(!href.starts_with('/'), "{page}: root-relative link {href}");
+            let internal = href.starts_with("https://example.org/");
+            let allowed = attribute_values(&html, "content").contains(&href)
+                || html.contains(&format!("rel=\"canonical\" href=\"{href}\""));
+            assert!(
+                !internal || allowed,
+                "{page}: absolute internal link {href}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_atom_feed_and_sitemap_parse_and_list_every_briefing() {
+    let (_tmp, dist, _) = build();
+    let briefings: Vec<String> = std::fs::read_dir(dist.join("briefings"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(briefings.len() >= 24);
+
+    let feed_xml = std::fs::read(dist.join("feed.xml")).unwrap();
+    let feed = feed_rs::parser::parse(&feed_xml[..]).expect("a valid Atom feed");
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+    assert_eq!(feed.entries.len(), briefings.len());
+    for entry in &feed.entries {
+        let link = &entry.links[0].href;
+        assert!(
+            link.starts_with("https://example.org/china-cloud-quarterly/briefings/"),
+            "{link}"
+        );
+        assert!(briefings.iter().any(|b| link.ends_with(b.as_str())));
+        assert!(entry.updated.is_some() && entry.summary.is_some());
+    }
+
+    let sitemap = std::fs::read_to_string(dist.join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).expect("well-formed sitemap");
+    assert_eq!(
+        doc.root_element().tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    for b in &briefings {
+        let url = format!("https://example.org/china-cloud-quarterly/briefings/{b}");
+        assert!(locs.contains(&url.as_str()), "sitemap lists {url}");
+    }
+    assert!(
+        locs.iter()
+            .all(|l| l.starts_with("https://example.org/china-cloud-quarterly/"))
+    );
+    assert!(!locs.iter().any(|l| l.ends_with("404.html")));
+}
+
+#[test]
+fn every_page_has_a_title_description_and_open_graph_tags() {
+    let (_tmp, dist, _) = build();
+    for (page, html) in html_files(&dist) {
+        for needle in [
+            "<title>",
+            "<meta name=\"description\" content=\"",
+            "<meta property=\"og:title\"",
+            "<meta property=\"og:description\"",
+            "<meta property=\"og:url\" content=\"https://example.org/china-cloud-quarterly/",
+            "<link rel=\"canonical\"",
+        ] {
+            assert!(html.contains(needle), "{page} lacks {needle}");
+        }
+        assert!(
+            !html.contains("content=\"\""),
+            "{page} has an empty meta tag"
+        );
+    }
+}
+
+#[test]
+fn every_reader_page_exists_and_stays_small() {
+    let (_tmp, dist, _) = build();
+    for page in [
+        "index.html",
+        "data.html",
+        "vendors.html",
+        "search.html",
+        "404.html",
+        "about.html",
+        "methodology.html",
+        "charts.html",
+    ] {
+        assert!(dist.join(page).is_file(), "{page}");
+    }
+    for vendor in [
+        "alibaba-cloud",
+        "huawei-cloud",
+        "tencent-cloud",
+        "baidu-ai-cloud",
+    ] {
+        let html = std::fs::read_to_string(dist.join(format!("vendors/{vendor}.html"))).unwrap();
+        assert!(
+            html.contains("<figure class=\"chart"),
+            "{vendor} has charts"
+        );
+        assert!(
+            html.contains("briefings/20"),
+            "{vendor} lists briefings that mention it"
+        );
+    }
+    for dataset in ["market", "vendor-shares", "alibaba-revenue"] {
+        let csv = std::fs::read_to_string(dist.join(format!("data/{dataset}.csv"))).unwrap();
+        assert!(csv.starts_with(
+            "period,column,value,unit,qualifier,published_as,source,source_url,note\n"
+        ));
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dist.join(format!("data/{dataset}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(json["id"], dataset);
+        assert!(json["rows"].as_array().is_some_and(|r| !r.is_empty()));
+    }
+    // A briefing page, charts and all, stays under 150 KB before compression.
+    for entry in std::fs::read_dir(dist.join("briefings")).unwrap() {
+        let size = entry.unwrap().metadata().unwrap().len();
+        assert!(size < 150_000, "{size} bytes");
+    }
+    // All JavaScript together stays under 10 KB.
+    let js: u64 = walkdir::WalkDir::new(&dist)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().and_then(|x| x.to_str()) == Some("js"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    assert!(js < 10_000, "{js} bytes of JavaScript");
+}
