@@ -18,7 +18,9 @@ fn builds_every_page_with_figures_charts_and_sources() {
     let out = site.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).starts_with("built 4 pages with 3 charts into "),
+        // Home, two briefings, about, two vendors and their index, data, search and 404;
+        // three charts in the briefings and one on each vendor's page.
+        stdout(&out).starts_with("built 10 pages with 5 charts into "),
         "{}",
         stdout(&out)
     );
