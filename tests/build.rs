@@ -43,11 +43,13 @@ fn builds_every_page_with_figures_charts_and_sources() {
     assert!(page.contains("href=\"../static/style.css\""));
     assert!(page.contains("href=\"../index.html\""));
     assert!(page.contains("href=\"../about.html\""));
-    assert!(page.contains("rel=\"prev\" href=\"2023-q1.html\""));
+    assert!(page.contains("rel=\"prev\" href=\"../briefings/2023-q1.html\""));
     assert!(
-        !page.contains("https://example.org/sub/"),
+        !page.contains("<a href=\"https://example.org/sub/"),
         "no absolute links in pages"
     );
+    // Crawlers and feed readers get absolute URLs from base_url.
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://example.org/sub/briefings/2023-q3.html\">"));
 
     let home = site.read("dist/index.html");
     assert!(home.contains("href=\"briefings/2023-q3.html\""));
