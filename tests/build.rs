@@ -49,7 +49,9 @@ fn builds_every_page_with_figures_charts_and_sources() {
         "no absolute links in pages"
     );
     // Crawlers and feed readers get absolute URLs from base_url.
-    assert!(page.contains("<link rel=\"canonical\" href=\"https://example.org/sub/briefings/2023-q3.html\">"));
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://example.org/sub/briefings/2023-q3.html\">"
+    ));
 
     let home = site.read("dist/index.html");
     assert!(home.contains("href=\"briefings/2023-q3.html\""));
