@@ -1,5 +1,6 @@
 // Runs axe-core on each kind of page of a built site in headless Chromium, in light and dark
-// mode, and checks that no page scrolls sideways at 360 px. Prints a JSON report.
+// mode, checks that no page scrolls sideways at 360 px, and tries the search. Prints a JSON
+// report.
 //
 //   node check.mjs DIST PAGE...   (PAGE: paths relative to DIST; every .html is checked for overflow)
 import { chromium } from "playwright-core";
@@ -27,7 +28,7 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
   ],
 });
-const report = { violations: [], overflow: [], checked: 0, widths: 0 };
+const report = { violations: [], overflow: [], checked: 0, widths: 0, search: null };
 try {
   for (const scheme of ["light", "dark"]) {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
@@ -57,6 +58,16 @@ try {
     if (width > 360) report.overflow.push({ page: relative(dist, file), width });
   }
   await narrow.close();
+  // Search: typing narrows the list to the briefings that match, from the index in the page.
+  const searching = await browser.newContext();
+  const search = await searching.newPage();
+  await search.goto(pathToFileURL(join(dist, "search.html")).href);
+  const all = await search.locator("#search-results li").count();
+  await search.fill("#search-query", process.env.SEARCH_TERM || "accounting change");
+  const found = await search.locator("#search-results li").count();
+  const firstHref = found ? await search.locator("#search-results li a").first().getAttribute("href") : null;
+  report.search = { all, found, firstHref, status: await search.locator("#search-status").textContent() };
+  await searching.close();
 } finally {
   await browser.close();
 }
