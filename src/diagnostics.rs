@@ -93,20 +93,76 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+/// Styles for the parts of a diagnostic; all empty when printing plain text.
+struct Palette {
+    error: anstyle::Style,
+    warning: anstyle::Style,
+    frame: anstyle::Style,
+    help: anstyle::Style,
+    bold: anstyle::Style,
+}
+
+impl Palette {
+    fn new(styled: bool) -> Palette {
+        use anstyle::{AnsiColor, Style};
+        if !styled {
+            return Palette {
+                error: Style::new(),
+                warning: Style::new(),
+                frame: Style::new(),
+                help: Style::new(),
+                bold: Style::new(),
+            };
+        }
+        Palette {
+            error: AnsiColor::Red.on_default().bold(),
+            warning: AnsiColor::Yellow.on_default().bold(),
+            frame: AnsiColor::Blue.on_default().bold(),
+            help: AnsiColor::Cyan.on_default().bold(),
+            bold: Style::new().bold(),
+        }
+    }
+}
+
+impl Diagnostic {
+    /// The diagnostic as rustc prints it, with ANSI colours when `styled`.
+    pub fn render(&self, styled: bool) -> String {
+        let p = Palette::new(styled);
+        let paint = |style: anstyle::Style, text: &str| format!("{style}{text}{style:#}");
+        let (label, style) = match self.severity {
+            Severity::Error => ("error", p.error),
+            Severity::Warning => ("warning", p.warning),
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        let mut out = format!(
+            "{}{}\n",
+            paint(style, label),
+            paint(p.bold, &format!(": {}", self.message))
+        );
+        let help = |out: &mut String, pad: &str| {
+            if let Some(hint) = &self.hint {
+                out.push_str(&format!(
+                    "{pad}{} {} {hint}\n",
+                    paint(p.frame, "="),
+                    paint(p.help, "help:")
+                ));
+            }
+        };
         match (&self.position, &self.snippet) {
             (Some(pos), Some(snippet)) => {
                 let gutter = pos.line.to_string().len();
                 let pad = " ".repeat(gutter);
-                writeln!(f, "{pad}--> {}:{}:{}", self.file, pos.line, pos.column)?;
-                writeln!(f, "{pad} |")?;
-                writeln!(f, "{} | {}", pos.line, snippet)?;
+                out.push_str(&format!(
+                    "{pad}{} {}:{}:{}\n",
+                    paint(p.frame, "-->"),
+                    self.file,
+                    pos.line,
+                    pos.column
+                ));
+                out.push_str(&format!("{pad} {}\n", paint(p.frame, "|")));
+                out.push_str(&format!(
+                    "{} {snippet}\n",
+                    paint(p.frame, &format!("{} |", pos.line))
+                ));
                 // Tabs keep their width so the carets line up under the span.
                 let lead: String = snippet
                     .chars()
@@ -115,25 +171,35 @@ impl fmt::Display for Diagnostic {
                     .collect();
                 let available = snippet.chars().count().saturating_sub(pos.column - 1);
                 let carets = "^".repeat(pos.len.min(available.max(1)));
-                writeln!(f, "{pad} | {lead}{carets}")?;
-                if let Some(hint) = &self.hint {
-                    writeln!(f, "{pad} = help: {hint}")?;
-                }
+                out.push_str(&format!(
+                    "{pad} {} {lead}{}\n",
+                    paint(p.frame, "|"),
+                    paint(style, &carets)
+                ));
+                help(&mut out, &format!("{pad} "));
             }
             (Some(pos), None) => {
-                writeln!(f, "  --> {}:{}:{}", self.file, pos.line, pos.column)?;
-                if let Some(hint) = &self.hint {
-                    writeln!(f, "  = help: {hint}")?;
-                }
+                out.push_str(&format!(
+                    "  {} {}:{}:{}\n",
+                    paint(p.frame, "-->"),
+                    self.file,
+                    pos.line,
+                    pos.column
+                ));
+                help(&mut out, "  ");
             }
             _ => {
-                writeln!(f, "  --> {}", self.file)?;
-                if let Some(hint) = &self.hint {
-                    writeln!(f, "  = help: {hint}")?;
-                }
+                out.push_str(&format!("  {} {}\n", paint(p.frame, "-->"), self.file));
+                help(&mut out, "  ");
             }
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 
@@ -196,10 +262,13 @@ impl Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostics {
+    /// Every diagnostic and a count, with ANSI colours when `styled`.
+    pub fn render(&self, styled: bool) -> String {
+        let mut out = String::new();
         for d in &self.items {
-            writeln!(f, "{d}")?;
+            out.push_str(&d.render(styled));
+            out.push('\n');
         }
         let (e, w) = (self.error_count(), self.warning_count());
         let plural = |n: usize, word: &str| {
@@ -210,11 +279,30 @@ impl fmt::Display for Diagnostics {
             }
         };
         match (e, w) {
-            (0, 0) => Ok(()),
-            (0, w) => writeln!(f, "{}", plural(w, "warning")),
-            (e, 0) => writeln!(f, "{}", plural(e, "error")),
-            (e, w) => writeln!(f, "{}, {}", plural(e, "error"), plural(w, "warning")),
+            (0, 0) => {}
+            (0, w) => out.push_str(&format!("{}\n", plural(w, "warning"))),
+            (e, 0) => out.push_str(&format!("{}\n", plural(e, "error"))),
+            (e, w) => out.push_str(&format!(
+                "{}, {}\n",
+                plural(e, "error"),
+                plural(w, "warning")
+            )),
         }
+        out
+    }
+
+    /// Warnings become errors (`check --deny-warnings`).
+    pub fn deny_warnings(mut self) -> Self {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 
@@ -301,6 +389,22 @@ mod tests {
             "short words need a close match"
         );
         assert!(suggestion("zzz", "source", known).starts_with("known sources: "));
+    }
+
+    #[test]
+    fn colours_only_when_asked() {
+        let d = Diagnostic::error("f", "bad")
+            .at("x = 1\n", 1, 5, 1)
+            .with_hint("fix it");
+        assert!(!d.render(false).contains('\u{1b}'));
+        let styled = d.render(true);
+        assert!(
+            styled.contains("\u{1b}[1m\u{1b}[31m") || styled.contains("\u{1b}[31m"),
+            "{styled:?}"
+        );
+        // Stripped of its colours, the styled text is the plain text.
+        let stripped: String = anstream::adapter::strip_str(&styled).to_string();
+        assert_eq!(stripped, d.render(false));
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! The `quarterly` command line: `build` and `check`. Exit codes: 0 success, 1 content
-//! errors, 2 usage errors (clap's own code for bad arguments).
+//! The `quarterly` command line: `build`, `check`, `serve` and `new`. Exit codes: 0 success,
+//! 1 content errors, 2 usage errors (clap's own code for bad arguments).
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use quarterly::diagnostics::Diagnostics;
+use quarterly::period::Period;
 use quarterly::{BuildOptions, build, check};
 
 #[derive(Parser)]
@@ -34,7 +36,7 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Validate everything (data, charts, templates) without writing anything.
+    /// Validate everything (data, charts, templates, internal links) without writing anything.
     Check {
         /// The site root, holding content/ and templates/.
         #[arg(long, default_value = ".")]
@@ -42,6 +44,32 @@ enum Command {
         /// Also check briefings marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Treat warnings as errors, for publishing pipelines.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Preview the site with drafts, rebuilding and reloading the browser on every change.
+    Serve {
+        /// The site root, holding content/ and templates/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Only this machine can reach the default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Start the briefing for a quarter (default: the quarter after the latest briefing).
+    New {
+        /// The quarter, such as 2026-Q1.
+        period: Option<String>,
+        /// The site root, holding content/ and templates/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -57,6 +85,7 @@ fn main() -> ExitCode {
             let started = Instant::now();
             match build(&root, &out, BuildOptions { drafts }) {
                 Ok(site) => {
+                    print_diagnostics(&site.warnings);
                     println!(
                         "built {} pages with {} charts into {} in {} ms",
                         site.pages,
@@ -72,21 +101,110 @@ fn main() -> ExitCode {
                 ),
             }
         }
-        Command::Check { root, drafts } => match check(&root, BuildOptions { drafts }) {
+        Command::Check {
+            root,
+            drafts,
+            deny_warnings,
+        } => match check(&root, BuildOptions { drafts }) {
+            Ok(site) if deny_warnings && !site.warnings.is_empty() => fail(
+                site.warnings.deny_warnings(),
+                "warnings are errors with --deny-warnings",
+            ),
             Ok(site) => {
+                print_diagnostics(&site.warnings);
+                let verdict = match site.warnings.warning_count() {
+                    0 => "no problems".to_string(),
+                    1 => "no errors, 1 warning".to_string(),
+                    n => format!("no errors, {n} warnings"),
+                };
                 println!(
-                    "checked {} pages with {} charts: no problems",
+                    "checked {} pages with {} charts: {verdict}",
                     site.pages, site.charts
                 );
                 ExitCode::SUCCESS
             }
             Err(diagnostics) => fail(diagnostics, "nothing was written"),
         },
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => {
+            if !root.join("content").is_dir() {
+                eprintln!(
+                    "error: no `content/` directory in {}; run from the site root or pass --root",
+                    root.display()
+                );
+                return ExitCode::from(2);
+            }
+            match quarterly::serve::serve(root, SocketAddr::new(bind, port), open) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::New { period, root } => new(period, &root),
+    }
+}
+
+fn new(period: Option<String>, root: &Path) -> ExitCode {
+    let period = match period {
+        Some(text) => match text.parse::<Period>() {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => match quarterly::scaffold::next_period(root) {
+            Some(p) => p,
+            None => {
+                eprintln!(
+                    "error: no briefing in content/briefings/ to follow; name the quarter, e.g. `quarterly new 2026-Q1`"
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    // The datasets say what the quarter still lacks; a site with errors still gets its file.
+    let content = quarterly::load::load_content(root)
+        .ok()
+        .and_then(|f| quarterly::parse::parse_content(&f).ok());
+    match quarterly::scaffold::scaffold(root, period, content.as_ref()) {
+        Ok(done) => {
+            println!(
+                "wrote {} (a draft: `quarterly serve` shows it, `build` leaves it out until you remove `draft: true`)",
+                done.path
+            );
+            if done.missing.is_empty() {
+                println!("every quarterly dataset has {} values", done.period);
+            } else {
+                println!("data still missing for {}:", done.period);
+                for line in &done.missing {
+                    println!("  - {line}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, coloured on a terminal and plain otherwise.
+fn print_diagnostics(diagnostics: &Diagnostics) {
+    if !diagnostics.is_empty() {
+        anstream::eprint!("{}", diagnostics.clone().sorted().render(true));
     }
 }
 
 fn fail(diagnostics: Diagnostics, note: &str) -> ExitCode {
-    eprint!("{}", diagnostics.sorted());
+    print_diagnostics(&diagnostics);
     eprintln!("build failed; {note}");
     ExitCode::from(1)
 }

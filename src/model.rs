@@ -163,6 +163,8 @@ pub struct Column {
     pub precision: Option<usize>,
     pub vendor: Option<Ref>,
     pub part_of: Option<String>,
+    /// For a year-on-year growth column: the column whose series it describes.
+    pub growth_of: Option<Ref>,
     pub at: Loc,
 }
 

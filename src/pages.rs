@@ -714,6 +714,9 @@ fn data_cell(
     if site.source(&value.source.id).is_some() {
         html.push_str(&citations.marker_html(&value.source.id));
     }
+    if let Some(note) = &value.note {
+        html.push_str(&format!("<span class=\"also\">{}</span>", escape(note)));
+    }
     for alt in &value.also {
         html.push_str(&format!(
             "<span class=\"also\">also published: {}{}</span>",

@@ -417,7 +417,14 @@ fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Dat
             let entries = r.map(value, &what);
             let cf = r.fields(
                 entries,
-                &["label", "unit", "precision", "vendor", "part_of"],
+                &[
+                    "label",
+                    "unit",
+                    "precision",
+                    "vendor",
+                    "part_of",
+                    "growth_of",
+                ],
                 &what,
             );
             let label = cf
@@ -451,6 +458,9 @@ fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Dat
                 .get("vendor")
                 .and_then(|n| reference(&mut r, n, "`vendor`"));
             let part_of = cf.get("part_of").and_then(|n| r.text(n, "`part_of`"));
+            let growth_of = cf
+                .get("growth_of")
+                .and_then(|n| reference(&mut r, n, "`growth_of`"));
             if let Some(unit) = unit {
                 columns.push(Column {
                     id: cid,
@@ -459,6 +469,7 @@ fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Dat
                     precision,
                     vendor,
                     part_of,
+                    growth_of,
                     at: loc(key),
                 });
             }

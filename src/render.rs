@@ -44,6 +44,8 @@ pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     pub charts: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Diagnostics,
 }
 
 /// The templates in use: (name, path shown in diagnostics, text). A site's own
@@ -145,7 +147,10 @@ pub fn render_site(
         })
         .collect();
 
-    let mut out = RenderedSite::default();
+    let mut out = RenderedSite {
+        warnings: site.warnings.clone(),
+        ..RenderedSite::default()
+    };
     let mut diagnostics = Diagnostics::new();
     for result in results {
         match result {

@@ -18,6 +18,8 @@ pub struct Site {
     /// Sorted by period, oldest first.
     pub briefings: Vec<Briefing>,
     pub pages: Vec<Page>,
+    /// Problems that do not stop a build (`check --deny-warnings` makes them errors).
+    pub warnings: Diagnostics,
     source_index: BTreeMap<String, usize>,
     dataset_index: BTreeMap<String, usize>,
 }
@@ -42,6 +44,15 @@ struct Checker {
 }
 
 impl Checker {
+    fn warning(&mut self, file: &SourceFile, at: Loc, message: String, hint: String) {
+        self.diagnostics.push(
+            Diagnostic::error(&file.path, message)
+                .at(&file.text, at.line, at.column, at.len)
+                .with_hint(hint)
+                .warning(),
+        );
+    }
+
     fn error(&mut self, file: &SourceFile, at: Loc, message: String, hint: String) {
         let mut d =
             Diagnostic::error(&file.path, message).at(&file.text, at.line, at.column, at.len);
@@ -113,6 +124,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
         datasets,
         briefings,
         pages,
+        warnings: Diagnostics::new(),
         source_index,
         dataset_index,
     };
@@ -159,6 +171,8 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
     if checker.diagnostics.has_errors() {
         return Err(checker.diagnostics);
     }
+    let mut site = site;
+    site.warnings = checker.diagnostics;
     Ok(site)
 }
 
@@ -191,6 +205,88 @@ fn check_dataset(checker: &mut Checker, dataset: &Dataset) {
             }
         }
         check_shares(checker, dataset, row);
+    }
+    check_growth(checker, dataset);
+}
+
+/// The range a published number stands for: half a unit either side of its last decimal.
+fn bounds(number: f64) -> (f64, f64) {
+    let half = 0.5 * 10f64.powi(-(decimals_of(number) as i32));
+    (number - half, number + half)
+}
+
+/// A growth column against the series it describes: when the stated year-on-year growth
+/// cannot come from the two published values (allowing for their rounding), warn, quoting
+/// all three numbers and their sources.
+fn check_growth(checker: &mut Checker, dataset: &Dataset) {
+    for (g, column) in dataset.columns.iter().enumerate() {
+        let Some(base) = &column.growth_of else {
+            continue;
+        };
+        let Some(b) = dataset.column_index(&base.id) else {
+            let hint = suggestion(
+                &base.id,
+                "column",
+                dataset.columns.iter().map(|c| c.id.as_str()),
+            );
+            checker.error(
+                &dataset.file,
+                base.at,
+                format!("`growth_of` names no column `{}`", base.id),
+                hint,
+            );
+            continue;
+        };
+        for row in &dataset.rows {
+            let Some(growth) = row.cells.get(g).and_then(|c| c.as_ref()) else {
+                continue;
+            };
+            let Some(year_before) = row.period.year_before() else {
+                continue;
+            };
+            let (Some(now), Some(then)) =
+                (dataset.value(b, row.period), dataset.value(b, year_before))
+            else {
+                continue;
+            };
+            // A note on the growth value means an editor has looked and explained it.
+            if growth.note.is_some()
+                || growth.qualifier.is_some()
+                || now.qualifier.is_some()
+                || then.qualifier.is_some()
+                || then.number <= 0.0
+            {
+                continue;
+            }
+            let ((n0, n1), (t0, t1), (g0, g1)) = (
+                bounds(now.number),
+                bounds(then.number),
+                bounds(growth.number),
+            );
+            let lowest = (n0 / t1 - 1.0) * 100.0;
+            let highest = (n1 / t0 - 1.0) * 100.0;
+            if g1 < lowest || g0 > highest {
+                let implied = (now.number / then.number - 1.0) * 100.0;
+                let fmt = |c: usize, v: f64| dataset.format_value(c, v, None);
+                checker.warning(
+                    &dataset.file,
+                    growth.at,
+                    format!(
+                        "stated growth of {} in {} disagrees with the series: {} against {} in {} is {}",
+                        fmt(g, growth.number),
+                        row.period,
+                        fmt(b, now.number),
+                        fmt(b, then.number),
+                        year_before,
+                        Unit::Percent.format(implied, 1),
+                    ),
+                    format!(
+                        "the growth is from `{}`, the values from `{}` and `{}`; check each against its source; once explained, add a `note:` to the growth value saying why",
+                        growth.source.id, now.source.id, then.source.id
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -1,0 +1,355 @@
+//! `quarterly serve`: builds the site into memory, serves it on 127.0.0.1, rebuilds when
+//! `content/` or `templates/` change, and reloads the browser. A failed build keeps the last
+//! good site and shows the diagnostics over the page until the next good build.
+//!
+//! The browser learns of a new build by long polling `/__quarterly/wait?v=N`: the request is
+//! held until the build version passes N, so a reload follows a rebuild at once, with no
+//! streaming connection to keep alive.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use crate::BuildOptions;
+use crate::html::escape;
+
+/// What the server shows: the last good build, and the diagnostics of a failed one.
+#[derive(Default)]
+pub struct ServeState {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub error: Option<String>,
+    pub version: u64,
+    pub last_build: Duration,
+}
+
+pub struct Shared {
+    pub state: Mutex<ServeState>,
+    changed: Condvar,
+}
+
+impl Shared {
+    pub fn new() -> Arc<Shared> {
+        Arc::new(Shared {
+            state: Mutex::new(ServeState::default()),
+            changed: Condvar::new(),
+        })
+    }
+}
+
+/// Builds the site at `root` into memory and publishes the result: new files on success,
+/// the diagnostics (and the old files) on failure. Returns whether the build succeeded.
+pub fn rebuild(root: &Path, shared: &Shared) -> bool {
+    let started = Instant::now();
+    let result = crate::render_from_disk(root, BuildOptions { drafts: true });
+    let elapsed = started.elapsed();
+    let ok = result.is_ok();
+    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(site) => {
+            state.files = site.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+            state.error = None;
+            println!(
+                "rebuilt {} pages with {} charts in {} ms",
+                site.pages,
+                site.charts,
+                elapsed.as_millis()
+            );
+        }
+        Err(diagnostics) => {
+            let text = diagnostics.sorted().to_string();
+            eprint!("{text}");
+            eprintln!("build failed; still serving the last good build");
+            state.error = Some(text);
+        }
+    }
+    state.version += 1;
+    state.last_build = elapsed;
+    drop(state);
+    shared.changed.notify_all();
+    ok
+}
+
+/// Starts watching `content/` and `templates/` under `root`; each burst of changes triggers
+/// one rebuild. The returned watcher must be kept alive.
+pub fn watch(
+    root: &Path,
+    shared: Arc<Shared>,
+) -> notify::Result<notify_debouncer_mini::Debouncer<notify::RecommendedWatcher>> {
+    let root_for_builds = root.to_path_buf();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(
+        Duration::from_millis(15),
+        move |events: notify_debouncer_mini::DebounceEventResult| {
+            if events.is_ok() {
+                rebuild(&root_for_builds, &shared);
+            }
+        },
+    )?;
+    for dir in ["content", "templates"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            debouncer.watcher().watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(debouncer)
+}
+
+/// The path a request asks for, as a key into the built files, or `None` when it tries to
+/// leave the site (`..`, backslashes, NUL, or an encoded form of them).
+pub fn site_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if key.is_empty() || decoded.ends_with('/') {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+/// The script that reloads the page after each build, and the overlay that shows a failed
+/// build's diagnostics. Only the dev server adds it; built sites have no such script.
+fn live_reload(version: u64, error: Option<&str>) -> String {
+    let overlay = error.map_or(String::new(), |text| {
+        format!(
+            "<div id=\"quarterly-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,20,20,.94);color:#f5f5f5;padding:1.5rem;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace\"><p style=\"font-weight:700;color:#ff8a80;margin:0 0 1rem\">The last build failed. The page below is the last good build.</p><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
+            escape(text)
+        )
+    });
+    format!(
+        "{overlay}<script>(function(){{var v={version};function wait(){{fetch('/__quarterly/wait?v='+v,{{cache:'no-store'}}).then(function(r){{return r.text();}}).then(function(t){{if(+t>v){{location.reload();}}else{{wait();}}}}).catch(function(){{setTimeout(wait,1000);}});}}wait();}})();</script>"
+    )
+}
+
+fn with_live_reload(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let script = live_reload(version, error);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{script}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{script}").into_bytes(),
+    }
+}
+
+fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
+    let mut response = Response::new(
+        status.into(),
+        Vec::new(),
+        Cursor::new(body.clone()),
+        Some(body.len()),
+        None,
+    );
+    if let Some(h) = header("Content-Type", content_type) {
+        response.add_header(h);
+    }
+    if let Some(h) = header("Cache-Control", "no-store") {
+        response.add_header(h);
+    }
+    // The client may have gone away; nothing to do about it.
+    let _ = request.respond(response);
+}
+
+fn handle(request: Request, shared: &Shared) {
+    if request.method() != &Method::Get && request.method() != &Method::Head {
+        respond(
+            request,
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD\n".to_vec(),
+        );
+        return;
+    }
+    let url = request.url().to_string();
+    if let Some(query) = url.strip_prefix("/__quarterly/wait") {
+        let seen: u64 = query
+            .split(['?', '&'])
+            .find_map(|kv| kv.strip_prefix("v="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (state, _) = shared
+            .changed
+            .wait_timeout_while(state, Duration::from_secs(25), |s| s.version <= seen)
+            .unwrap_or_else(|e| e.into_inner());
+        let version = state.version;
+        drop(state);
+        respond(
+            request,
+            200,
+            "text/plain; charset=utf-8",
+            version.to_string().into_bytes(),
+        );
+        return;
+    }
+    let Some(path) = site_path(&url) else {
+        respond(
+            request,
+            403,
+            "text/plain; charset=utf-8",
+            b"403: outside the site\n".to_vec(),
+        );
+        return;
+    };
+    let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    let (version, error) = (state.version, state.error.clone());
+    let found = state
+        .files
+        .get(&path)
+        .map(|b| (200, path.clone(), b.clone()))
+        .or_else(|| {
+            state
+                .files
+                .get(&format!("{path}/index.html"))
+                .map(|b| (200, format!("{path}/index.html"), b.clone()))
+        })
+        .or_else(|| {
+            state
+                .files
+                .get("404.html")
+                .map(|b| (404, "404.html".to_string(), b.clone()))
+        });
+    drop(state);
+    match found {
+        Some((status, path, bytes)) if path.ends_with(".html") => {
+            let body = with_live_reload(&bytes, version, error.as_deref());
+            respond(request, status, content_type(&path), body);
+        }
+        Some((status, path, bytes)) => respond(request, status, content_type(&path), bytes),
+        None => {
+            // No good build yet: show the diagnostics on every page.
+            let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body></body></html>";
+            let body = with_live_reload(
+                page.as_bytes(),
+                version,
+                Some(error.as_deref().unwrap_or("no build yet")),
+            );
+            respond(request, 503, "text/html; charset=utf-8", body);
+        }
+    }
+}
+
+/// Serves until the process ends. Each request gets a thread: long polls wait in theirs.
+pub fn serve(root: PathBuf, address: SocketAddr, open: bool) -> Result<(), String> {
+    let shared = Shared::new();
+    rebuild(&root, &shared);
+    let _watcher = watch(&root, Arc::clone(&shared))
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let server = Server::http(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    let url = format!("http://{}/", server.server_addr());
+    println!(
+        "serving {} at {url} (drafts included); press Ctrl-C to stop",
+        root.display()
+    );
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        if std::process::Command::new(opener)
+            .arg(&url)
+            .spawn()
+            .is_err()
+        {
+            eprintln!("could not open a browser; visit {url}");
+        }
+    }
+    for request in server.incoming_requests() {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || handle(request, &shared));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_map_into_the_site_or_are_refused() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            site_path("/briefings/2023-q3.html?x=1").as_deref(),
+            Some("briefings/2023-q3.html")
+        );
+        assert_eq!(
+            site_path("/vendors/").as_deref(),
+            Some("vendors/index.html")
+        );
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../b",
+            "/%2e%2e/secret",
+            "/a\\b",
+            "/%00",
+            "/%zz",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_end_of_the_body() {
+        let out = String::from_utf8(with_live_reload(
+            b"<html><body><p>x</p></body></html>",
+            3,
+            Some("error: <bad>"),
+        ))
+        .unwrap();
+        assert!(out.contains("var v=3;"));
+        assert!(out.contains("error: &lt;bad&gt;"));
+        assert!(out.ends_with("</script></body></html>"));
+    }
+}
