@@ -655,11 +655,11 @@ fn parse_value(
                 &["value", "source", "qualifier", "note", "also"],
                 "a value",
             );
-            let number = f.require("value", node, &mut r.reborrow(), "this value")?;
-            let number = if number.is_null() {
+            let number_node = f.require("value", node, &mut r.reborrow(), "this value")?;
+            let number = if number_node.is_null() {
                 None
             } else {
-                r.number(number, &format!("`{column}`"))
+                r.number(number_node, &format!("`{column}`"))
             };
             let source = match f.get("source") {
                 Some(n) => reference(r, n, "`source`"),
@@ -706,7 +706,7 @@ fn parse_value(
                 qualifier,
                 note,
                 also,
-                at: loc(node),
+                at: loc(number_node),
             })
         }
         _ => {

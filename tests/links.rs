@@ -36,10 +36,19 @@ use quarterly::links::attribute_values;
 #[test]
 fn every_internal_link_and_anchor_resolves() {
     let (_tmp, _dist, site) = build();
-    let (broken, checked) = quarterly::links::broken_links(&site.files, "https://example.org/china-cloud-quarterly/");
+    let (broken, checked) =
+        quarterly::links::broken_links(&site.files, "https://example.org/china-cloud-quarterly/");
     assert!(checked > 1000, "{checked} links checked");
-    let broken: Vec<String> = broken.iter().map(|(page, href, problem)| format!("{page}: {href}: {problem}")).collect();
-    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+    let broken: Vec<String> = broken
+        .iter()
+        .map(|(page, href, problem)| format!("{page}: {href}: {problem}"))
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
 }
 
 #[test]
