@@ -94,12 +94,16 @@ pub fn broken_links(
     let mut broken = Vec::new();
     let mut checked = 0;
     for (page, html) in &pages {
+        // The canonical URL names where the page will be published, not a file of the build.
+        let canonical = html
+            .split("rel=\"canonical\" href=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next());
         for href in attribute_values(html, "href")
             .into_iter()
             .chain(attribute_values(html, "src"))
         {
-            // The canonical and Open Graph URLs name where the page will be published.
-            if html.contains(&format!("rel=\"canonical\" href=\"{href}\"")) {
+            if Some(href) == canonical {
                 continue;
             }
             let Some((target, fragment)) = resolve(page, href, base_url) else {

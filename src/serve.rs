@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use notify::RecursiveMode;
+use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::BuildOptions;
@@ -76,27 +76,35 @@ pub fn rebuild(root: &Path, shared: &Shared) -> bool {
 }
 
 /// Starts watching `content/` and `templates/` under `root`; each burst of changes triggers
-/// one rebuild. The returned watcher must be kept alive.
-pub fn watch(
-    root: &Path,
-    shared: Arc<Shared>,
-) -> notify::Result<notify_debouncer_mini::Debouncer<notify::RecommendedWatcher>> {
-    let root_for_builds = root.to_path_buf();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(
-        Duration::from_millis(15),
-        move |events: notify_debouncer_mini::DebounceEventResult| {
-            if events.is_ok() {
-                rebuild(&root_for_builds, &shared);
-            }
-        },
-    )?;
+/// one rebuild once the files have been quiet for a moment. The returned watcher must be kept
+/// alive.
+pub fn watch(root: &Path, shared: Arc<Shared>) -> notify::Result<notify::RecommendedWatcher> {
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx)?;
     for dir in ["content", "templates"] {
         let path = root.join(dir);
         if path.is_dir() {
-            debouncer.watcher().watch(&path, RecursiveMode::Recursive)?;
+            watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
-    Ok(debouncer)
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        // Reading files to rebuild is itself an event on some systems; only changes count.
+        let is_change = |event: &notify::Result<notify::Event>| {
+            event
+                .as_ref()
+                .is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+        };
+        while let Ok(event) = rx.recv() {
+            if !is_change(&event) {
+                continue;
+            }
+            // Debounce: an editor's save is often several events; wait until they stop.
+            while let Ok(_more) = rx.recv_timeout(Duration::from_millis(15)) {}
+            rebuild(&root, &shared);
+        }
+    });
+    Ok(watcher)
 }
 
 /// The path a request asks for, as a key into the built files, or `None` when it tries to
