@@ -14,7 +14,8 @@ pub fn json_path(dataset: &str) -> String {
     format!("data/{dataset}.json")
 }
 
-fn csv_field(text: &str) -> String {
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -22,7 +23,8 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-fn number(v: f64) -> String {
+/// A number as it was written, for CSV.
+pub fn csv_number(v: f64) -> String {
     format_number(v, crate::model::decimals_of(v))
 }
 
@@ -43,7 +45,7 @@ pub fn dataset_csv(dataset: &Dataset, site: &Site) -> String {
                 let fields = [
                     row.period.to_string(),
                     column.id.clone(),
-                    number(n),
+                    csv_number(n),
                     column.unit.name().to_string(),
                     q.map(|q| q.word().to_string()).unwrap_or_default(),
                     role.to_string(),

@@ -142,6 +142,16 @@ pub fn pattern_defs(prefix: &str, series: &[Series]) -> String {
     }
 }
 
+/// The class and fill override of series `i` drawn as `kind` (`bar`, `seg`, `key`): the
+/// first series in its colour, the others in their pattern (`bar-p` and so on, which CSS
+/// leaves unfilled so the pattern shows).
+fn paint(prefix: &str, i: usize, kind: &str, series: &Series) -> (String, Option<String>) {
+    match fill_of(prefix, i) {
+        Some(fill) => (format!("{kind}-p {}", series.class), Some(fill)),
+        None => (format!("{kind} {}", series.class), None),
+    }
+}
+
 /// The fill of series `i`: its colour for the first, a pattern for the others.
 fn fill_of(prefix: &str, i: usize) -> Option<String> {
     (i > 0).then(|| format!("url(#{prefix}-p{i})"))
@@ -444,12 +454,7 @@ fn swatch(
     y: f64,
 ) -> DrawResult {
     let series = &data.series[s];
-    let fill = fill_of(prefix, s);
-    let class = if fill.is_some() {
-        format!("key-p {}", series.class)
-    } else {
-        format!("key {}", series.class)
-    };
+    let (class, fill) = paint(prefix, s, "key", series);
     painter.draw_filled(
         &class,
         fill.as_deref(),
@@ -570,12 +575,7 @@ fn bars(
     let zero = frame.y(0.0);
     let single = data.series.len() == 1;
     for (j, s) in data.series.iter().enumerate() {
-        let fill = fill_of(prefix, j);
-        let class = if fill.is_some() {
-            format!("bar-p {}", s.class)
-        } else {
-            format!("bar {}", s.class)
-        };
+        let (class, fill) = paint(prefix, j, "bar", s);
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = v else { continue };
             let x0 = frame.x(i) - group / 2.0 + j as f64 * width;
@@ -625,12 +625,7 @@ fn stacks(painter: &Painter, data: &ChartData, frame: &Frame, prefix: &str) -> D
                 continue;
             };
             any = true;
-            let fill = fill_of(prefix, j);
-            let class = if fill.is_some() {
-                format!("bar-p {}", s.class)
-            } else {
-                format!("bar {}", s.class)
-            };
+            let (class, fill) = paint(prefix, j, "bar", s);
             let (y0, y1) = (frame.y(base), frame.y(base + v));
             painter.draw_filled(
                 &class,
@@ -797,12 +792,7 @@ fn donut(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) ->
         match s {
             Some(i) => {
                 let series = &data.series[*i];
-                let fill = fill_of(prefix, *i);
-                let class = if fill.is_some() {
-                    format!("seg-p {}", series.class)
-                } else {
-                    format!("seg {}", series.class)
-                };
+                let (class, fill) = paint(prefix, *i, "seg", series);
                 painter.draw_filled(
                     &class,
                     fill.as_deref(),

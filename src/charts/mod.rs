@@ -9,6 +9,7 @@ mod draw;
 pub mod scale;
 pub mod text;
 
+use crate::downloads::{csv_field, csv_number};
 use crate::html::escape;
 use crate::model::{ChartKind, ChartSpec, Dataset, Row, Unit, Vendor, format_number};
 use crate::period::Period;
@@ -382,18 +383,6 @@ impl<'a> ChartData<'a> {
             out.push('\n');
         }
         out
-    }
-}
-
-fn csv_number(v: f64) -> String {
-    format_number(v, crate::model::decimals_of(v))
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
     }
 }
 
