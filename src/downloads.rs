@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Dataset, format_number};
+use crate::model::{Dataset, Version, format_number};
 use crate::validate::Site;
 
 pub fn csv_path(dataset: &str) -> String {
@@ -28,30 +28,35 @@ pub fn csv_number(v: f64) -> String {
     format_number(v, crate::model::decimals_of(v))
 }
 
-/// `period,column,value,unit,qualifier,published_as,source,source_url,note`, one line per
-/// published value: the main one (`main`) and each other published version (`also`).
+/// `period,column,value,unit,qualifier,published_as,firm,source,source_kind,source_url,note`,
+/// one line per published value: the main one (`main`) and each other published version
+/// (`also`), each credited to the firm that produced it and the page it was read on.
 pub fn dataset_csv(dataset: &Dataset, site: &Site) -> String {
-    let mut out =
-        String::from("period,column,value,unit,qualifier,published_as,source,source_url,note\n");
+    let mut out = String::from(
+        "period,column,value,unit,qualifier,published_as,firm,source,source_kind,source_url,note\n",
+    );
     for row in &dataset.rows {
         for (column, cell) in dataset.columns.iter().zip(&row.cells) {
             let Some(value) = cell else { continue };
-            let url = |id: &str| site.source(id).map(|s| s.url.clone()).unwrap_or_default();
-            let mut line = |n: f64,
-                            q: Option<crate::model::Qualifier>,
-                            role: &str,
-                            source: &str,
-                            note: Option<&str>| {
+            for (i, version) in value.versions().iter().enumerate() {
+                let credit = site.credit(&version.source.id, version.firm);
                 let fields = [
                     row.period.to_string(),
                     column.id.clone(),
-                    csv_number(n),
+                    csv_number(version.number),
                     column.unit.name().to_string(),
-                    q.map(|q| q.word().to_string()).unwrap_or_default(),
-                    role.to_string(),
-                    source.to_string(),
-                    url(source),
-                    note.unwrap_or("").to_string(),
+                    version
+                        .qualifier
+                        .map(|q| q.word().to_string())
+                        .unwrap_or_default(),
+                    if i == 0 { "main" } else { "also" }.to_string(),
+                    credit.map(|c| c.firm.to_string()).unwrap_or_default(),
+                    version.source.id.clone(),
+                    credit
+                        .map(|c| c.source.kind.name().to_string())
+                        .unwrap_or_default(),
+                    credit.map(|c| c.source.url.clone()).unwrap_or_default(),
+                    version.note.unwrap_or("").to_string(),
                 ];
                 out.push_str(
                     &fields
@@ -61,22 +66,6 @@ pub fn dataset_csv(dataset: &Dataset, site: &Site) -> String {
                         .join(","),
                 );
                 out.push('\n');
-            };
-            line(
-                value.number,
-                value.qualifier,
-                "main",
-                &value.source.id,
-                value.note.as_deref(),
-            );
-            for alt in &value.also {
-                line(
-                    alt.number,
-                    alt.qualifier,
-                    "also",
-                    &alt.source.id,
-                    alt.note.as_deref(),
-                );
             }
         }
     }
@@ -122,6 +111,9 @@ struct JsonRow<'a> {
 #[derive(Serialize)]
 struct JsonValue<'a> {
     value: f64,
+    /// The firm that produced the figure.
+    firm: &'a str,
+    /// The page it was read on (an id into `sources`).
     source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     qualifier: Option<&'static str>,
@@ -137,11 +129,12 @@ struct JsonSource<'a> {
     publisher: &'a str,
     title: &'a str,
     url: &'a str,
+    kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     published: Option<&'a str>,
 }
 
-pub fn dataset_json(dataset: &Dataset, site: &Site) -> String {
+pub fn dataset_json<'a>(dataset: &'a Dataset, site: &'a Site) -> String {
     let mut used: Vec<&str> = Vec::new();
     let rows = dataset
         .rows
@@ -154,28 +147,21 @@ pub fn dataset_json(dataset: &Dataset, site: &Site) -> String {
                 .zip(&row.cells)
                 .filter_map(|(column, cell)| {
                     let v = cell.as_ref()?;
-                    used.push(&v.source.id);
-                    used.extend(v.also.iter().map(|a| a.source.id.as_str()));
-                    Some((
-                        column.id.as_str(),
-                        JsonValue {
-                            value: v.number,
-                            source: &v.source.id,
-                            qualifier: v.qualifier.map(|q| q.word()),
-                            note: v.note.as_deref(),
-                            also: v
-                                .also
-                                .iter()
-                                .map(|a| JsonValue {
-                                    value: a.number,
-                                    source: &a.source.id,
-                                    qualifier: a.qualifier.map(|q| q.word()),
-                                    note: a.note.as_deref(),
-                                    also: Vec::new(),
-                                })
-                                .collect(),
-                        },
-                    ))
+                    let json = |version: &Version<'a>| JsonValue {
+                        value: version.number,
+                        firm: site
+                            .credit(&version.source.id, version.firm)
+                            .map_or("", |c| c.firm),
+                        source: &version.source.id,
+                        qualifier: version.qualifier.map(|q| q.word()),
+                        note: version.note,
+                        also: Vec::new(),
+                    };
+                    let versions = v.versions();
+                    used.extend(versions.iter().map(|v| v.source.id.as_str()));
+                    let mut main = json(&versions[0]);
+                    main.also = versions[1..].iter().map(json).collect();
+                    Some((column.id.as_str(), main))
                 })
                 .collect(),
         })
@@ -215,6 +201,7 @@ pub fn dataset_json(dataset: &Dataset, site: &Site) -> String {
                 publisher: &s.publisher,
                 title: &s.title,
                 url: &s.url,
+                kind: s.kind.name(),
                 published: s.published.as_deref(),
             })
             .collect(),

@@ -43,28 +43,82 @@ pub fn render_from_disk(root: &Path, options: BuildOptions) -> Result<RenderedSi
     let content = parse::parse_content(&files)?;
     let site = validate::validate_site(content, options.drafts)?;
     let rendered = render::render_site(&site, &files.templates, &files.assets)?;
-    check_links(&rendered, &site.config.base_url)?;
+    check_links(&rendered, &site)?;
     Ok(rendered)
 }
 
 /// A broken internal link fails the build: a template or a page links to something the
-/// site does not have.
-fn check_links(rendered: &RenderedSite, base_url: &str) -> Result<(), Diagnostics> {
-    let (broken, _) = links::broken_links(&rendered.files, base_url);
+/// site does not have. A link written in a briefing or page is reported at the line of the
+/// markdown file that wrote it; one written by a template, at the page it appeared on.
+fn check_links(rendered: &RenderedSite, site: &validate::Site) -> Result<(), Diagnostics> {
+    let (broken, _) = links::broken_links(&rendered.files, &site.config.base_url);
     if broken.is_empty() {
         return Ok(());
     }
     let mut diagnostics = rendered.warnings.clone();
-    for (page, href, problem) in broken {
-        diagnostics.push(
-            diagnostics::Diagnostic::error(
-                &format!("dist/{page}"),
-                format!("broken link `{href}`: {problem}"),
-            )
-            .with_hint("fix the link in the template or page that writes it"),
-        );
+    for link in broken {
+        let links::BrokenLink {
+            page,
+            href,
+            problem,
+            suggestion,
+        } = link;
+        let message = format!("broken link `{href}`: {problem}");
+        let hint = match &suggestion {
+            Some(better) => {
+                format!("did you mean `{better}`? links are relative to the built page `{page}`")
+            }
+            None => format!("links are relative to the built page `{page}`"),
+        };
+        let written = links_written_for(site, &page)
+            .map(|(file, links)| {
+                let found: Vec<_> = links.iter().filter(|l| same_href(&l.href, &href)).collect();
+                (file, found)
+            })
+            .filter(|(_, found)| !found.is_empty());
+        match written {
+            Some((file, found)) => {
+                for link in found {
+                    diagnostics.push(
+                        diagnostics::Diagnostic::error(&file.path, message.clone())
+                            .at(&file.text, link.at.line, link.at.column, link.at.len)
+                            .with_hint(hint.clone()),
+                    );
+                }
+            }
+            None => diagnostics.push(
+                diagnostics::Diagnostic::error(&format!("dist/{page}"), message).with_hint(
+                    format!("{hint}; no briefing or page writes this link, so a template does: fix it in templates/"),
+                ),
+            ),
+        }
     }
     Err(diagnostics)
+}
+
+/// The markdown file behind a built page, and the links it writes.
+fn links_written_for<'s>(
+    site: &'s validate::Site,
+    page: &str,
+) -> Option<(&'s load::SourceFile, &'s [model::Link])> {
+    if let Some(b) = site
+        .briefings
+        .iter()
+        .find(|b| pages::briefing_path(b.period) == page)
+    {
+        return Some((&b.file, &b.links));
+    }
+    site.pages
+        .iter()
+        .find(|p| format!("{}.html", p.id) == page)
+        .map(|p| (&p.file, p.links.as_slice()))
+}
+
+/// Whether an `href` in built HTML is the destination a markdown link was written with
+/// (pulldown-cmark escapes `&` and percent-encodes spaces).
+fn same_href(written: &str, built: &str) -> bool {
+    let built = built.replace("&amp;", "&");
+    written == built || written.replace(' ', "%20") == built
 }
 
 /// Everything `check` does: the whole pipeline except writing.

@@ -63,11 +63,22 @@ pub fn resolve(page: &str, href: &str, base_url: &str) -> Option<(String, Option
     Some((target, fragment))
 }
 
-/// Every broken internal link, as (page, href, what is wrong), and how many links were checked.
-pub fn broken_links(
-    files: &[OutputFile],
-    base_url: &str,
-) -> (Vec<(String, String, String)>, usize) {
+/// A link on a built page that leads nowhere in the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// The built page it is on, relative to the site root.
+    pub page: String,
+    /// The `href` or `src` as written in the HTML.
+    pub href: String,
+    /// What is wrong: the file is not in the site, or it has no such id.
+    pub problem: String,
+    /// A link from the same page to a file of the site with the name asked for, when there
+    /// is exactly one.
+    pub suggestion: Option<String>,
+}
+
+/// Every broken internal link, and how many links were checked.
+pub fn broken_links(files: &[OutputFile], base_url: &str) -> (Vec<BrokenLink>, usize) {
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let pages: BTreeMap<&str, String> = files
         .iter()
@@ -111,11 +122,12 @@ pub fn broken_links(
             };
             checked += 1;
             if !paths.contains(target.as_str()) {
-                broken.push((
-                    page.to_string(),
-                    href.to_string(),
-                    format!("{target} is not in the site"),
-                ));
+                broken.push(BrokenLink {
+                    page: page.to_string(),
+                    href: href.to_string(),
+                    problem: format!("{target} is not in the site"),
+                    suggestion: same_name_elsewhere(page, &target, &paths),
+                });
                 continue;
             }
             if let Some(fragment) = fragment.filter(|f| !f.is_empty())
@@ -123,15 +135,27 @@ pub fn broken_links(
                     .get(target.as_str())
                     .is_some_and(|set| set.contains(&fragment))
             {
-                broken.push((
-                    page.to_string(),
-                    href.to_string(),
-                    format!("{target} has no id `{fragment}`"),
-                ));
+                broken.push(BrokenLink {
+                    page: page.to_string(),
+                    href: href.to_string(),
+                    problem: format!("{target} has no id `{fragment}`"),
+                    suggestion: None,
+                });
             }
         }
     }
     (broken, checked)
+}
+
+/// The one file of the site named like `target`, as a link from `page`.
+fn same_name_elsewhere(page: &str, target: &str, paths: &BTreeSet<&str>) -> Option<String> {
+    let name = target.rsplit('/').next()?;
+    let mut found = paths.iter().filter(|p| p.rsplit('/').next() == Some(name));
+    let only = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    Some(format!("{}{only}", "../".repeat(page.matches('/').count())))
 }
 
 #[cfg(test)]
@@ -161,7 +185,7 @@ mod tests {
         assert_eq!(checked, 5);
         let problems: Vec<String> = broken
             .iter()
-            .map(|(p, h, w)| format!("{p} {h}: {w}"))
+            .map(|b| format!("{} {}: {}", b.page, b.href, b.problem))
             .collect();
         assert_eq!(
             problems,
@@ -174,12 +198,23 @@ mod tests {
     }
 
     #[test]
+    fn suggests_the_one_file_with_the_name_asked_for() {
+        let files = [
+            file("briefings/a.html", "<a href=\"about.html\">about</a>"),
+            file("about.html", "<p>about</p>"),
+        ];
+        let (broken, _) = broken_links(&files, "https://e/");
+        assert_eq!(broken[0].suggestion.as_deref(), Some("../about.html"));
+    }
+
+    #[test]
     fn links_above_the_root_are_broken() {
         let (broken, _) = broken_links(
             &[file("index.html", "<a href=\"../x.html\">x</a>")],
             "https://e/",
         );
         assert_eq!(broken.len(), 1);
+        assert_eq!(broken[0].suggestion, None);
         assert_eq!(resolve("a.html", "https://other/x", "https://e/"), None);
     }
 }

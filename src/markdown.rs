@@ -10,10 +10,14 @@ use crate::charts::{ChartData, Variant, render_svg};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::html::{escape, slugify};
 use crate::load::SourceFile;
-use crate::model::{ChartKind, ChartSpec, FigureRef, Loc, Ref, Segment};
+use crate::model::{
+    Calculation, ChartKind, ChartSpec, Citation, Expr, FigureRef, Link, Loc, Op, Quotation, Ref,
+    Segment,
+};
+use crate::model::{Value, Version};
 use crate::period::Period;
 use crate::render::OutputFile;
-use crate::validate::Site;
+use crate::validate::{Credit, Site};
 use crate::yaml::{NodeKind, Reader, parse_yaml};
 
 fn markdown_options() -> Options {
@@ -23,16 +27,21 @@ fn markdown_options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Splits a body (which starts at byte `offset` of `file`) into segments.
+/// Splits a body (which starts at byte `offset` of `file`) into segments, and collects the
+/// links it writes. Numbers typed into the prose are warned about here, where their
+/// positions are known.
 pub fn split_body(
     file: &SourceFile,
     body: &str,
     offset: usize,
     diagnostics: &mut Diagnostics,
-) -> Vec<Segment> {
+) -> (Vec<Segment>, Vec<Link>) {
     // Code is left alone: `{{` inside code is text, and only ```chart blocks become charts.
     let mut code: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
     let mut in_chart: Option<(usize, String)> = None;
+    let mut in_code = false;
+    let mut prose: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut links = Vec::new();
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "chart" => {
@@ -48,15 +57,31 @@ pub fn split_body(
                     code.push((start..range.end, Some(yaml)));
                 }
             }
-            Event::Start(Tag::CodeBlock(_))
-            | Event::Code(_)
-            | Event::Html(_)
-            | Event::InlineHtml(_) => {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
                 code.push((range, None));
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => {
+                code.push((range, None));
+            }
+            Event::Text(_) if !in_code => prose.push(range),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let (line, column) =
+                    crate::diagnostics::line_column(&file.text, offset + range.start);
+                links.push(Link {
+                    href: dest_url.to_string(),
+                    at: Loc {
+                        line,
+                        column,
+                        len: body.get(range).map_or(1, |t| t.chars().count()),
+                    },
+                });
             }
             _ => {}
         }
     }
+    warn_typed_numbers(file, body, offset, &prose, diagnostics);
     code.sort_by_key(|(r, _)| r.start);
     // Nested ranges (a code block's own events) collapse into the outer one.
     let mut merged: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
@@ -107,7 +132,143 @@ pub fn split_body(
         &mut segments,
         diagnostics,
     );
-    segments
+    (segments, links)
+}
+
+/// Every number written into prose rather than bound to a dataset value or quoted from a
+/// source, as a warning: it has no source, and nothing keeps it in step with the data.
+fn warn_typed_numbers(
+    file: &SourceFile,
+    body: &str,
+    offset: usize,
+    prose: &[std::ops::Range<usize>],
+    diagnostics: &mut Diagnostics,
+) {
+    let references = reference_spans(body);
+    for range in prose {
+        let Some(text) = body.get(range.clone()) else {
+            continue;
+        };
+        for number in typed_numbers(text) {
+            let start = range.start + number.start;
+            if references.iter().any(|r| r.contains(&start)) {
+                continue;
+            }
+            let written = &text[number.clone()];
+            diagnostics.push(
+                Diagnostic::error(&file.path, format!("number typed in prose: `{written}`"))
+                    .at_offset(&file.text, offset + start, number.len())
+                    .with_hint(TYPED_NUMBER_HINT)
+                    .warning(),
+            );
+        }
+    }
+}
+
+pub const TYPED_NUMBER_HINT: &str = "a number in the text has no source and can drift from the data: write the dataset value as `{{dataset.column@PERIOD}}`, or quote the source's own words with `{{quote SOURCE \"…\"}}` (the words must be in the source's `quote:` in sources.yaml)";
+
+/// The byte ranges of every `{{ … }}` in a body.
+fn reference_spans(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = body[rest..].find("{{").map(|i| i + rest) {
+        let close = body[open..].find("}}").map_or(body.len(), |i| i + open + 2);
+        spans.push(open..close);
+        rest = close;
+    }
+    spans
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The byte ranges of numbers stated in `text`, with any unit written after them (`%`,
+/// ` per cent`, `bn`). Not numbers in this sense: years (`2023`), days of a month (`15 May`),
+/// and digits that are part of a name or label (`Q3`, `H1`, `COVID-19`, `5G`).
+pub fn typed_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len()
+            && (bytes[i].is_ascii_digit()
+                || (matches!(bytes[i], b'.' | b',')
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            i += 1;
+        }
+        let digits = &text[start..i];
+        let before = text[..start].chars().next_back();
+        let before2 = text[..start].chars().rev().nth(1);
+        let part_of_a_name = before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '\'')
+            || (before == Some('-') && before2.is_some_and(char::is_alphabetic));
+        let after = &text[i..];
+        let letters: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        let unit_letters = ["bn", "b", "m", "mn", "k", "tn", "x"];
+        let domain = after.starts_with('.') && after[1..].starts_with(|c: char| c.is_alphabetic());
+        if part_of_a_name
+            || domain
+            || (!letters.is_empty() && !unit_letters.contains(&letters.to_lowercase().as_str()))
+        {
+            continue;
+        }
+        let is_year = digits.len() == 4
+            && digits
+                .parse::<u32>()
+                .is_ok_and(|y| (1900..=2099).contains(&y));
+        let word_after = after
+            .trim_start()
+            .split(|c: char| !c.is_alphabetic())
+            .next();
+        let word_before = text[..start]
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next();
+        let is_day = digits.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
+            && (word_after.is_some_and(|w| MONTHS.contains(&w))
+                || word_before.is_some_and(|w| MONTHS.contains(&w)));
+        if is_year || is_day {
+            continue;
+        }
+        let mut end = i + letters.len();
+        let rest = &text[end..];
+        for unit in [
+            "%",
+            " per cent",
+            " percent",
+            " percentage points",
+            " billion",
+            " million",
+        ] {
+            if rest.starts_with(unit) {
+                end += unit.len();
+                break;
+            }
+        }
+        found.push(start..end);
+        i = end;
+    }
+    found
 }
 
 /// Finds `{{ … }}` references in a stretch of prose.
@@ -159,16 +320,39 @@ fn split_prose(
     }
 }
 
-/// `cite SOURCE` or `DATASET.COLUMN@PERIOD[~SOURCE]`.
+/// `cite SOURCE [(FIRM)]`, `quote SOURCE [(FIRM)] "TEXT"` or `DATASET.COLUMN@PERIOD[~SOURCE]`.
 fn parse_reference(inner: &str, at: Loc) -> Result<Segment, (String, String)> {
     let inner = inner.trim();
-    let usage = "write `{{dataset.column@2023-Q3}}`, `{{dataset.column@2023-Q3~source-id}}` or `{{cite source-id}}`";
-    if let Some(id) = inner.strip_prefix("cite ") {
-        return Ok(Segment::Cite(Ref {
-            id: id.trim().to_string(),
-            at,
+    if let Some(rest) = inner.strip_prefix("cite ") {
+        return parse_citation(rest, at).map(Segment::Cite);
+    }
+    if let Some(rest) = inner.strip_prefix("calc ") {
+        return parse_calculation(rest, at).map(Segment::Calc);
+    }
+    if let Some(rest) = inner.strip_prefix("quote ") {
+        let quote_usage = "write `{{quote source-id \"the words quoted\"}}`, with the words in straight double quotes".to_string();
+        let Some(open) = rest.find('"') else {
+            return Err(("a quote needs the words it quotes".to_string(), quote_usage));
+        };
+        let text = rest[open + 1..].trim_end();
+        let Some(text) = text.strip_suffix('"').filter(|t| !t.trim().is_empty()) else {
+            return Err((
+                "the quoted words are not closed with `\"`".to_string(),
+                quote_usage,
+            ));
+        };
+        let citation = parse_citation(&rest[..open], at)?;
+        return Ok(Segment::Quote(Quotation {
+            citation,
+            text: text.to_string(),
         }));
     }
+    parse_figure(inner, at).map(Segment::Figure)
+}
+
+/// `DATASET.COLUMN@PERIOD[~SOURCE]`.
+fn parse_figure(inner: &str, at: Loc) -> Result<FigureRef, (String, String)> {
+    let usage = "write `{{dataset.column@2023-Q3}}`, `{{dataset.column@2023-Q3~source-id}}`, `{{cite source-id}}` or `{{quote source-id \"words\"}}`";
     let Some((name, rest)) = inner.split_once('@') else {
         return Err((
             format!("`{{{{{inner}}}}}` names no period"),
@@ -189,7 +373,7 @@ fn parse_reference(inner: &str, at: Loc) -> Result<Segment, (String, String)> {
         .trim()
         .parse()
         .map_err(|e: crate::period::PeriodError| (e.0, usage.to_string()))?;
-    Ok(Segment::Figure(FigureRef {
+    Ok(FigureRef {
         dataset: Ref {
             id: dataset.trim().to_string(),
             at,
@@ -204,7 +388,160 @@ fn parse_reference(inner: &str, at: Loc) -> Result<Segment, (String, String)> {
             at,
         }),
         at,
-    }))
+    })
+}
+
+/// `EXPR [%]`, where EXPR is numbers and `dataset.column@PERIOD` figures joined by
+/// `+ - * /` and brackets, `*` and `/` binding tighter.
+fn parse_calculation(text: &str, at: Loc) -> Result<Calculation, (String, String)> {
+    let usage = "write arithmetic on figures, e.g. `{{calc market.spend@2025-Q1 / (1 + market.growth@2025-Q1 / 100)}}`; end with `%` to show a plain number as a percentage".to_string();
+    let text = text.trim();
+    let (text, percent) = match text.strip_suffix('%') {
+        Some(rest) => (rest.trim_end(), true),
+        None => (text, false),
+    };
+    let tokens = calc_tokens(text).map_err(|m| (m, usage.clone()))?;
+    let mut parser = CalcParser {
+        tokens: &tokens,
+        next: 0,
+        at,
+    };
+    let expr = parser.sum().map_err(|m| (m, usage.clone()))?;
+    if let Some(extra) = tokens.get(parser.next) {
+        return Err((format!("unexpected `{extra}` in the calculation"), usage));
+    }
+    Ok(Calculation { expr, percent, at })
+}
+
+fn calc_tokens(text: &str) -> Result<Vec<String>, String> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '+' | '-' | '*' | '/' | '(' | ')' => tokens.push(c.to_string()),
+            c if c.is_alphanumeric() || c == '.' => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = chars.peek() {
+                    // A figure runs on through its `@PERIOD` and `~source`, hyphens included.
+                    let figure = text[i..j].contains('@');
+                    if d.is_alphanumeric()
+                        || matches!(d, '.' | '_' | '@' | '~')
+                        || (d == '-'
+                            && (figure
+                                || !text[i..j].chars().all(|c| c.is_ascii_digit() || c == '.')))
+                    {
+                        end = j + d.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                tokens.push(text[i..end].to_string());
+            }
+            other => return Err(format!("`{other}` cannot be part of a calculation")),
+        }
+    }
+    Ok(tokens)
+}
+
+struct CalcParser<'t> {
+    tokens: &'t [String],
+    next: usize,
+    at: Loc,
+}
+
+impl CalcParser<'_> {
+    fn peek(&self) -> Option<&str> {
+        self.tokens.get(self.next).map(String::as_str)
+    }
+
+    fn sum(&mut self) -> Result<Expr, String> {
+        let mut left = self.product()?;
+        while let Some(op) = self.peek().and_then(|t| match t {
+            "+" => Some(Op::Add),
+            "-" => Some(Op::Sub),
+            _ => None,
+        }) {
+            self.next += 1;
+            left = Expr::Binary(Box::new(left), op, Box::new(self.product()?));
+        }
+        Ok(left)
+    }
+
+    fn product(&mut self) -> Result<Expr, String> {
+        let mut left = self.term()?;
+        while let Some(op) = self.peek().and_then(|t| match t {
+            "*" => Some(Op::Mul),
+            "/" => Some(Op::Div),
+            _ => None,
+        }) {
+            self.next += 1;
+            left = Expr::Binary(Box::new(left), op, Box::new(self.term()?));
+        }
+        Ok(left)
+    }
+
+    fn term(&mut self) -> Result<Expr, String> {
+        let Some(token) = self.peek().map(str::to_string) else {
+            return Err("the calculation ends too soon".to_string());
+        };
+        self.next += 1;
+        if token == "(" {
+            let inner = self.sum()?;
+            if self.peek() != Some(")") {
+                return Err("a `(` in the calculation is not closed".to_string());
+            }
+            self.next += 1;
+            return Ok(inner);
+        }
+        if let Ok(n) = token.parse::<f64>()
+            && n.is_finite()
+        {
+            return Ok(Expr::Number(n));
+        }
+        if token.contains('@') {
+            return parse_figure(&token, self.at)
+                .map(Expr::Figure)
+                .map_err(|(message, _)| message);
+        }
+        Err(format!(
+            "`{token}` is neither a number nor a figure such as `market.spend@2023-Q3`"
+        ))
+    }
+}
+
+/// `SOURCE` or `SOURCE (FIRM)`.
+fn parse_citation(text: &str, at: Loc) -> Result<Citation, (String, String)> {
+    let text = text.trim();
+    let (id, firm) = match text.split_once('(') {
+        Some((id, rest)) => {
+            let Some(firm) = rest.trim_end().strip_suffix(')') else {
+                return Err((
+                    format!("`({rest}` is not closed"),
+                    "name the firm in brackets: `{{cite source-id (Canalys)}}`".to_string(),
+                ));
+            };
+            (id.trim(), Some(firm.trim()))
+        }
+        None => (text, None),
+    };
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return Err((
+            format!("`{text}` is not a source id"),
+            "write `{{cite source-id}}` or `{{cite source-id (Firm)}}`".to_string(),
+        ));
+    }
+    Ok(Citation {
+        source: Ref {
+            id: id.to_string(),
+            at,
+        },
+        firm: firm.map(|f| Ref {
+            id: f.to_string(),
+            at,
+        }),
+    })
 }
 
 fn parse_chart(
@@ -386,38 +723,70 @@ fn parse_chart(
     })
 }
 
-/// What a page cites, numbered in order of first use; the list is printed at its foot.
+/// What a page cites, numbered in order of first use; the list is printed at its foot. A
+/// page that reports several firms' figures gets a footnote per firm, so each names its own.
 #[derive(Debug, Default)]
 pub struct Citations {
-    pub sources: Vec<String>,
+    pub cited: Vec<Cited>,
+    /// Whether a figure on the page was marked as read only at second hand.
+    pub secondhand_marked: bool,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cited {
+    pub source: String,
+    pub firm: String,
+}
+
+/// The mark beside a figure whose only sources are second-hand, explained above the sources.
+pub const SECONDHAND_MARK: &str = "†";
+
 impl Citations {
-    pub fn number(&mut self, id: &str) -> usize {
-        match self.sources.iter().position(|s| s == id) {
+    pub fn number(&mut self, credit: Credit) -> usize {
+        let cited = Cited {
+            source: credit.source.id.clone(),
+            firm: credit.firm.to_string(),
+        };
+        match self.cited.iter().position(|c| *c == cited) {
             Some(i) => i + 1,
             None => {
-                self.sources.push(id.to_string());
-                self.sources.len()
+                self.cited.push(cited);
+                self.cited.len()
             }
         }
     }
 
-    fn marker(&mut self, id: &str) -> String {
-        format!("<sup class=\"cite\">{}</sup>", self.anchor(id))
-    }
-
-    /// A footnote marker for `id`, numbered in this page's list of sources.
-    pub fn marker_html(&mut self, id: &str) -> String {
-        self.marker(id)
-    }
-
-    fn anchor(&mut self, id: &str) -> String {
-        let n = self.number(id);
+    /// A footnote marker for a figure or statement, numbered in this page's list of sources;
+    /// `secondhand_only` adds the mark that says its only sources are second-hand.
+    pub fn marker(&mut self, credit: Credit, secondhand_only: bool) -> String {
         format!(
-            "<a href=\"#source-{}\" aria-label=\"Source {n}\">{n}</a>",
-            escape(id)
+            "<sup class=\"cite\">{}</sup>",
+            self.anchor(credit, secondhand_only)
         )
+    }
+
+    fn anchor(&mut self, credit: Credit, secondhand_only: bool) -> String {
+        let n = self.number(credit);
+        if secondhand_only {
+            self.secondhand_marked = true;
+            format!(
+                "<a href=\"#{}\" aria-label=\"Source {n}, the only source, second-hand\">{n}{SECONDHAND_MARK}</a>",
+                escape(&credit.anchor())
+            )
+        } else {
+            format!(
+                "<a href=\"#{}\" aria-label=\"Source {n}\">{n}</a>",
+                escape(&credit.anchor())
+            )
+        }
+    }
+
+    /// The marker for one published version of a dataset value.
+    pub fn value_marker(&mut self, site: &Site, value: &Value, version: &Version) -> String {
+        match site.credit(&version.source.id, version.firm) {
+            Some(credit) => self.marker(credit, site.only_secondhand(value, version.number)),
+            None => String::new(),
+        }
     }
 }
 
@@ -446,7 +815,24 @@ pub fn render_body(
         match segment {
             Segment::Markdown(text) => markdown.push_str(text),
             Segment::Figure(figure) => markdown.push_str(&render_figure(figure, site, citations)),
-            Segment::Cite(source) => markdown.push_str(&citations.marker(&source.id)),
+            Segment::Cite(citation) => {
+                if let Some(credit) = site.credit(&citation.source.id, citation.firm.as_ref()) {
+                    let secondhand = credit.source.kind.is_secondhand();
+                    markdown.push_str(&citations.marker(credit, secondhand));
+                }
+            }
+            Segment::Quote(quote) => {
+                let citation = &quote.citation;
+                if let Some(credit) = site.credit(&citation.source.id, citation.firm.as_ref()) {
+                    let secondhand = credit.source.kind.is_secondhand();
+                    markdown.push_str(&format!(
+                        "<q class=\"quoted\">{}</q>{}",
+                        escape(&quote.text),
+                        citations.marker(credit, secondhand)
+                    ));
+                }
+            }
+            Segment::Calc(calc) => markdown.push_str(&render_calculation(calc, site, citations)),
             Segment::Chart(spec) => {
                 let id = format!("{chart_prefix}{}", charts.len() + 1);
                 if let Some((html, csv)) = render_chart_figure(spec, site, citations, &id, root) {
@@ -541,72 +927,103 @@ fn render_figure(figure: &FigureRef, site: &Site, citations: &mut Citations) -> 
     let Some(value) = dataset.value(column, figure.period) else {
         return String::new();
     };
-    let (number, source, qualifier) = match &figure.source {
-        Some(wanted) if wanted.id != value.source.id => {
-            match value.also.iter().find(|a| a.source.id == wanted.id) {
-                Some(alt) => (alt.number, &alt.source.id, alt.qualifier),
-                None => (value.number, &value.source.id, value.qualifier),
-            }
-        }
-        _ => (value.number, &value.source.id, value.qualifier),
-    };
-    let text = dataset.format_value(column, number, qualifier);
+    let version = value.version_from(figure.source.as_ref().map(|s| s.id.as_str()));
+    let text = dataset.format_value(column, version.number, version.qualifier);
     format!(
         "<span class=\"figure\" title=\"{}, {}\">{}</span>{}",
         escape(&dataset.columns[column].label),
         escape(&figure.period.label()),
         escape(&text),
-        citations.marker(source)
+        citations.value_marker(site, value, &version)
     )
 }
 
-/// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia³." Sources are grouped by
-/// the firm behind the figures, in the order the values use them.
-/// A publisher and the footnote anchors of the pages of it that a chart cites.
-type Cited = (String, Vec<String>);
-
-fn source_line(ids: &[&str], site: &Site, citations: &mut Citations) -> String {
-    let mut groups: Vec<(String, Vec<Cited>)> = Vec::new();
-    for source in ids.iter().filter_map(|id| site.source(id)) {
-        let firm = source
-            .firm
-            .clone()
-            .unwrap_or_else(|| source.publisher.clone());
-        let who = if firm == source.publisher {
-            "own release".to_string()
-        } else {
-            source.publisher.clone()
+/// A calculated figure, marked as the site's own arithmetic, with the footnotes of every
+/// value it was calculated from.
+fn render_calculation(calc: &Calculation, site: &Site, citations: &mut Citations) -> String {
+    let Ok(text) = site.calculate(calc) else {
+        return String::new();
+    };
+    let mut inputs = Vec::new();
+    let mut markers: Vec<String> = Vec::new();
+    for figure in calc.expr.figures() {
+        let Some((dataset, column, value)) = site.figure(figure) else {
+            continue;
         };
-        let anchor = citations.anchor(&source.id);
-        let index = match groups.iter().position(|(f, _)| *f == firm) {
+        let version = value.version_from(figure.source.as_ref().map(|s| s.id.as_str()));
+        inputs.push(format!(
+            "{}, {}: {}",
+            dataset.columns[column].label,
+            figure.period.label(),
+            dataset.format_value(column, version.number, version.qualifier)
+        ));
+        let marker = citations.value_marker(site, value, &version);
+        if !markers.contains(&marker) {
+            markers.push(marker);
+        }
+    }
+    format!(
+        "<span class=\"figure calculated\" title=\"Calculated by the editors from {}\">{}</span>{}",
+        escape(&inputs.join("; ")),
+        escape(&text),
+        markers.join("")
+    )
+}
+
+/// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia (repost)³." Pages are
+/// grouped by the firm credited for the values drawn, in the order the values use them; a
+/// firm's own release needs no "via", and a second-hand page says what it is.
+fn source_line(credits: &[(Credit, bool)], citations: &mut Citations) -> String {
+    struct Publisher {
+        name: String,
+        anchors: Vec<String>,
+    }
+    let mut groups: Vec<(String, Vec<Publisher>)> = Vec::new();
+    for (credit, secondhand_only) in credits {
+        let source = credit.source;
+        let name = if credit.firm == source.publisher {
+            OWN_RELEASE.to_string()
+        } else {
+            match source.kind.label() {
+                Some(label) if source.kind.is_secondhand() => {
+                    format!("{} ({})", source.publisher, label.to_lowercase())
+                }
+                _ => source.publisher.clone(),
+            }
+        };
+        let anchor = citations.anchor(*credit, *secondhand_only);
+        let index = match groups.iter().position(|(f, _)| f == credit.firm) {
             Some(i) => i,
             None => {
-                groups.push((firm, Vec::new()));
+                groups.push((credit.firm.to_string(), Vec::new()));
                 groups.len() - 1
             }
         };
         let publishers = &mut groups[index].1;
-        match publishers.iter_mut().find(|(p, _)| *p == who) {
-            Some((_, anchors)) => anchors.push(anchor),
-            None => publishers.push((who, vec![anchor])),
+        match publishers.iter_mut().find(|p| p.name == name) {
+            Some(p) => p.anchors.push(anchor),
+            None => publishers.push(Publisher {
+                name,
+                anchors: vec![anchor],
+            }),
         }
     }
     let parts: Vec<String> = groups
         .into_iter()
         .map(|(firm, publishers)| {
-            let cited = |who: &str, anchors: &[String]| {
+            let cited = |p: &Publisher| {
                 format!(
                     "{}<sup class=\"cite\">{}</sup>",
-                    escape(who),
-                    anchors.join(", ")
+                    escape(&p.name),
+                    p.anchors.join(", ")
                 )
             };
             match publishers.as_slice() {
-                // A firm's own release needs no "via".
-                [(who, anchors)] if who == "own release" => cited(&firm, anchors),
+                [only] if only.name == OWN_RELEASE => {
+                    cited(only).replacen(OWN_RELEASE, &escape(&firm), 1)
+                }
                 _ => {
-                    let list: Vec<String> =
-                        publishers.iter().map(|(who, a)| cited(who, a)).collect();
+                    let list: Vec<String> = publishers.iter().map(cited).collect();
                     format!("{} via {}", escape(&firm), list.join(", "))
                 }
             }
@@ -614,10 +1031,16 @@ fn source_line(ids: &[&str], site: &Site, citations: &mut Citations) -> String {
         .collect();
     format!(
         "<p class=\"chart-source\">{}: {}.</p>\n",
-        if ids.len() == 1 { "Source" } else { "Sources" },
+        if credits.len() == 1 {
+            "Source"
+        } else {
+            "Sources"
+        },
         parts.join("; ")
     )
 }
+
+const OWN_RELEASE: &str = "own release";
 
 /// Where a chart's CSV is written, relative to the site root.
 pub fn chart_csv_path(id: &str) -> String {
@@ -669,18 +1092,29 @@ fn render_chart_figure(
             escape(caption)
         ));
     }
-    // The source line names exactly the sources of the values drawn.
-    let mut sources: Vec<&str> = Vec::new();
+    // The source line names exactly the pages and firms of the values drawn.
+    let mut credits: Vec<(Credit, bool)> = Vec::new();
     for s in &data.series {
         for row in data.rows {
-            if let Some(Some(v)) = row.cells.get(s.column)
-                && !sources.contains(&v.source.id.as_str())
+            let Some(Some(v)) = row.cells.get(s.column) else {
+                continue;
+            };
+            let Some(credit) = site.credit(&v.source.id, v.firm.as_ref()) else {
+                continue;
+            };
+            let secondhand = site.only_secondhand(v, v.number);
+            match credits
+                .iter_mut()
+                .find(|(c, _)| c.source.id == credit.source.id && c.firm == credit.firm)
             {
-                sources.push(&v.source.id);
+                // One footnote per page and firm: marked when any value drawn from it has no
+                // better source.
+                Some((_, marked)) => *marked |= secondhand,
+                None => credits.push((credit, secondhand)),
             }
         }
     }
-    html.push_str(&source_line(&sources, site, citations));
+    html.push_str(&source_line(&credits, citations));
     let csv_path = chart_csv_path(id);
     html.push_str(&data_table(&data, &format!("{root}{csv_path}")));
     html.push_str("</figure>");
@@ -788,7 +1222,7 @@ mod tests {
     fn split(body: &str) -> (Vec<Segment>, Diagnostics) {
         let file = SourceFile::new("content/briefings/2023-q3.md", body);
         let mut d = Diagnostics::new();
-        let segments = split_body(&file, body, 0, &mut d);
+        let (segments, _) = split_body(&file, body, 0, &mut d);
         (segments, d)
     }
 
@@ -803,6 +1237,8 @@ mod tests {
                 Segment::Markdown(_) => "md",
                 Segment::Figure(_) => "figure",
                 Segment::Cite(_) => "cite",
+                Segment::Quote(_) => "quote",
+                Segment::Calc(_) => "calc",
                 Segment::Chart(_) => "chart",
             })
             .collect();
@@ -844,6 +1280,133 @@ mod tests {
         let text = d.to_string();
         assert!(text.contains("unknown chart kind `pie`"), "{text}");
         assert!(text.contains(":4:7"), "{text}");
+    }
+
+    #[test]
+    fn citations_and_quotes_name_their_source_and_firm() {
+        let body = "A {{cite netease (Canalys)}} B {{quote omdia-q4 \"above 20 percent\"}} C {{quote x (IDC) \"接近 20%\"}}\n";
+        let (segments, d) = split(body);
+        assert!(d.is_empty(), "{d}");
+        let Segment::Cite(cite) = &segments[1] else {
+            panic!("{segments:?}")
+        };
+        assert_eq!(cite.source.id, "netease");
+        assert_eq!(cite.firm.as_ref().map(|f| f.id.as_str()), Some("Canalys"));
+        let Segment::Quote(q) = &segments[3] else {
+            panic!("{segments:?}")
+        };
+        assert_eq!(
+            (q.citation.source.id.as_str(), q.text.as_str()),
+            ("omdia-q4", "above 20 percent")
+        );
+        assert!(q.citation.firm.is_none());
+        let Segment::Quote(q) = &segments[5] else {
+            panic!("{segments:?}")
+        };
+        assert_eq!(q.citation.firm.as_ref().map(|f| f.id.as_str()), Some("IDC"));
+        assert_eq!(q.text, "接近 20%");
+    }
+
+    #[test]
+    fn malformed_citations_and_quotes_are_errors() {
+        let (_, d) = split(
+            "{{quote src above}} {{quote src \"open}} {{cite two words}} {{cite src (Canalys}}\n",
+        );
+        let text = d.to_string();
+        assert!(text.contains("a quote needs the words it quotes"), "{text}");
+        assert!(text.contains("not closed with"), "{text}");
+        assert!(text.contains("`two words` is not a source id"), "{text}");
+        assert!(text.contains("`(Canalys` is not closed"), "{text}");
+    }
+
+    #[test]
+    fn numbers_typed_in_prose_are_found_but_not_years_days_or_labels() {
+        let found = |text: &str| -> Vec<String> {
+            typed_numbers(text)
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect()
+        };
+        assert_eq!(
+            found("In Q3 2023 spend rose 18% to US$9.2bn, up 20 per cent on 15 May and May 15."),
+            ["18%", "9.2bn", "20 per cent"]
+        );
+        assert_eq!(
+            found("COVID-19, 5G, H1, Q4'20, 2019-2025, 163.com"),
+            Vec::<String>::new()
+        );
+        assert_eq!(found("1,207亿元 and 97 percent"), ["1,207", "97 percent"]);
+    }
+
+    #[test]
+    fn typed_numbers_are_warned_about_where_written_but_not_in_references_or_code() {
+        let (_, d) =
+            split("Spend {{market.spend@2023-Q3}} grew\n\n18% in `42` and\n\n```\n99\n```\n");
+        let text = d.to_string();
+        assert_eq!(d.warning_count(), 1, "{text}");
+        assert!(text.contains("number typed in prose: `18%`"), "{text}");
+        assert!(text.contains("2023-q3.md:3:1"), "{text}");
+    }
+
+    #[test]
+    fn links_are_kept_with_where_they_were_written() {
+        let file = SourceFile::new(
+            "content/briefings/2023-q3.md",
+            "Intro\n\nSee [the method](methodology.html#x).\n",
+        );
+        let mut d = Diagnostics::new();
+        let (_, links) = split_body(&file, &file.text, 0, &mut d);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].href, "methodology.html#x");
+        assert_eq!((links[0].at.line, links[0].at.column), (3, 5));
+    }
+
+    #[test]
+    fn calculations_parse_with_precedence_and_figures() {
+        let (segments, d) = split(
+            "{{calc market.spend@2025-Q1 / (1 + market.growth@2025-Q1 / 100)}} and {{calc (a.b@2020 - a.b@2019~src-1) * 100 %}}\n",
+        );
+        assert!(d.is_empty(), "{d}");
+        let Segment::Calc(c) = &segments[0] else {
+            panic!("{segments:?}")
+        };
+        assert!(!c.percent);
+        let Expr::Binary(left, Op::Div, right) = &c.expr else {
+            panic!("{:?}", c.expr)
+        };
+        assert!(matches!(**left, Expr::Figure(ref f) if f.column.id == "spend"));
+        assert!(matches!(**right, Expr::Binary(_, Op::Add, _)));
+        let Segment::Calc(c) = &segments[2] else {
+            panic!("{segments:?}")
+        };
+        assert!(c.percent);
+        let figures = c.expr.figures();
+        assert_eq!(figures.len(), 2);
+        assert_eq!(
+            figures[1].source.as_ref().map(|s| s.id.as_str()),
+            Some("src-1")
+        );
+    }
+
+    #[test]
+    fn malformed_calculations_are_errors() {
+        let (_, d) = split(
+            "{{calc market.spend@2025-Q1 /}} {{calc (1 + 2}} {{calc 1 $ 2}} {{calc spend + 1}}\n",
+        );
+        let text = d.to_string();
+        assert!(text.contains("the calculation ends too soon"), "{text}");
+        assert!(
+            text.contains("a `(` in the calculation is not closed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`$` cannot be part of a calculation"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`spend` is neither a number nor a figure"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct NavLink {
     pub target: Ref,
 }
 
+/// A page a figure or a statement was read on. The page is not the firm: a news report
+/// carries figures that an analyst firm or a company produced, sometimes from several.
 #[derive(Clone, Debug)]
 pub struct Source {
     pub id: String,
@@ -50,9 +52,102 @@ pub struct Source {
     pub title: String,
     pub url: String,
     pub published: Option<String>,
-    pub firm: Option<String>,
+    /// The firms whose figures the page reports, its default first. Empty when the figures
+    /// are the publisher's own.
+    pub firms: Vec<String>,
+    pub kind: SourceKind,
     pub note: Option<String>,
+    /// Sentences quoted from the page, backing what the prose cites it for.
+    pub quotes: Vec<String>,
     pub at: Loc,
+}
+
+impl Source {
+    /// The firm credited for a figure read on this page when none is named.
+    pub fn default_firm(&self) -> &str {
+        self.firms
+            .first()
+            .map_or(self.publisher.as_str(), String::as_str)
+    }
+
+    /// Whether `firm` produced figures this page reports.
+    pub fn reports(&self, firm: &str) -> bool {
+        if self.firms.is_empty() {
+            firm == self.publisher
+        } else {
+            self.firms.iter().any(|f| f == firm)
+        }
+    }
+}
+
+/// What kind of page a source is: how close it stands to the firm that made the figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// The firm's own release or results.
+    Release,
+    /// A news or trade report of the figures (the default).
+    Report,
+    /// Wire copy (Xinhua, AP, IANS) carried by another outlet.
+    Wire,
+    /// Another outlet's story, or the firm's release, copied by a site.
+    Repost,
+    /// A site that rewrites other outlets' reports.
+    Aggregator,
+    /// A commentary or opinion piece that cites the figures in passing.
+    Opinion,
+}
+
+impl SourceKind {
+    pub const NAMES: [&'static str; 6] = [
+        "release",
+        "report",
+        "wire",
+        "repost",
+        "aggregator",
+        "opinion",
+    ];
+
+    pub fn parse(text: &str) -> Option<SourceKind> {
+        Some(match text {
+            "release" => SourceKind::Release,
+            "report" => SourceKind::Report,
+            "wire" => SourceKind::Wire,
+            "repost" => SourceKind::Repost,
+            "aggregator" => SourceKind::Aggregator,
+            "opinion" => SourceKind::Opinion,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Release => "release",
+            SourceKind::Report => "report",
+            SourceKind::Wire => "wire",
+            SourceKind::Repost => "repost",
+            SourceKind::Aggregator => "aggregator",
+            SourceKind::Opinion => "opinion",
+        }
+    }
+
+    /// Pages at second hand or worse: a figure read only on one says so wherever it is shown.
+    pub fn is_secondhand(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Repost | SourceKind::Aggregator | SourceKind::Opinion
+        )
+    }
+
+    /// How a footnote labels the page, for the kinds readers should weigh.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            SourceKind::Repost => Some("Repost"),
+            SourceKind::Aggregator => Some("Aggregator"),
+            SourceKind::Opinion => Some("Opinion piece"),
+            SourceKind::Wire => Some("Wire copy"),
+            SourceKind::Release | SourceKind::Report => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -129,19 +224,28 @@ pub fn decimals_of(number: f64) -> usize {
         .min(6)
 }
 
+/// How a figure was published when it is not an exact number: a bound or an approximation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Qualifier {
+    /// "over", "more than", "exceeding": at least the number.
     Over,
+    /// "under", "less than": at most the number.
     Under,
+    /// "about", "around": near the number, either side.
     About,
+    /// "close to" in the sense of approaching, "nearly": a little below the number.
+    JustUnder,
 }
 
 impl Qualifier {
+    pub const NAMES: [&'static str; 4] = ["over", "under", "about", "just under"];
+
     pub fn parse(text: &str) -> Option<Qualifier> {
         match text {
             "over" => Some(Qualifier::Over),
             "under" => Some(Qualifier::Under),
             "about" => Some(Qualifier::About),
+            "just under" => Some(Qualifier::JustUnder),
             _ => None,
         }
     }
@@ -151,7 +255,23 @@ impl Qualifier {
             Qualifier::Over => "over",
             Qualifier::Under => "under",
             Qualifier::About => "about",
+            Qualifier::JustUnder => "just under",
         }
+    }
+}
+
+/// The range of true values a published figure allows: half a unit of its last decimal
+/// either side when exact; from the number up for "over", down for "under"; and 5% of the
+/// number (at least the rounding) either side for "about", below it for "just under".
+pub fn published_range(number: f64, qualifier: Option<Qualifier>) -> (f64, f64) {
+    let half = 0.5 * 10f64.powi(-(decimals_of(number) as i32));
+    let loose = half.max(0.05 * number.abs());
+    match qualifier {
+        None => (number - half, number + half),
+        Some(Qualifier::Over) => (number, f64::INFINITY),
+        Some(Qualifier::Under) => (f64::NEG_INFINITY, number),
+        Some(Qualifier::About) => (number - loose, number + loose),
+        Some(Qualifier::JustUnder) => (number - loose, number),
     }
 }
 
@@ -168,11 +288,13 @@ pub struct Column {
     pub at: Loc,
 }
 
-/// One published figure: the number, who published it, and any other published versions.
+/// One published figure: the number, the page it was read on, the firm that produced it
+/// (when the page reports more than one firm's figures), and any other published versions.
 #[derive(Clone, Debug)]
 pub struct Value {
     pub number: f64,
     pub source: Ref,
+    pub firm: Option<Ref>,
     pub qualifier: Option<Qualifier>,
     pub note: Option<String>,
     pub also: Vec<Alternative>,
@@ -184,9 +306,50 @@ pub struct Value {
 pub struct Alternative {
     pub number: f64,
     pub source: Ref,
+    pub firm: Option<Ref>,
     pub qualifier: Option<Qualifier>,
     pub note: Option<String>,
     pub at: Loc,
+}
+
+/// One published version of a figure, main or alternative, seen the same way.
+#[derive(Clone, Copy, Debug)]
+pub struct Version<'a> {
+    pub number: f64,
+    pub source: &'a Ref,
+    pub firm: Option<&'a Ref>,
+    pub qualifier: Option<Qualifier>,
+    pub note: Option<&'a str>,
+}
+
+impl Value {
+    /// Every published version, the main one first.
+    pub fn versions(&self) -> Vec<Version<'_>> {
+        let mut all = vec![Version {
+            number: self.number,
+            source: &self.source,
+            firm: self.firm.as_ref(),
+            qualifier: self.qualifier,
+            note: self.note.as_deref(),
+        }];
+        all.extend(self.also.iter().map(|a| Version {
+            number: a.number,
+            source: &a.source,
+            firm: a.firm.as_ref(),
+            qualifier: a.qualifier,
+            note: a.note.as_deref(),
+        }));
+        all
+    }
+
+    /// The version published by `source`, or the main one.
+    pub fn version_from(&self, source: Option<&str>) -> Version<'_> {
+        let versions = self.versions();
+        let main = versions[0];
+        source
+            .and_then(|id| versions.into_iter().find(|v| v.source.id == id))
+            .unwrap_or(main)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -374,12 +537,169 @@ pub struct FigureRef {
     pub at: Loc,
 }
 
+/// A source cited in prose, with the firm whose statement it carries when the page reports
+/// several: `{{cite SOURCE}}`, `{{cite SOURCE (FIRM)}}`.
+#[derive(Clone, Debug)]
+pub struct Citation {
+    pub source: Ref,
+    pub firm: Option<Ref>,
+}
+
+/// Words or a number quoted from a source, printed with its footnote:
+/// `{{quote SOURCE "above 20 percent"}}`. The text must be part of a sentence the source
+/// entry records under `quote:`.
+#[derive(Clone, Debug)]
+pub struct Quotation {
+    pub citation: Citation,
+    pub text: String,
+}
+
+/// A figure the site computes from dataset values, shown as such:
+/// `{{calc market.spend@2025-Q1 / (1 + market.growth@2025-Q1 / 100)}}`. Percentages enter
+/// the arithmetic as plain numbers (16% is 16); a result that is a plain number is shown as
+/// a percentage when the expression ends with `%`.
+#[derive(Clone, Debug)]
+pub struct Calculation {
+    pub expr: Expr,
+    pub percent: bool,
+    pub at: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub enum Expr {
+    Number(f64),
+    Figure(FigureRef),
+    Binary(Box<Expr>, Op, Box<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// What a calculated value is: an amount in a currency unit, or a plain number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    Amount(Unit),
+    Plain,
+}
+
+/// A calculated value, its kind, and the decimals its inputs were published with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calculated {
+    pub value: f64,
+    pub quantity: Quantity,
+    pub decimals: usize,
+}
+
+impl Expr {
+    /// Every dataset value the expression reads.
+    pub fn figures(&self) -> Vec<&FigureRef> {
+        match self {
+            Expr::Number(_) => Vec::new(),
+            Expr::Figure(f) => vec![f],
+            Expr::Binary(a, _, b) => {
+                let mut all = a.figures();
+                all.extend(b.figures());
+                all
+            }
+        }
+    }
+
+    /// Evaluates with `lookup` giving each figure's number, unit and decimals; an error says
+    /// what cannot be computed (amounts in different units, a division by zero).
+    pub fn evaluate(
+        &self,
+        lookup: &dyn Fn(&FigureRef) -> Option<(f64, Unit, usize)>,
+    ) -> Result<Calculated, String> {
+        match self {
+            Expr::Number(n) => Ok(Calculated {
+                value: *n,
+                quantity: Quantity::Plain,
+                decimals: 0,
+            }),
+            Expr::Figure(f) => {
+                let (value, unit, decimals) = lookup(f).ok_or_else(|| {
+                    format!(
+                        "`{}.{}@{}` has no value",
+                        f.dataset.id, f.column.id, f.period
+                    )
+                })?;
+                let quantity = match unit {
+                    Unit::Percent => Quantity::Plain,
+                    other => Quantity::Amount(other),
+                };
+                Ok(Calculated {
+                    value,
+                    quantity,
+                    decimals,
+                })
+            }
+            Expr::Binary(a, op, b) => {
+                let (a, b) = (a.evaluate(lookup)?, b.evaluate(lookup)?);
+                let decimals = a.decimals.max(b.decimals);
+                let (value, quantity) = match (op, a.quantity, b.quantity) {
+                    (Op::Add | Op::Sub, x, y) if x == y => (
+                        if *op == Op::Add {
+                            a.value + b.value
+                        } else {
+                            a.value - b.value
+                        },
+                        x,
+                    ),
+                    (Op::Add | Op::Sub, _, _) => {
+                        return Err(
+                            "cannot add or subtract an amount and a plain number, or amounts in different units"
+                                .to_string(),
+                        );
+                    }
+                    (Op::Mul, Quantity::Plain, q) | (Op::Mul, q, Quantity::Plain) => {
+                        (a.value * b.value, q)
+                    }
+                    (Op::Mul, _, _) => {
+                        return Err("cannot multiply two amounts".to_string());
+                    }
+                    (Op::Div, _, _) if b.value == 0.0 => {
+                        return Err("the calculation divides by zero".to_string());
+                    }
+                    (Op::Div, q, Quantity::Plain) => (a.value / b.value, q),
+                    (Op::Div, x, y) if x == y => (a.value / b.value, Quantity::Plain),
+                    (Op::Div, _, _) => {
+                        return Err(
+                            "cannot divide a plain number by an amount, or amounts in different units"
+                                .to_string(),
+                        );
+                    }
+                };
+                Ok(Calculated {
+                    value,
+                    quantity,
+                    decimals,
+                })
+            }
+        }
+    }
+}
+
+/// A link written in markdown, kept with its position so a broken one is reported where it
+/// was written.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub href: String,
+    pub at: Loc,
+}
+
 /// A markdown body split into plain markdown and the parts the site generates.
 #[derive(Clone, Debug)]
 pub enum Segment {
     Markdown(String),
     Figure(FigureRef),
-    Cite(Ref),
+    Cite(Citation),
+    Quote(Quotation),
+    Calc(Calculation),
     Chart(ChartSpec),
 }
 
@@ -391,6 +711,7 @@ pub struct Briefing {
     pub draft: bool,
     pub file: SourceFile,
     pub body: Vec<Segment>,
+    pub links: Vec<Link>,
 }
 
 #[derive(Clone, Debug)]
@@ -400,6 +721,7 @@ pub struct Page {
     pub description: String,
     pub file: SourceFile,
     pub body: Vec<Segment>,
+    pub links: Vec<Link>,
 }
 
 /// Everything parsed from content/, not yet cross-checked.
@@ -429,6 +751,86 @@ pub struct Broken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn figure(column: &str) -> Expr {
+        let at = Loc::default();
+        let r = |id: &str| Ref {
+            id: id.to_string(),
+            at,
+        };
+        Expr::Figure(FigureRef {
+            dataset: r("d"),
+            column: r(column),
+            period: "2025-Q1".parse().unwrap(),
+            source: None,
+            at,
+        })
+    }
+
+    fn binary(a: Expr, op: Op, b: Expr) -> Expr {
+        Expr::Binary(Box::new(a), op, Box::new(b))
+    }
+
+    #[test]
+    fn calculations_keep_units_apart_and_carry_the_inputs_precision() {
+        let lookup = |f: &FigureRef| match f.column.id.as_str() {
+            "spend" => Some((11.6, Unit::UsdBn, 1)),
+            "growth" => Some((16.0, Unit::Percent, 0)),
+            "yuan" => Some((33.4, Unit::CnyBn, 1)),
+            "zero" => Some((0.0, Unit::UsdBn, 0)),
+            _ => None,
+        };
+        let base = binary(
+            figure("spend"),
+            Op::Div,
+            binary(
+                Expr::Number(1.0),
+                Op::Add,
+                binary(figure("growth"), Op::Div, Expr::Number(100.0)),
+            ),
+        );
+        let result = base.evaluate(&lookup).unwrap();
+        assert_eq!(result.quantity, Quantity::Amount(Unit::UsdBn));
+        assert!((result.value - 10.0).abs() < 0.001);
+        assert_eq!(result.decimals, 1);
+        let ratio = binary(figure("spend"), Op::Div, figure("spend"))
+            .evaluate(&lookup)
+            .unwrap();
+        assert_eq!(ratio.quantity, Quantity::Plain);
+        assert!(
+            binary(figure("spend"), Op::Add, figure("yuan"))
+                .evaluate(&lookup)
+                .is_err(),
+            "dollars and yuan do not add"
+        );
+        assert!(
+            binary(figure("spend"), Op::Mul, figure("spend"))
+                .evaluate(&lookup)
+                .is_err()
+        );
+        assert_eq!(
+            binary(figure("spend"), Op::Div, figure("zero")).evaluate(&lookup),
+            Err("the calculation divides by zero".to_string())
+        );
+        assert!(figure("missing").evaluate(&lookup).is_err());
+    }
+
+    #[test]
+    fn published_ranges_follow_the_qualifier() {
+        assert_eq!(published_range(16.0, None), (15.5, 16.5));
+        assert_eq!(published_range(5.0, Some(Qualifier::Over)).0, 5.0);
+        assert!(published_range(5.0, Some(Qualifier::Over)).1.is_infinite());
+        assert_eq!(published_range(20.0, Some(Qualifier::About)), (19.0, 21.0));
+        assert_eq!(
+            published_range(20.0, Some(Qualifier::JustUnder)),
+            (19.0, 20.0)
+        );
+        assert!(
+            published_range(20.0, Some(Qualifier::Under))
+                .0
+                .is_infinite()
+        );
+    }
 
     #[test]
     fn formats_units_and_qualifiers() {

@@ -12,7 +12,7 @@ use crate::markdown::{Citations, render_body};
 use crate::model::{Briefing, ChartKind, ChartSpec, Dataset, Ref, Segment, Vendor};
 use crate::period::Period;
 use crate::render::OutputFile;
-use crate::validate::Site;
+use crate::validate::{Credit, Site};
 
 /// A page ready for its template: output path, template, context, and the charts and files
 /// (chart CSVs) its body made.
@@ -143,32 +143,52 @@ fn base_context(site: &Site, path: &str, current: &str, title: &str, description
     context
 }
 
+/// One footnote: the firm credited, the page it was read on, what kind of page it is, and
+/// the sentences quoted from it.
 #[derive(Serialize)]
 struct SourceItem {
     id: String,
+    firm: String,
     publisher: String,
     title: String,
     url: String,
     published: Option<String>,
-    firm: Option<String>,
+    /// "aggregator", "repost", "opinion piece" or "wire copy"; none for reports and releases.
+    kind: Option<String>,
     note: Option<String>,
+    quotes: Vec<String>,
 }
 
 fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
     citations
-        .sources
+        .cited
         .iter()
-        .filter_map(|id| site.source(id))
-        .map(|s| SourceItem {
-            id: s.id.clone(),
-            publisher: s.publisher.clone(),
-            title: s.title.clone(),
-            url: s.url.clone(),
-            published: s.published.clone(),
-            firm: s.firm.clone(),
-            note: s.note.clone(),
+        .filter_map(|c| {
+            let source = site.source(&c.source)?;
+            let credit = Credit {
+                source,
+                firm: &c.firm,
+            };
+            Some(SourceItem {
+                id: credit.anchor(),
+                firm: c.firm.clone(),
+                publisher: source.publisher.clone(),
+                title: source.title.clone(),
+                url: source.url.clone(),
+                published: source.published.clone(),
+                kind: source.kind.label().map(str::to_lowercase),
+                note: source.note.clone(),
+                quotes: source.quotes.clone(),
+            })
         })
         .collect()
+}
+
+/// The list of sources at a page's foot, and whether it must explain the second-hand mark.
+fn insert_sources(context: &mut Context, site: &Site, citations: &Citations) {
+    context.insert("sources", &source_items(site, citations));
+    context.insert("secondhand_marked", &citations.secondhand_marked);
+    context.insert("secondhand_mark", crate::markdown::SECONDHAND_MARK);
 }
 
 #[derive(Serialize)]
@@ -294,7 +314,7 @@ fn home(site: &Site) -> PageParts {
                 .iter()
                 .rev()
                 .find_map(|r| r.cells.get(*column)?.as_ref().map(|v| (r, v)))?;
-            let source = site.source(&value.source.id)?;
+            let credit = site.credit(&value.source.id, value.firm.as_ref())?;
             let label = dataset.columns[*column].label.clone();
             let spec = chart_of(
                 figure,
@@ -314,10 +334,21 @@ fn home(site: &Site) -> PageParts {
                 label,
                 value: dataset.format_value(*column, value.number, value.qualifier),
                 period: row.period.label(),
-                source: source
-                    .firm
-                    .clone()
-                    .unwrap_or_else(|| source.publisher.clone()),
+                source: if site.only_secondhand(value, value.number) {
+                    format!(
+                        "{} (via {}, {})",
+                        credit.firm,
+                        credit.source.publisher,
+                        credit
+                            .source
+                            .kind
+                            .label()
+                            .unwrap_or_default()
+                            .to_lowercase()
+                    )
+                } else {
+                    credit.firm.to_string()
+                },
             })
         })
         .collect();
@@ -343,7 +374,7 @@ fn home(site: &Site) -> PageParts {
     let charts = trend.as_ref().map_or(0, |t| t.charts);
     let files = trend.as_ref().map(|t| t.files.clone()).unwrap_or_default();
     context.insert("trend", &trend.map(|t| t.html).unwrap_or_default());
-    context.insert("sources", &source_items(site, &citations));
+    insert_sources(&mut context, site, &citations);
     context.insert("years", &years(site));
     PageParts {
         path: path.to_string(),
@@ -384,8 +415,7 @@ fn figure_cell(
             .map(|v| dataset.format_value(column, v.number, v.qualifier))
             .unwrap_or_default(),
         cite: value
-            .filter(|v| site.source(&v.source.id).is_some())
-            .map(|v| citations.marker_html(&v.source.id))
+            .map(|v| citations.value_marker(site, v, &v.version_from(None)))
             .unwrap_or_default(),
         period: period.map(|p| p.label()).unwrap_or_default(),
     }
@@ -431,7 +461,7 @@ fn briefing(site: &Site, i: usize) -> PageParts {
     context.insert("key_figures", &key_figures);
     context.insert("body", &body.html);
     context.insert("toc", &headings(&body.headings));
-    context.insert("sources", &source_items(site, &citations));
+    insert_sources(&mut context, site, &citations);
     let link = |b: Option<&Briefing>| b.map(|b| briefing_link(b, "../"));
     context.insert(
         "previous",
@@ -468,7 +498,7 @@ fn page(site: &Site, i: usize) -> PageParts {
     let mut context = base_context(site, &path, &page.id, &page.title, &page.description);
     context.insert("body", &body.html);
     context.insert("toc", &headings(&body.headings));
-    context.insert("sources", &source_items(site, &citations));
+    insert_sources(&mut context, site, &citations);
     PageParts {
         path,
         template: "page.html",
@@ -510,8 +540,13 @@ fn mentions(site: &Site, briefing: &Briefing, vendor: &Vendor) -> bool {
                 || (!vendor.name_zh.is_empty() && text.contains(&vendor.name_zh))
         }
         Segment::Figure(f) => is_vendors(&f.dataset.id, &f.column.id),
+        Segment::Calc(c) => c
+            .expr
+            .figures()
+            .iter()
+            .any(|f| is_vendors(&f.dataset.id, &f.column.id)),
         Segment::Chart(c) => c.columns.iter().any(|col| is_vendors(&c.data.id, &col.id)),
-        Segment::Cite(_) => false,
+        Segment::Cite(_) | Segment::Quote(_) => false,
     })
 }
 
@@ -583,7 +618,7 @@ fn vendor(site: &Site, i: usize) -> PageParts {
     context.insert("vendor", &vendor_link(vendor, "../"));
     context.insert("body", &body.html);
     context.insert("briefings", &mentioned);
-    context.insert("sources", &source_items(site, &citations));
+    insert_sources(&mut context, site, &citations);
     PageParts {
         path,
         template: "vendor.html",
@@ -690,7 +725,7 @@ fn data(site: &Site) -> PageParts {
         "Every dataset behind the briefings, value by value with its source, and as CSV and JSON.",
     );
     context.insert("datasets", &tables);
-    context.insert("sources", &source_items(site, &citations));
+    insert_sources(&mut context, site, &citations);
     PageParts {
         path: path.to_string(),
         template: "data.html",
@@ -710,19 +745,21 @@ fn data_cell(
     let Some(value) = cell else {
         return String::new();
     };
-    let mut html = escape(&dataset.format_value(column, value.number, value.qualifier));
-    if site.source(&value.source.id).is_some() {
-        html.push_str(&citations.marker_html(&value.source.id));
-    }
-    if let Some(note) = &value.note {
-        html.push_str(&format!("<span class=\"also\">{}</span>", escape(note)));
-    }
-    for alt in &value.also {
-        html.push_str(&format!(
-            "<span class=\"also\">also published: {}{}</span>",
-            escape(&dataset.format_value(column, alt.number, alt.qualifier)),
-            citations.marker_html(&alt.source.id)
-        ));
+    let versions = value.versions();
+    let mut html = String::new();
+    for (i, version) in versions.iter().enumerate() {
+        let shown = escape(&dataset.format_value(column, version.number, version.qualifier));
+        let marker = citations.value_marker(site, value, version);
+        if i == 0 {
+            html.push_str(&format!("{shown}{marker}"));
+            if let Some(note) = version.note {
+                html.push_str(&format!("<span class=\"also\">{}</span>", escape(note)));
+            }
+        } else {
+            html.push_str(&format!(
+                "<span class=\"also\">also published: {shown}{marker}</span>"
+            ));
+        }
     }
     html
 }

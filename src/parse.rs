@@ -219,7 +219,16 @@ fn parse_sources(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<Source
         let what = format!("source `{id}`");
         let f = r.fields(
             entries,
-            &["publisher", "title", "url", "published", "firm", "note"],
+            &[
+                "publisher",
+                "title",
+                "url",
+                "published",
+                "firm",
+                "kind",
+                "note",
+                "quote",
+            ],
             &what,
         );
         let publisher = f
@@ -248,8 +257,34 @@ fn parse_sources(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<Source
             }
             Some(text)
         });
-        let firm = f.get("firm").and_then(|n| r.text(n, "`firm`"));
+        let firms = f
+            .get("firm")
+            .map(|n| text_or_list(&mut r, n, "`firm`"))
+            .unwrap_or_default();
+        let kind = f
+            .get("kind")
+            .and_then(|n| {
+                let text = r.text(n, "`kind`")?;
+                let kind = SourceKind::parse(&text);
+                if kind.is_none() {
+                    let hint = crate::diagnostics::suggestion(&text, "kind", SourceKind::NAMES);
+                    r.error_at(
+                        n,
+                        format!("unknown source kind `{text}`"),
+                        format!(
+                            "{hint} (kinds: {})",
+                            SourceKind::NAMES.map(|k| format!("`{k}`")).join(", ")
+                        ),
+                    );
+                }
+                kind
+            })
+            .unwrap_or(SourceKind::Report);
         let note = f.get("note").and_then(|n| r.text(n, "`note`"));
+        let quotes = f
+            .get("quote")
+            .map(|n| text_or_list(&mut r, n, "`quote`"))
+            .unwrap_or_default();
         if let (Some(publisher), Some(title), Some(url)) = (publisher, title, url) {
             sources.push(Source {
                 id,
@@ -257,13 +292,23 @@ fn parse_sources(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<Source
                 title,
                 url,
                 published,
-                firm,
+                firms,
+                kind,
                 note,
+                quotes,
                 at: loc(key),
             });
         }
     }
     sources
+}
+
+/// One text or a list of texts (`firm: Canalys` or `firm: [IDC, Canalys]`).
+fn text_or_list(r: &mut Reader, node: &Node, what: &str) -> Vec<String> {
+    match &node.kind {
+        NodeKind::Seq(items) => items.iter().filter_map(|i| r.text(i, what)).collect(),
+        _ => r.text(node, what).into_iter().collect(),
+    }
 }
 
 fn is_date_or_month(text: &str) -> bool {
@@ -365,7 +410,10 @@ fn qualifier_of(r: &mut Reader, node: &Node) -> Option<Qualifier> {
         r.error_at(
             node,
             format!("unknown qualifier `{text}`"),
-            "use `over`, `under` or `about`",
+            format!(
+                "use {}",
+                Qualifier::NAMES.map(|q| format!("`{q}`")).join(", ")
+            ),
         );
     }
     q
@@ -405,11 +453,11 @@ fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Dat
             let Some(cid) = check_id(&mut r, key, "a column id") else {
                 continue;
             };
-            if ["period", "source", "note"].contains(&cid.as_str()) {
+            if ROW_KEYS.contains(&cid.as_str()) {
                 r.error_at(
                     key,
                     format!("`{cid}` cannot be a column id"),
-                    "rows use `period`, `source` and `note` themselves; choose another name",
+                    "rows use `period`, `source`, `firm` and `note` themselves; choose another name",
                 );
                 continue;
             }
@@ -583,6 +631,7 @@ fn parse_row(
     let entries = r.map(item, "a row");
     let mut period = None;
     let mut row_source = default_source.cloned();
+    let mut row_firm = None;
     let mut note = None;
     let mut cells: Vec<Option<Value>> = vec![None; columns.len()];
     let mut period_key = None;
@@ -595,13 +644,18 @@ fn parse_row(
         match key.as_text().as_deref() {
             Some("period") => period = period_of(r, value),
             Some("source") => row_source = reference(r, value, "`source`"),
+            Some("firm") => row_firm = reference(r, value, "`firm`"),
             Some("note") => note = r.text(value, "`note`"),
             _ => {}
         }
     }
+    let row_default = RowDefault {
+        source: row_source.as_ref(),
+        firm: row_firm.as_ref(),
+    };
     for (key, value) in entries {
         let Some(name) = key.as_text() else { continue };
-        if ["period", "source", "note"].contains(&name.as_str()) {
+        if ROW_KEYS.contains(&name.as_str()) {
             continue;
         }
         let Some(index) = columns.iter().position(|c| c.id == name) else {
@@ -617,7 +671,7 @@ fn parse_row(
             );
             continue;
         };
-        cells[index] = parse_value(r, value, row_source.as_ref(), &name);
+        cells[index] = parse_value(r, value, &row_default, &name);
     }
     if period_key.is_none() {
         r.error_at(
@@ -634,12 +688,18 @@ fn parse_row(
     })
 }
 
-fn parse_value(
-    r: &mut Reader,
-    node: &Node,
-    row_source: Option<&Ref>,
-    column: &str,
-) -> Option<Value> {
+/// Keys a row uses itself; no column may have one of these ids.
+const ROW_KEYS: [&str; 4] = ["period", "source", "firm", "note"];
+
+/// What a row says of all its values: the page they were read on and the firm that made
+/// them. The row's firm goes only with the row's source: a value read elsewhere names its own.
+struct RowDefault<'a> {
+    source: Option<&'a Ref>,
+    firm: Option<&'a Ref>,
+}
+
+fn parse_value(r: &mut Reader, node: &Node, row: &RowDefault, column: &str) -> Option<Value> {
+    let row_source = row.source;
     let missing_source = |r: &mut Reader, node: &Node| {
         r.error_at(
             node,
@@ -652,7 +712,7 @@ fn parse_value(
         NodeKind::Map(entries) => {
             let f = r.fields(
                 entries,
-                &["value", "source", "qualifier", "note", "also"],
+                &["value", "source", "firm", "qualifier", "note", "also"],
                 "a value",
             );
             let number_node = f.require("value", node, &mut r.reborrow(), "this value")?;
@@ -661,9 +721,13 @@ fn parse_value(
             } else {
                 r.number(number_node, &format!("`{column}`"))
             };
-            let source = match f.get("source") {
-                Some(n) => reference(r, n, "`source`"),
-                None => row_source.cloned(),
+            let (source, row_firm) = match f.get("source") {
+                Some(n) => (reference(r, n, "`source`"), None),
+                None => (row_source.cloned(), row.firm.cloned()),
+            };
+            let firm = match f.get("firm") {
+                Some(n) => reference(r, n, "`firm`"),
+                None => row_firm,
             };
             let qualifier = f.get("qualifier").and_then(|n| qualifier_of(r, n));
             let note = f.get("note").and_then(|n| r.text(n, "`note`"));
@@ -673,7 +737,7 @@ fn parse_value(
                     let entries = r.map(alt, "another published value");
                     let af = r.fields(
                         entries,
-                        &["value", "source", "qualifier", "note"],
+                        &["value", "source", "firm", "qualifier", "note"],
                         "another published value",
                     );
                     let n = af
@@ -684,10 +748,12 @@ fn parse_value(
                         .and_then(|n| reference(r, n, "`source`"));
                     let q = af.get("qualifier").and_then(|n| qualifier_of(r, n));
                     let note = af.get("note").and_then(|n| r.text(n, "`note`"));
+                    let firm = af.get("firm").and_then(|n| reference(r, n, "`firm`"));
                     if let (Some(number), Some(source)) = (n, s) {
                         also.push(Alternative {
                             number,
                             source,
+                            firm,
                             qualifier: q,
                             note,
                             at: loc(alt),
@@ -703,6 +769,7 @@ fn parse_value(
             Some(Value {
                 number,
                 source,
+                firm,
                 qualifier,
                 note,
                 also,
@@ -718,6 +785,7 @@ fn parse_value(
             Some(Value {
                 number,
                 source,
+                firm: row.firm.cloned(),
                 qualifier: None,
                 note: None,
                 also: Vec::new(),
@@ -837,7 +905,7 @@ fn parse_briefing(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Br
         }
         Some(p)
     });
-    let body = split_body(file, body, body_offset, diagnostics);
+    let (body, links) = split_body(file, body, body_offset, diagnostics);
     Some(Briefing {
         period: period?,
         title: title?,
@@ -845,6 +913,7 @@ fn parse_briefing(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Br
         draft,
         file: file.clone(),
         body,
+        links,
     })
 }
 
@@ -872,7 +941,7 @@ fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Page> 
     let description = front_field(&root, "description")
         .and_then(|n| r.text(n, "`description`"))
         .unwrap_or_default();
-    let body = split_body(file, body, body_offset, diagnostics);
+    let (body, links) = split_body(file, body, body_offset, diagnostics);
     if !valid_id {
         return None;
     }
@@ -882,6 +951,7 @@ fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Page> 
         description,
         file: file.clone(),
         body,
+        links,
     })
 }
 

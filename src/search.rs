@@ -25,10 +25,13 @@ pub fn plain_text(site: &Site, body: &[Segment]) -> String {
                 let shown = site.dataset(&f.dataset.id).and_then(|d| {
                     let c = d.column_index(&f.column.id)?;
                     let v = d.value(c, f.period)?;
-                    Some(d.format_value(c, v.number, v.qualifier))
+                    let shown = v.version_from(f.source.as_ref().map(|s| s.id.as_str()));
+                    Some(d.format_value(c, shown.number, shown.qualifier))
                 });
                 text.push_str(&shown.unwrap_or_default());
             }
+            Segment::Quote(q) => text.push_str(&q.text),
+            Segment::Calc(c) => text.push_str(&site.calculate(c).unwrap_or_default()),
             Segment::Cite(_) | Segment::Chart(_) => {}
         }
     }

@@ -34,10 +34,94 @@ impl Site {
             .get(id)
             .and_then(|i| self.datasets.get(*i))
     }
+
+    /// The dataset value a figure reference names: its dataset, column index and value.
+    pub fn figure(&self, figure: &FigureRef) -> Option<(&Dataset, usize, &Value)> {
+        let dataset = self.dataset(&figure.dataset.id)?;
+        let column = dataset.column_index(&figure.column.id)?;
+        let value = dataset.value(column, figure.period)?;
+        Some((dataset, column, value))
+    }
+
+    /// A calculated figure as readers see it, to the precision of its inputs, or what makes
+    /// it impossible to compute.
+    pub fn calculate(&self, calc: &Calculation) -> Result<String, String> {
+        let lookup = |figure: &FigureRef| {
+            let (dataset, column, value) = self.figure(figure)?;
+            let version = value.version_from(figure.source.as_ref().map(|s| s.id.as_str()));
+            let unit = dataset.columns.get(column)?.unit;
+            Some((
+                version.number,
+                unit,
+                dataset.decimals(column, version.number),
+            ))
+        };
+        let result = calc.expr.evaluate(&lookup)?;
+        if !result.value.is_finite() {
+            return Err("the calculation has no finite result".to_string());
+        }
+        Ok(match (result.quantity, calc.percent) {
+            (Quantity::Amount(unit), false) => unit.format(result.value, result.decimals),
+            (Quantity::Plain, true) => Unit::Percent.format(result.value, result.decimals),
+            (Quantity::Plain, false) => format_number(result.value, result.decimals),
+            (Quantity::Amount(_), true) => {
+                return Err(
+                    "the result is an amount, not a plain number: leave out the `%`".to_string(),
+                );
+            }
+        })
+    }
+
+    /// The page and the firm to credit for something read on `source`: `firm` when named,
+    /// else the page's default firm.
+    pub fn credit<'a>(&'a self, source: &str, firm: Option<&'a Ref>) -> Option<Credit<'a>> {
+        let source = self.source(source)?;
+        Some(Credit {
+            source,
+            firm: firm.map_or(source.default_firm(), |f| f.id.as_str()),
+        })
+    }
+
+    /// Whether every page that published `number` for this figure is second-hand (a repost,
+    /// an aggregator or an opinion piece), so readers must be told where it is shown.
+    pub fn only_secondhand(&self, value: &Value, number: f64) -> bool {
+        value
+            .versions()
+            .iter()
+            .filter(|v| v.number == number)
+            .all(|v| {
+                self.source(&v.source.id)
+                    .is_some_and(|s| s.kind.is_secondhand())
+            })
+    }
+}
+
+/// Who a figure or statement is credited to: the page it was read on and the firm that made it.
+#[derive(Clone, Copy, Debug)]
+pub struct Credit<'a> {
+    pub source: &'a Source,
+    pub firm: &'a str,
+}
+
+impl Credit<'_> {
+    /// The footnote's anchor: one per page, and one more per other firm the page reports.
+    pub fn anchor(&self) -> String {
+        if self.firm == self.source.default_firm() {
+            format!("source-{}", self.source.id)
+        } else {
+            format!(
+                "source-{}--{}",
+                self.source.id,
+                crate::html::slugify(self.firm)
+            )
+        }
+    }
 }
 
 struct Checker {
     diagnostics: Diagnostics,
+    /// The parsed sources, for firm and quote checks (the site owns the originals).
+    sources: Vec<Source>,
     source_ids: Vec<String>,
     vendor_ids: Vec<String>,
     broken: Broken,
@@ -78,6 +162,114 @@ impl Checker {
             );
         }
     }
+
+    /// A value, citation or quote is credited to a firm the page reports: the one named, or
+    /// the page's only firm. A page that reports several firms' figures must be told which.
+    fn check_firm(&mut self, file: &SourceFile, source: &Ref, firm: Option<&Ref>, what: &str) {
+        let Some(page) = self.sources.iter().find(|s| s.id == source.id) else {
+            return;
+        };
+        let firms = if page.firms.is_empty() {
+            vec![page.publisher.as_str()]
+        } else {
+            page.firms.iter().map(String::as_str).collect()
+        };
+        let listed = firms
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match firm {
+            Some(firm) if !page.reports(&firm.id) => {
+                let guess = crate::diagnostics::did_you_mean(&firm.id, firms.iter().copied())
+                    .map(|best| format!("did you mean `{best}`? "))
+                    .unwrap_or_default();
+                self.error(
+                    file,
+                    firm.at,
+                    format!(
+                        "source `{}` reports no figures by `{}`",
+                        page.id, firm.id
+                    ),
+                    format!(
+                        "{guess}the page reports figures by {listed}; if it also reports this firm's, add the firm to its `firm:` in content/data/sources.yaml"
+                    ),
+                );
+            }
+            None if firms.len() > 1 => self.error(
+                file,
+                source.at,
+                format!(
+                    "source `{}` reports figures by {listed}: say which firm produced {what}",
+                    page.id
+                ),
+                format!(
+                    "add `firm: {}` (or another of its firms) beside the source",
+                    firms[0]
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    /// Words quoted in prose must be part of a sentence the source entry records.
+    fn check_quote(&mut self, file: &SourceFile, quote: &Quotation) {
+        let source = &quote.citation.source;
+        let Some(page) = self.sources.iter().find(|s| s.id == source.id) else {
+            return;
+        };
+        let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let wanted = squash(&quote.text);
+        if page.quotes.iter().any(|q| squash(q).contains(&wanted)) {
+            return;
+        }
+        let hint = if page.quotes.is_empty() {
+            format!(
+                "record the sentence these words come from under `quote:` in source `{}` (content/data/sources.yaml), exactly as the page has it",
+                page.id
+            )
+        } else {
+            format!(
+                "the sentences recorded for `{}` are: {}",
+                page.id,
+                page.quotes
+                    .iter()
+                    .map(|q| format!("\"{q}\""))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        };
+        self.error(
+            file,
+            source.at,
+            format!(
+                "source `{}` records no sentence containing \"{}\"",
+                page.id, quote.text
+            ),
+            hint,
+        );
+    }
+
+    /// A statement cited to a page should have the sentence that supports it on record.
+    fn check_cited_statement(&mut self, file: &SourceFile, citation: &Citation) {
+        let Some(page) = self.sources.iter().find(|s| s.id == citation.source.id) else {
+            return;
+        };
+        if page.quotes.is_empty() {
+            self.warning(
+                file,
+                citation.source.at,
+                format!(
+                    "a statement is cited to `{}`, which records no sentence supporting it",
+                    page.id
+                ),
+                format!(
+                    "add the sentence from the page under `quote:` in source `{}` (content/data/sources.yaml), so a reader and a checker can see what the page says",
+                    page.id
+                ),
+            );
+        }
+    }
 }
 
 pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics> {
@@ -94,6 +286,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
     let mut checker = Checker {
         broken,
         diagnostics: problems,
+        sources: sources.clone(),
         source_ids: sources.iter().map(|s| s.id.clone()).collect(),
         vendor_ids: vendors.iter().map(|v| v.id.clone()).collect(),
     };
@@ -199,9 +392,9 @@ fn check_dataset(checker: &mut Checker, dataset: &Dataset) {
     }
     for row in &dataset.rows {
         for value in row.cells.iter().flatten() {
-            checker.check_source(file, &value.source);
-            for alt in &value.also {
-                checker.check_source(file, &alt.source);
+            for version in value.versions() {
+                checker.check_source(file, version.source);
+                checker.check_firm(file, version.source, version.firm, "this value");
             }
         }
         check_shares(checker, dataset, row);
@@ -209,15 +402,12 @@ fn check_dataset(checker: &mut Checker, dataset: &Dataset) {
     check_growth(checker, dataset);
 }
 
-/// The range a published number stands for: half a unit either side of its last decimal.
-fn bounds(number: f64) -> (f64, f64) {
-    let half = 0.5 * 10f64.powi(-(decimals_of(number) as i32));
-    (number - half, number + half)
-}
-
-/// A growth column against the series it describes: when the stated year-on-year growth
-/// cannot come from the two published values (allowing for their rounding), warn, quoting
-/// all three numbers and their sources.
+/// A growth column against the series it describes. The stated year-on-year growth and the
+/// value it is applied to imply a value a year earlier; when that cannot be the published one,
+/// allowing for rounding and for qualifiers (a value "over 5" is a bound, "about 20" a
+/// tolerance), warn with all three numbers, their sources, and the base the growth implies.
+/// Usually the base was restated; a `note:` on the growth value must then say why the figures
+/// differ. A note saying the difference is unexplained does not count.
 fn check_growth(checker: &mut Checker, dataset: &Dataset) {
     for (g, column) in dataset.columns.iter().enumerate() {
         let Some(base) = &column.growth_of else {
@@ -249,43 +439,119 @@ fn check_growth(checker: &mut Checker, dataset: &Dataset) {
             else {
                 continue;
             };
-            // A note on the growth value means an editor has looked and explained it.
-            if growth.note.is_some()
-                || growth.qualifier.is_some()
-                || now.qualifier.is_some()
-                || then.qualifier.is_some()
-                || then.number <= 0.0
-            {
+            let Some(disagreement) = GrowthDisagreement::find(growth, now, then) else {
+                continue;
+            };
+            let explained = growth.note.as_deref().is_some_and(|n| !says_unexplained(n));
+            if explained {
                 continue;
             }
-            let ((n0, n1), (t0, t1), (g0, g1)) = (
-                bounds(now.number),
-                bounds(then.number),
-                bounds(growth.number),
+            let fmt = |c: usize, v: f64, q: Option<Qualifier>| dataset.format_value(c, v, q);
+            let message = format!(
+                "stated growth of {} in {} implies a {year_before} {} of {}, but {} was published",
+                fmt(g, growth.number, growth.qualifier),
+                row.period,
+                dataset.columns[b].label.to_lowercase(),
+                disagreement.implied_base(dataset, b, then.number),
+                fmt(b, then.number, then.qualifier),
             );
-            let lowest = (n0 / t1 - 1.0) * 100.0;
-            let highest = (n1 / t0 - 1.0) * 100.0;
-            if g1 < lowest || g0 > highest {
-                let implied = (now.number / then.number - 1.0) * 100.0;
-                let fmt = |c: usize, v: f64| dataset.format_value(c, v, None);
-                checker.warning(
-                    &dataset.file,
-                    growth.at,
-                    format!(
-                        "stated growth of {} in {} disagrees with the series: {} against {} in {} is {}",
-                        fmt(g, growth.number),
-                        row.period,
-                        fmt(b, now.number),
-                        fmt(b, then.number),
-                        year_before,
-                        Unit::Percent.format(implied, 1),
-                    ),
-                    format!(
-                        "the growth is from `{}`, the values from `{}` and `{}`; check each against its source; once explained, add a `note:` to the growth value saying why",
-                        growth.source.id, now.source.id, then.source.id
-                    ),
-                );
-            }
+            let sources = format!(
+                "`{}` gives {} for {}, and `{}` growth of {}; against the {} published for {year_before} (`{}`) the growth would be {}",
+                now.source.id,
+                fmt(b, now.number, now.qualifier),
+                row.period,
+                growth.source.id,
+                fmt(g, growth.number, growth.qualifier),
+                fmt(b, then.number, then.qualifier),
+                then.source.id,
+                disagreement.implied_growth(),
+            );
+            let ask = if growth.note.is_some() {
+                "the `note:` on the growth value says the difference is unexplained; say why the figures differ (usually the year-earlier figure was restated: name the restatement)"
+            } else {
+                "check each against its source; if the year-earlier figure was restated, add a `note:` to the growth value that names the restatement and says why the figures differ"
+            };
+            checker.warning(
+                &dataset.file,
+                growth.at,
+                message,
+                format!("{sources}; {ask}"),
+            );
+        }
+    }
+}
+
+/// Notes that admit the difference is not understood do not explain it.
+fn says_unexplained(note: &str) -> bool {
+    let note = note.to_lowercase();
+    [
+        "not explain",
+        "unexplained",
+        "no explanation",
+        "not explained",
+    ]
+    .iter()
+    .any(|p| note.contains(p))
+}
+
+/// A stated growth rate that its two published values cannot produce.
+struct GrowthDisagreement {
+    /// The range of year-earlier values the growth and the later value imply.
+    base: (f64, f64),
+    /// The range of growth rates the two published values imply, in per cent.
+    growth: (f64, f64),
+}
+
+impl GrowthDisagreement {
+    fn find(growth: &Value, now: &Value, then: &Value) -> Option<GrowthDisagreement> {
+        let (n0, n1) = published_range(now.number, now.qualifier);
+        let (t0, t1) = published_range(then.number, then.qualifier);
+        let (g0, g1) = published_range(growth.number, growth.qualifier);
+        if t0 <= 0.0 || g0 <= -100.0 {
+            return None;
+        }
+        let lowest = (n0 / t1 - 1.0) * 100.0;
+        let highest = (n1 / t0 - 1.0) * 100.0;
+        if g1 >= lowest && g0 <= highest {
+            return None;
+        }
+        Some(GrowthDisagreement {
+            base: (n0 / (1.0 + g1 / 100.0), n1 / (1.0 + g0 / 100.0)),
+            growth: (lowest, highest),
+        })
+    }
+
+    /// The implied year-earlier value, to the precision the published one was given at.
+    fn implied_base(&self, dataset: &Dataset, column: usize, published: f64) -> String {
+        let (lo, hi) = self.base;
+        let decimals = dataset.decimals(column, published);
+        let unit = dataset
+            .columns
+            .get(column)
+            .map_or(Unit::Percent, |c| c.unit);
+        let at = |v: f64| unit.format(v, decimals);
+        if hi.is_infinite() {
+            format!("at least {}", at(lo))
+        } else if lo <= 0.0 {
+            format!("at most {}", at(hi))
+        } else if at(lo) == at(hi) {
+            format!("about {}", at(lo))
+        } else {
+            format!("between {} and {}", at(lo), at(hi))
+        }
+    }
+
+    fn implied_growth(&self) -> String {
+        let (lo, hi) = self.growth;
+        let pct = |v: f64| Unit::Percent.format(v, 1);
+        if hi.is_infinite() {
+            format!("at least {}", pct(lo))
+        } else if lo.is_infinite() {
+            format!("at most {}", pct(hi))
+        } else if pct(lo) == pct(hi) {
+            pct(lo)
+        } else {
+            format!("between {} and {}", pct(lo), pct(hi))
         }
     }
 }
@@ -330,91 +596,138 @@ fn check_shares(checker: &mut Checker, dataset: &Dataset, row: &Row) {
 
 fn check_body(checker: &mut Checker, site: &Site, file: &SourceFile, body: &[Segment]) {
     let dataset_ids: Vec<&str> = site.datasets.iter().map(|d| d.id.as_str()).collect();
-    let unknown_dataset = |checker: &mut Checker, r: &Ref| {
-        let hint = suggestion(&r.id, "dataset", dataset_ids.iter().copied());
-        checker.error(file, r.at, format!("unknown dataset `{}`", r.id), hint);
-    };
     for segment in body {
         match segment {
             Segment::Markdown(_) => {}
-            Segment::Cite(source) => checker.check_source(file, source),
+            Segment::Cite(citation) => {
+                checker.check_source(file, &citation.source);
+                checker.check_firm(
+                    file,
+                    &citation.source,
+                    citation.firm.as_ref(),
+                    "what is cited",
+                );
+                checker.check_cited_statement(file, citation);
+            }
+            Segment::Quote(quote) => {
+                let citation = &quote.citation;
+                checker.check_source(file, &citation.source);
+                checker.check_firm(
+                    file,
+                    &citation.source,
+                    citation.firm.as_ref(),
+                    "the words quoted",
+                );
+                checker.check_quote(file, quote);
+            }
             Segment::Figure(figure) => {
-                if checker.broken.datasets.contains(&figure.dataset.id) {
-                    continue;
+                check_figure(checker, site, file, figure, &dataset_ids);
+            }
+            Segment::Calc(calc) => {
+                let mut resolved = true;
+                for figure in calc.expr.figures() {
+                    resolved &= check_figure(checker, site, file, figure, &dataset_ids);
                 }
-                let Some(dataset) = site.dataset(&figure.dataset.id) else {
-                    unknown_dataset(checker, &figure.dataset);
-                    continue;
-                };
-                let Some(column) = dataset.column_index(&figure.column.id) else {
-                    let hint = suggestion(
-                        &figure.column.id,
-                        "column",
-                        dataset.columns.iter().map(|c| c.id.as_str()),
-                    );
+                if resolved && let Err(problem) = site.calculate(calc) {
                     checker.error(
                         file,
-                        figure.at,
-                        format!(
-                            "dataset `{}` has no column `{}`",
-                            dataset.id, figure.column.id
-                        ),
-                        hint,
+                        calc.at,
+                        format!("cannot calculate this figure: {problem}"),
+                        "figures in a calculation must have values; amounts add only to amounts in the same unit".to_string(),
                     );
-                    continue;
-                };
-                let Some(value) = dataset.value(column, figure.period) else {
-                    let known: Vec<String> = dataset
-                        .rows
-                        .iter()
-                        .filter(|r| r.cells.get(column).is_some_and(Option::is_some))
-                        .map(|r| r.period.to_string())
-                        .collect();
-                    let hint = match (known.first(), known.last()) {
-                        (Some(a), Some(b)) => format!(
-                            "`{}.{}` has values from {a} to {b}",
-                            dataset.id, figure.column.id
-                        ),
-                        _ => format!("`{}.{}` has no values yet", dataset.id, figure.column.id),
-                    };
-                    checker.error(
-                        file,
-                        figure.at,
-                        format!(
-                            "`{}.{}` has no value for {}",
-                            dataset.id, figure.column.id, figure.period
-                        ),
-                        hint,
-                    );
-                    continue;
-                };
-                if let Some(wanted) = &figure.source {
-                    let published: Vec<&str> = std::iter::once(value.source.id.as_str())
-                        .chain(value.also.iter().map(|a| a.source.id.as_str()))
-                        .collect();
-                    if !published.contains(&wanted.id.as_str()) {
-                        checker.error(
-                            file,
-                            figure.at,
-                            format!(
-                                "source `{}` published no value for `{}.{}` in {}",
-                                wanted.id, dataset.id, figure.column.id, figure.period
-                            ),
-                            format!(
-                                "values for it come from {}",
-                                published
-                                    .iter()
-                                    .map(|s| format!("`{s}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        );
-                    }
                 }
             }
             Segment::Chart(spec) => check_chart(checker, site, file, spec, &dataset_ids),
         }
     }
+}
+
+/// A figure reference names a dataset, a column and a period that has a value, and a
+/// source that published it. Returns whether it resolves.
+fn check_figure(
+    checker: &mut Checker,
+    site: &Site,
+    file: &SourceFile,
+    figure: &FigureRef,
+    dataset_ids: &[&str],
+) -> bool {
+    let unknown_dataset = |checker: &mut Checker, r: &Ref| {
+        let hint = suggestion(&r.id, "dataset", dataset_ids.iter().copied());
+        checker.error(file, r.at, format!("unknown dataset `{}`", r.id), hint);
+    };
+    if checker.broken.datasets.contains(&figure.dataset.id) {
+        return false;
+    }
+    let Some(dataset) = site.dataset(&figure.dataset.id) else {
+        unknown_dataset(checker, &figure.dataset);
+        return false;
+    };
+    let Some(column) = dataset.column_index(&figure.column.id) else {
+        let hint = suggestion(
+            &figure.column.id,
+            "column",
+            dataset.columns.iter().map(|c| c.id.as_str()),
+        );
+        checker.error(
+            file,
+            figure.at,
+            format!(
+                "dataset `{}` has no column `{}`",
+                dataset.id, figure.column.id
+            ),
+            hint,
+        );
+        return false;
+    };
+    let Some(value) = dataset.value(column, figure.period) else {
+        let known: Vec<String> = dataset
+            .rows
+            .iter()
+            .filter(|r| r.cells.get(column).is_some_and(Option::is_some))
+            .map(|r| r.period.to_string())
+            .collect();
+        let hint = match (known.first(), known.last()) {
+            (Some(a), Some(b)) => format!(
+                "`{}.{}` has values from {a} to {b}",
+                dataset.id, figure.column.id
+            ),
+            _ => format!("`{}.{}` has no values yet", dataset.id, figure.column.id),
+        };
+        checker.error(
+            file,
+            figure.at,
+            format!(
+                "`{}.{}` has no value for {}",
+                dataset.id, figure.column.id, figure.period
+            ),
+            hint,
+        );
+        return false;
+    };
+    if let Some(wanted) = &figure.source {
+        let published: Vec<&str> = std::iter::once(value.source.id.as_str())
+            .chain(value.also.iter().map(|a| a.source.id.as_str()))
+            .collect();
+        if !published.contains(&wanted.id.as_str()) {
+            checker.error(
+                file,
+                figure.at,
+                format!(
+                    "source `{}` published no value for `{}.{}` in {}",
+                    wanted.id, dataset.id, figure.column.id, figure.period
+                ),
+                format!(
+                    "values for it come from {}",
+                    published
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+    true
 }
 
 fn check_chart(

@@ -253,3 +253,80 @@ fn a_missing_content_dir_is_an_error_not_a_panic() {
         stderr(&out)
     );
 }
+
+#[test]
+fn every_figure_is_credited_to_its_own_firm_and_second_hand_pages_say_so() {
+    let site = Site::new();
+    // The Q2 page also reports Alibaba Group's own revenue: a value credited to that firm
+    // gets a footnote of its own, naming it.
+    site.edit(
+        "content/data/market.yaml",
+        "  - period: 2023-Q3\n    source: canalys-2023-q3\n",
+        "  - period: 2023-Q3\n    source: canalys-2023-q3\n    partner_share: {value: 25, source: scmp-2023-q2, firm: Alibaba Group}\n",
+    );
+    site.edit(
+        "content/data/market.yaml",
+        "  growth:\n",
+        "  partner_share:\n    label: Partner share\n    unit: \"%\"\n  growth:\n",
+    );
+    site.edit(
+        "content/briefings/2023-q1.md",
+        "Spend was {{market.spend@2023-Q1}}.",
+        "Spend was {{market.spend@2023-Q1}}; partners {{market.partner_share@2023-Q3}}; Alibaba had {{vendor-shares.alibaba-cloud@2023-Q1}}. Q3 growth implies a base of {{calc market.spend@2023-Q3 / (1 + market.growth@2023-Q3 / 100)}}; spend rose {{calc (market.spend@2023-Q3 / market.spend@2023-Q1 - 1) * 100 %}}.",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.read("dist/briefings/2023-q1.html");
+    assert!(
+        page.contains("<li id=\"source-scmp-2023-q2\">Canalys, via South China Morning Post: "),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<li id=\"source-scmp-2023-q2--alibaba-group\">Alibaba Group, via South China Morning Post: "
+        ),
+        "{page}"
+    );
+    assert!(page.contains("href=\"#source-scmp-2023-q2--alibaba-group\""));
+    // A share read only on a repost carries the mark, its footnote is labelled, and the
+    // mark is explained above the sources.
+    assert!(
+        page.contains("aria-label=\"Source 3, the only source, second-hand\">3†</a>"),
+        "{page}"
+    );
+    assert!(page.contains("A Cloud Blog <span class=\"source-kind\">(repost)</span>"));
+    assert!(page.contains("<p class=\"source-key\">† The only page found"));
+    // Figures from a firm's own release carry no mark, and no key is needed where none is.
+    let q3 = site.read("dist/briefings/2023-q3.html");
+    assert!(q3.contains("aria-label=\"Source 1\">1</a>"));
+    assert!(
+        q3.contains("Canalys via A Cloud Blog (repost)<sup class=\"cite\"><a href=\"#source-blog-2023-q1\" aria-label=\"Source"),
+        "the chart's source line names the repost: {q3}"
+    );
+    // A quote prints the source's words with their footnote, and the sentence is listed.
+    assert!(q3.contains("<q class=\"quoted\">kept gaining share</q><sup class=\"cite\">"));
+    assert!(q3.contains("<q class=\"source-quote\">Telcos kept gaining share in the quarter.</q>"));
+
+    // Calculated figures are the editors' arithmetic, say so, and cite every input.
+    assert!(
+        page.contains("<span class=\"figure calculated\" title=\"Calculated by the editors from Spend, Q3 2023: US$9.2bn; Growth, Q3 2023: 18%\">US$7.8bn</span><sup class=\"cite\">"),
+        "{page}"
+    );
+    assert!(page.contains(">19.5%</span>"), "{page}");
+
+    let csv = site.read("dist/data/market.csv");
+    assert!(csv.starts_with(
+        "period,column,value,unit,qualifier,published_as,firm,source,source_kind,source_url,note\n"
+    ));
+    assert!(
+        csv.contains("2023-Q3,partner_share,25,%,,main,Alibaba Group,scmp-2023-q2,report,"),
+        "{csv}"
+    );
+    assert!(csv.contains("2023-Q3,spend,9.2,USD bn,,main,Canalys,canalys-2023-q3,release,"));
+    let json = site.read("dist/data/vendor-shares.json");
+    assert!(json.contains("\"firm\": \"Canalys\""), "{json}");
+    assert!(json.contains("\"kind\": \"repost\""), "{json}");
+    let data = site.read("dist/data.html");
+    assert!(data.contains("39%<sup class=\"cite\">"), "{data}");
+    assert!(data.contains("†</a></sup>"));
+}

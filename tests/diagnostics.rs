@@ -208,3 +208,137 @@ fn template_errors_point_into_the_template() {
     });
     insta::assert_snapshot!(err);
 }
+
+/// Applies `change`, then checks: warnings alone pass `check`, fail `check --deny-warnings`,
+/// and print the same diagnostics either way. Returns what plain `check` printed.
+fn warnings_of(change: impl Fn(&Site)) -> String {
+    let site = Site::new();
+    change(&site);
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "warnings alone pass: {stderr}");
+    assert!(stderr.contains("warning:"), "{stderr}");
+    let denied = site.run(&["check", "--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1), "--deny-warnings fails");
+    stderr
+}
+
+#[test]
+fn broken_link_is_reported_where_the_markdown_wrote_it() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "Spend was {{market.spend@2023-Q1}}.",
+            "Spend was {{market.spend@2023-Q1}}; see [about](about.html) and [gone](gone.html#x).",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn value_credited_to_a_firm_its_source_does_not_report() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "    firm: Canalys\n    spend: 7.7",
+            "    firm: Canalis\n    spend: 7.7",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn value_from_a_page_of_several_firms_names_no_firm() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "    firm: Canalys\n    spend: 7.7",
+            "    spend: 7.7",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn quoted_words_the_source_does_not_record() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/briefings/2023-q3.md",
+            "\"kept gaining share\"",
+            "\"lost share\"",
+        );
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "Spend was {{market.spend@2023-Q1}}.",
+            "Spend was {{market.spend@2023-Q1}}, {{quote scmp-2023-q2 (Canalys) \"flat\"}}.",
+        );
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_source_kind() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/data/sources.yaml",
+            "kind: repost",
+            "kind: reposted",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn number_typed_in_prose() {
+    let warnings = warnings_of(|s| {
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "Spend was {{market.spend@2023-Q1}}.",
+            "Spend was {{market.spend@2023-Q1}}, up 6 per cent, in a quarter of 2023 ending on 31 March.",
+        )
+    });
+    insta::assert_snapshot!(warnings);
+}
+
+#[test]
+fn statement_cited_to_a_source_that_records_no_sentence() {
+    let warnings = warnings_of(|s| {
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "Spend was {{market.spend@2023-Q1}}.",
+            "Spend was {{market.spend@2023-Q1}}. Demand came from AI {{cite blog-2023-q1}}.",
+        )
+    });
+    insta::assert_snapshot!(warnings);
+}
+
+#[test]
+fn growth_against_a_bound_that_cannot_produce_it() {
+    // A value published as "over US$8.0bn" a year after US$7.7bn is at least 3.9% growth, so
+    // a stated 2% cannot be right unless the base was restated.
+    let warnings = warnings_of(|s| {
+        s.edit(
+            "content/data/market.yaml",
+            "    label: Growth\n    unit: \"%\"\n",
+            "    label: Growth\n    unit: \"%\"\n    growth_of: spend\n",
+        );
+        s.edit(
+            "content/data/market.yaml",
+            "  - period: 2023-Q2\n    source: scmp-2023-q2\n    firm: Canalys\n    spend: ~\n    growth: 19\n",
+            "  - period: 2023-Q2\n    source: scmp-2023-q2\n    firm: Canalys\n    spend: ~\n    growth: 19\n  - period: 2024-Q1\n    source: canalys-2023-q3\n    spend: {value: 8.0, qualifier: over}\n    growth: {value: 2, note: The sources read do not explain the difference.}\n",
+        );
+    });
+    insta::assert_snapshot!(warnings);
+}
+
+#[test]
+fn calculation_that_cannot_be_computed() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "Spend was {{market.spend@2023-Q1}}.",
+            "Spend was {{market.spend@2023-Q1}}, or {{calc market.spend@2023-Q1 + market.growth@2023-Q1}}.",
+        )
+    });
+    insta::assert_snapshot!(err);
+}

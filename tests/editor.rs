@@ -106,7 +106,7 @@ fn check_warns_about_growth_that_disagrees_with_its_series_and_can_deny_warnings
     site.edit(
         "content/data/market.yaml",
         "  - period: 2023-Q1\n",
-        "  - period: 2022-Q3\n    source: scmp-2023-q2\n    spend: 8.8\n  - period: 2023-Q1\n",
+        "  - period: 2022-Q3\n    source: scmp-2023-q2\n    firm: Canalys\n    spend: 8.8\n  - period: 2023-Q1\n",
     );
     let (code, stdout, stderr) = run(site.root(), &["check"]);
     assert_eq!(code, Some(0), "warnings alone pass: {stderr}");
@@ -121,11 +121,24 @@ fn check_warns_about_growth_that_disagrees_with_its_series_and_can_deny_warnings
     );
     assert!(stderr.contains("warnings are errors with --deny-warnings"));
 
-    // A note on the growth value records that an editor has looked, and quiets the warning.
+    // A note that only says the difference is unexplained does not quiet the warning...
     site.edit(
         "content/data/market.yaml",
         "      value: 18\n",
-        "      value: 18\n      note: Restated base year.\n",
+        "      value: 18\n      note: The sources read do not explain the difference.\n",
+    );
+    let (code, _, stderr) = run(site.root(), &["check", "--deny-warnings"]);
+    assert_eq!(code, Some(1), "an unexplained note still warns");
+    assert!(
+        stderr.contains("says the difference is unexplained; say why the figures differ"),
+        "{stderr}"
+    );
+
+    // ...one that says why the figures differ does.
+    site.edit(
+        "content/data/market.yaml",
+        "      note: The sources read do not explain the difference.\n",
+        "      note: Canalys restated the Q3 2022 total; the growth is on the restated base.\n",
     );
     let (code, stdout, _) = run(site.root(), &["check", "--deny-warnings"]);
     assert_eq!(code, Some(0));
@@ -148,5 +161,8 @@ fn check_fails_on_a_broken_internal_link() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("--> dist/about.html"), "{stderr}");
+    assert!(
+        stderr.contains("--> content/pages/about.md:6:5"),
+        "reported where the markdown wrote it: {stderr}"
+    );
 }

@@ -41,7 +41,7 @@ fn every_internal_link_and_anchor_resolves() {
     assert!(checked > 1000, "{checked} links checked");
     let broken: Vec<String> = broken
         .iter()
-        .map(|(page, href, problem)| format!("{page}: {href}: {problem}"))
+        .map(|b| format!("{}: {}: {}", b.page, b.href, b.problem))
         .collect();
     assert!(
         broken.is_empty(),
@@ -171,7 +171,7 @@ fn every_reader_page_exists_and_stays_small() {
     for dataset in ["market", "vendor-shares", "alibaba-revenue"] {
         let csv = std::fs::read_to_string(dist.join(format!("data/{dataset}.csv"))).unwrap();
         assert!(csv.starts_with(
-            "period,column,value,unit,qualifier,published_as,source,source_url,note\n"
+            "period,column,value,unit,qualifier,published_as,firm,source,source_kind,source_url,note\n"
         ));
         let json: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(dist.join(format!("data/{dataset}.json"))).unwrap(),

@@ -37,9 +37,9 @@ fn the_shipped_site_builds_with_a_briefing_for_every_quarter_with_figures() {
                         .filter(|w| w.chars().any(char::is_alphanumeric))
                         .count()
                 }
-                Segment::Figure(_) => words += 1,
+                Segment::Figure(_) | Segment::Calc(_) => words += 1,
                 Segment::Chart(_) => charts += 1,
-                Segment::Cite(_) => {}
+                Segment::Cite(_) | Segment::Quote(_) => {}
             }
         }
         assert!(
