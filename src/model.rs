@@ -587,6 +587,15 @@ pub enum Quantity {
     Plain,
 }
 
+/// A dataset value as a calculation reads it: the number, its unit, and the decimals it was
+/// published with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Input {
+    pub number: f64,
+    pub unit: Unit,
+    pub decimals: usize,
+}
+
 /// A calculated value, its kind, and the decimals its inputs were published with.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Calculated {
@@ -613,7 +622,7 @@ impl Expr {
     /// what cannot be computed (amounts in different units, a division by zero).
     pub fn evaluate(
         &self,
-        lookup: &dyn Fn(&FigureRef) -> Option<(f64, Unit, usize)>,
+        lookup: &dyn Fn(&FigureRef) -> Option<Input>,
     ) -> Result<Calculated, String> {
         match self {
             Expr::Number(n) => Ok(Calculated {
@@ -622,7 +631,11 @@ impl Expr {
                 decimals: 0,
             }),
             Expr::Figure(f) => {
-                let (value, unit, decimals) = lookup(f).ok_or_else(|| {
+                let Input {
+                    number: value,
+                    unit,
+                    decimals,
+                } = lookup(f).ok_or_else(|| {
                     format!(
                         "`{}.{}@{}` has no value",
                         f.dataset.id, f.column.id, f.period
@@ -773,11 +786,18 @@ mod tests {
 
     #[test]
     fn calculations_keep_units_apart_and_carry_the_inputs_precision() {
+        let input = |number, unit, decimals| {
+            Some(Input {
+                number,
+                unit,
+                decimals,
+            })
+        };
         let lookup = |f: &FigureRef| match f.column.id.as_str() {
-            "spend" => Some((11.6, Unit::UsdBn, 1)),
-            "growth" => Some((16.0, Unit::Percent, 0)),
-            "yuan" => Some((33.4, Unit::CnyBn, 1)),
-            "zero" => Some((0.0, Unit::UsdBn, 0)),
+            "spend" => input(11.6, Unit::UsdBn, 1),
+            "growth" => input(16.0, Unit::Percent, 0),
+            "yuan" => input(33.4, Unit::CnyBn, 1),
+            "zero" => input(0.0, Unit::UsdBn, 0),
             _ => None,
         };
         let base = binary(
