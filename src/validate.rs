@@ -50,11 +50,11 @@ impl Site {
             let (dataset, column, value) = self.figure(figure)?;
             let version = value.version_from(figure.source.as_ref().map(|s| s.id.as_str()));
             let unit = dataset.columns.get(column)?.unit;
-            Some((
-                version.number,
+            Some(Input {
+                number: version.number,
                 unit,
-                dataset.decimals(column, version.number),
-            ))
+                decimals: dataset.decimals(column, version.number),
+            })
         };
         let result = calc.expr.evaluate(&lookup)?;
         if !result.value.is_finite() {
