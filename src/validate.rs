@@ -212,7 +212,8 @@ impl Checker {
         }
     }
 
-    /// Words quoted in prose must be part of a sentence the source entry records.
+    /// Words quoted in prose must be part of a sentence the source entry records, or of
+    /// the page's headline.
     fn check_quote(&mut self, file: &SourceFile, quote: &Quotation) {
         let source = &quote.citation.source;
         let Some(page) = self.sources.iter().find(|s| s.id == source.id) else {
@@ -220,12 +221,17 @@ impl Checker {
         };
         let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         let wanted = squash(&quote.text);
-        if page.quotes.iter().any(|q| squash(q).contains(&wanted)) {
+        if page
+            .quotes
+            .iter()
+            .chain(std::iter::once(&page.title))
+            .any(|q| squash(q).contains(&wanted))
+        {
             return;
         }
         let hint = if page.quotes.is_empty() {
             format!(
-                "record the sentence these words come from under `quote:` in source `{}` (content/data/sources.yaml), exactly as the page has it",
+                "record the sentence these words come from under `quote:` in source `{}` (content/data/sources.yaml), exactly as the page has it; a source's title also counts",
                 page.id
             )
         } else {
