@@ -10,10 +10,10 @@ pub enum Severity {
     Warning,
 }
 
-/// Where a problem is: a file relative to the site root, and optionally a 1-based line and
-/// column (in characters) with the length of the span to underline.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Position {
+/// Where something was written in its file: a 1-based line and column (in characters) and
+/// the length of the span, for content items and for the problems found in them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
     pub line: usize,
     pub column: usize,
     pub len: usize,
@@ -23,7 +23,7 @@ pub struct Position {
 pub struct Diagnostic {
     pub severity: Severity,
     pub file: String,
-    pub position: Option<Position>,
+    pub position: Option<Loc>,
     /// The text of the offending line, kept so the diagnostic prints without the file.
     pub snippet: Option<String>,
     pub message: String,
@@ -48,12 +48,17 @@ impl Diagnostic {
         let line = line.max(1);
         let column = column.max(1);
         self.snippet = text.lines().nth(line - 1).map(|l| l.trim_end().to_string());
-        self.position = Some(Position {
+        self.position = Some(Loc {
             line,
             column,
             len: len.max(1),
         });
         self
+    }
+
+    /// Points the diagnostic at `loc` in `text` (the file's contents).
+    pub fn at_loc(self, text: &str, loc: Loc) -> Self {
+        self.at(text, loc.line, loc.column, loc.len)
     }
 
     /// Points the diagnostic at a byte offset range of `text`.

@@ -6,29 +6,26 @@
 //! load ─▶ parse ─▶ validate ─▶ render (pages: markdown + charts + templates) ─▶ output
 //! ```
 
-pub mod charts;
+pub mod colour;
 pub mod diagnostics;
-pub mod downloads;
-pub mod html;
+pub mod escape;
+pub mod format;
 pub mod links;
 pub mod load;
-pub mod markdown;
 pub mod model;
 pub mod output;
-pub mod pages;
 pub mod parse;
 pub mod period;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
-pub mod search;
 pub mod serve;
 pub mod validate;
-pub mod yaml;
 
 use std::path::Path;
 
 use diagnostics::Diagnostics;
-use render::RenderedSite;
+use model::{RenderedSite, Site};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BuildOptions {
@@ -50,7 +47,7 @@ pub fn render_from_disk(root: &Path, options: BuildOptions) -> Result<RenderedSi
 /// A broken internal link fails the build: a template or a page links to something the
 /// site does not have. A link written in a briefing or page is reported at the line of the
 /// markdown file that wrote it; one written by a template, at the page it appeared on.
-fn check_links(rendered: &RenderedSite, site: &validate::Site) -> Result<(), Diagnostics> {
+fn check_links(rendered: &RenderedSite, site: &Site) -> Result<(), Diagnostics> {
     let (broken, _) = links::broken_links(&rendered.files, &site.config.base_url);
     if broken.is_empty() {
         return Ok(());
@@ -98,19 +95,19 @@ fn check_links(rendered: &RenderedSite, site: &validate::Site) -> Result<(), Dia
 
 /// The markdown file behind a built page, and the links it writes.
 fn links_written_for<'s>(
-    site: &'s validate::Site,
+    site: &'s Site,
     page: &str,
-) -> Option<(&'s load::SourceFile, &'s [model::Link])> {
+) -> Option<(&'s model::SourceFile, &'s [model::Link])> {
     if let Some(b) = site
         .briefings
         .iter()
-        .find(|b| pages::briefing_path(b.period) == page)
+        .find(|b| routes::briefing(b.period) == page)
     {
         return Some((&b.file, &b.links));
     }
     site.pages
         .iter()
-        .find(|p| format!("{}.html", p.id) == page)
+        .find(|p| routes::page(&p.id) == page)
         .map(|p| (&p.file, p.links.as_slice()))
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::render::OutputFile;
+use crate::model::OutputFile;
 
 /// The values of every `attr="…"` in `html`.
 pub fn attribute_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {

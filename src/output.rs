@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
+use crate::model::OutputFile;
 
 /// Writes `files` into `out`, replacing whatever was there only when all writes succeeded.
 pub fn write_site_atomically(out: &Path, files: &[OutputFile]) -> io::Result<()> {

@@ -17,7 +17,7 @@ use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::BuildOptions;
-use crate::html::escape;
+use crate::escape::escape;
 
 /// What the server shows: the last good build, and the diagnostics of a failed one.
 #[derive(Default)]

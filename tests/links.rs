@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn build() -> (tempfile::TempDir, PathBuf, quarterly::render::RenderedSite) {
+fn build() -> (tempfile::TempDir, PathBuf, quarterly::model::RenderedSite) {
     let out = tempfile::tempdir().unwrap();
     let dist = out.path().join("dist");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -3,7 +3,8 @@
 
 mod fixture;
 
-use quarterly::load::{ContentFiles, SourceFile};
+use quarterly::load::ContentFiles;
+use quarterly::model::SourceFile;
 
 fn files_with(path: &str, text: &str) -> ContentFiles {
     let mut files = ContentFiles::default();

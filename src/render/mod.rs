@@ -6,47 +6,47 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+mod body;
+pub mod charts;
+mod citations;
+mod downloads;
+mod pages;
+mod search;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::SourceFile;
-use crate::pages::{self, PageParts};
-use crate::validate::Site;
+use crate::model::{OutputFile, RenderedSite, Site, SourceFile};
+use crate::routes;
+use pages::PageParts;
 
 /// The built-in templates and stylesheet; a site's own `templates/` overrides them by name.
 const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
-    ("sources.html", include_str!("../templates/sources.html")),
-    ("base.html", include_str!("../templates/base.html")),
-    ("home.html", include_str!("../templates/home.html")),
-    ("briefing.html", include_str!("../templates/briefing.html")),
-    ("page.html", include_str!("../templates/page.html")),
-    ("vendor.html", include_str!("../templates/vendor.html")),
-    ("vendors.html", include_str!("../templates/vendors.html")),
-    ("data.html", include_str!("../templates/data.html")),
-    ("search.html", include_str!("../templates/search.html")),
-    ("404.html", include_str!("../templates/404.html")),
-    ("feed.xml", include_str!("../templates/feed.xml")),
-    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("sources.html", include_str!("../../templates/sources.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    (
+        "briefing.html",
+        include_str!("../../templates/briefing.html"),
+    ),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("vendor.html", include_str!("../../templates/vendor.html")),
+    ("vendors.html", include_str!("../../templates/vendors.html")),
+    ("data.html", include_str!("../../templates/data.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
-const CHART_FONT: &[u8] = include_bytes!("../assets/fonts/chart-sans.woff2");
+const CHART_FONT: &[u8] = include_bytes!("../../assets/fonts/chart-sans.woff2");
 const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
-    ("style.css", include_bytes!("../templates/static/style.css")),
-    ("search.js", include_bytes!("../templates/static/search.js")),
+    (
+        "style.css",
+        include_bytes!("../../templates/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../templates/static/search.js"),
+    ),
 ];
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-#[derive(Debug, Default)]
-pub struct RenderedSite {
-    pub files: Vec<OutputFile>,
-    pub pages: usize,
-    pub charts: usize,
-    /// Problems that did not stop the build.
-    pub warnings: Diagnostics,
-}
 
 /// The templates in use: (name, path shown in diagnostics, text). A site's own
 /// `templates/<name>` replaces the built-in one.
@@ -198,7 +198,7 @@ pub fn render_site(
     }
     out.files.push(OutputFile {
         path: "static/charts.css".to_string(),
-        bytes: crate::charts::colour_stylesheet(&site.vendors).into_bytes(),
+        bytes: charts::colour_stylesheet(&site.data.vendors).into_bytes(),
     });
     out.files.push(OutputFile {
         path: "static/chart-sans.woff2".to_string(),
@@ -227,7 +227,7 @@ fn feed_context(site: &Site) -> Context {
         .rev()
         .map(|b| FeedEntry {
             title: b.title.clone(),
-            url: format!("{base}{}", pages::briefing_path(b.period)),
+            url: format!("{base}{}", routes::briefing(b.period)),
             updated: format!("{}T00:00:00Z", b.period.end_date()),
             summary: b.summary.clone(),
         })

@@ -4,124 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, suggestion};
-use crate::load::SourceFile;
+use crate::diagnostics::{Diagnostic, Diagnostics, Loc, suggestion};
+use crate::format::{decimals_of, format_number};
+use crate::model::SourceFile;
 use crate::model::*;
-
-/// Content that passed validation. Only `validate` builds one.
-#[derive(Debug)]
-pub struct Site {
-    pub config: SiteConfig,
-    pub sources: Vec<Source>,
-    pub vendors: Vec<Vendor>,
-    pub datasets: Vec<Dataset>,
-    /// Sorted by period, oldest first.
-    pub briefings: Vec<Briefing>,
-    pub pages: Vec<Page>,
-    /// Problems that do not stop a build (`check --deny-warnings` makes them errors).
-    pub warnings: Diagnostics,
-    source_index: BTreeMap<String, usize>,
-    dataset_index: BTreeMap<String, usize>,
-}
-
-impl Site {
-    pub fn source(&self, id: &str) -> Option<&Source> {
-        self.source_index.get(id).and_then(|i| self.sources.get(*i))
-    }
-
-    pub fn dataset(&self, id: &str) -> Option<&Dataset> {
-        self.dataset_index
-            .get(id)
-            .and_then(|i| self.datasets.get(*i))
-    }
-
-    /// The dataset value a figure reference names: its dataset, column index and value.
-    pub fn figure(&self, figure: &FigureRef) -> Option<(&Dataset, usize, &Value)> {
-        let dataset = self.dataset(&figure.dataset.id)?;
-        let column = dataset.column_index(&figure.column.id)?;
-        let value = dataset.value(column, figure.period)?;
-        Some((dataset, column, value))
-    }
-
-    /// A calculated figure as readers see it, to the precision of its inputs, or what makes
-    /// it impossible to compute.
-    pub fn calculate(&self, calc: &Calculation) -> Result<String, String> {
-        let lookup = |figure: &FigureRef| {
-            let (dataset, column, value) = self.figure(figure)?;
-            let version = value.version_from(figure.source.as_ref().map(|s| s.id.as_str()));
-            let unit = dataset.columns.get(column)?.unit;
-            Some(Input {
-                number: version.number,
-                unit,
-                decimals: dataset.decimals(column, version.number),
-            })
-        };
-        let result = calc.expr.evaluate(&lookup)?;
-        if !result.value.is_finite() {
-            return Err("the calculation has no finite result".to_string());
-        }
-        Ok(match (result.quantity, calc.percent) {
-            (Quantity::Amount(unit), false) => unit.format(result.value, result.decimals),
-            (Quantity::Plain, true) => Unit::Percent.format(result.value, result.decimals),
-            (Quantity::Plain, false) => format_number(result.value, result.decimals),
-            (Quantity::Amount(_), true) => {
-                return Err(
-                    "the result is an amount, not a plain number: leave out the `%`".to_string(),
-                );
-            }
-        })
-    }
-
-    /// The page and the firm to credit for something read on `source`: `firm` when named,
-    /// else the page's default firm.
-    pub fn credit<'a>(&'a self, source: &str, firm: Option<&'a Ref>) -> Option<Credit<'a>> {
-        let source = self.source(source)?;
-        Some(Credit {
-            source,
-            firm: firm.map_or(source.default_firm(), |f| f.id.as_str()),
-        })
-    }
-
-    /// Whether every page that published `number` for this figure is second-hand (a repost,
-    /// an aggregator or an opinion piece), so readers must be told where it is shown.
-    pub fn only_secondhand(&self, value: &Value, number: f64) -> bool {
-        value
-            .versions()
-            .iter()
-            .filter(|v| v.number == number)
-            .all(|v| {
-                self.source(&v.source.id)
-                    .is_some_and(|s| s.kind.is_secondhand())
-            })
-    }
-}
-
-/// Who a figure or statement is credited to: the page it was read on and the firm that made it.
-#[derive(Clone, Copy, Debug)]
-pub struct Credit<'a> {
-    pub source: &'a Source,
-    pub firm: &'a str,
-}
-
-impl Credit<'_> {
-    /// The footnote's anchor: one per page, and one more per other firm the page reports.
-    pub fn anchor(&self) -> String {
-        if self.firm == self.source.default_firm() {
-            format!("source-{}", self.source.id)
-        } else {
-            format!(
-                "source-{}--{}",
-                self.source.id,
-                crate::html::slugify(self.firm)
-            )
-        }
-    }
-}
 
 struct Checker {
     diagnostics: Diagnostics,
-    /// The parsed sources, for firm and quote checks (the site owns the originals).
-    sources: Vec<Source>,
     source_ids: Vec<String>,
     vendor_ids: Vec<String>,
     broken: Broken,
@@ -165,8 +54,15 @@ impl Checker {
 
     /// A value, citation or quote is credited to a firm the page reports: the one named, or
     /// the page's only firm. A page that reports several firms' figures must be told which.
-    fn check_firm(&mut self, file: &SourceFile, source: &Ref, firm: Option<&Ref>, what: &str) {
-        let Some(page) = self.sources.iter().find(|s| s.id == source.id) else {
+    fn check_firm(
+        &mut self,
+        data: &Data,
+        file: &SourceFile,
+        source: &Ref,
+        firm: Option<&Ref>,
+        what: &str,
+    ) {
+        let Some(page) = data.source(&source.id) else {
             return;
         };
         let firms = if page.firms.is_empty() {
@@ -214,9 +110,9 @@ impl Checker {
 
     /// Words quoted in prose must be part of a sentence the source entry records, or of
     /// the page's headline.
-    fn check_quote(&mut self, file: &SourceFile, quote: &Quotation) {
+    fn check_quote(&mut self, data: &Data, file: &SourceFile, quote: &Quotation) {
         let source = &quote.citation.source;
-        let Some(page) = self.sources.iter().find(|s| s.id == source.id) else {
+        let Some(page) = data.source(&source.id) else {
             return;
         };
         let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -257,8 +153,8 @@ impl Checker {
     }
 
     /// A statement cited to a page should have the sentence that supports it on record.
-    fn check_cited_statement(&mut self, file: &SourceFile, citation: &Citation) {
-        let Some(page) = self.sources.iter().find(|s| s.id == citation.source.id) else {
+    fn check_cited_statement(&mut self, data: &Data, file: &SourceFile, citation: &Citation) {
+        let Some(page) = data.source(&citation.source.id) else {
             return;
         };
         if page.quotes.is_empty() {
@@ -292,23 +188,12 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
     let mut checker = Checker {
         broken,
         diagnostics: problems,
-        sources: sources.clone(),
         source_ids: sources.iter().map(|s| s.id.clone()).collect(),
         vendor_ids: vendors.iter().map(|v| v.id.clone()).collect(),
     };
-    let source_index: BTreeMap<String, usize> = sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.clone(), i))
-        .collect();
-    let dataset_index: BTreeMap<String, usize> = datasets
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.clone(), i))
-        .collect();
-
-    for dataset in &datasets {
-        check_dataset(&mut checker, dataset);
+    let data = Data::new(sources, vendors, datasets);
+    for dataset in &data.datasets {
+        check_dataset(&mut checker, &data, dataset);
     }
 
     if !drafts {
@@ -318,14 +203,10 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
 
     let site = Site {
         config,
-        sources,
-        vendors,
-        datasets,
+        data,
         briefings,
         pages,
         warnings: Diagnostics::new(),
-        source_index,
-        dataset_index,
     };
     for briefing in &site.briefings {
         check_body(&mut checker, &site, &briefing.file, &briefing.body);
@@ -335,7 +216,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
     }
     let page_ids: Vec<&str> = site.pages.iter().map(|p| p.id.as_str()).collect();
     let mut targets = vec!["home"];
-    targets.extend(crate::pages::BUILT_IN_TARGETS);
+    targets.extend(crate::routes::BUILT_IN_TARGETS);
     targets.extend(page_ids.iter().copied());
     for link in &site.config.navigation {
         if !targets.contains(&link.target.id.as_str()) {
@@ -352,7 +233,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
         let found = figure
             .id
             .split_once('.')
-            .and_then(|(d, c)| site.dataset(d).map(|ds| (ds, c)))
+            .and_then(|(d, c)| site.data.dataset(d).map(|ds| (ds, c)))
             .filter(|(ds, c)| ds.column_index(c).is_some());
         let in_broken_file = figure
             .id
@@ -375,7 +256,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
     Ok(site)
 }
 
-fn check_dataset(checker: &mut Checker, dataset: &Dataset) {
+fn check_dataset(checker: &mut Checker, data: &Data, dataset: &Dataset) {
     let file = &dataset.file;
     for column in &dataset.columns {
         if let Some(vendor) = &column.vendor
@@ -400,7 +281,7 @@ fn check_dataset(checker: &mut Checker, dataset: &Dataset) {
         for value in row.cells.iter().flatten() {
             for version in value.versions() {
                 checker.check_source(file, version.source);
-                checker.check_firm(file, version.source, version.firm, "this value");
+                checker.check_firm(data, file, version.source, version.firm, "this value");
             }
         }
         check_shares(checker, dataset, row);
@@ -601,30 +482,32 @@ fn check_shares(checker: &mut Checker, dataset: &Dataset, row: &Row) {
 }
 
 fn check_body(checker: &mut Checker, site: &Site, file: &SourceFile, body: &[Segment]) {
-    let dataset_ids: Vec<&str> = site.datasets.iter().map(|d| d.id.as_str()).collect();
+    let dataset_ids: Vec<&str> = site.data.datasets.iter().map(|d| d.id.as_str()).collect();
     for segment in body {
         match segment {
             Segment::Markdown(_) => {}
             Segment::Cite(citation) => {
                 checker.check_source(file, &citation.source);
                 checker.check_firm(
+                    &site.data,
                     file,
                     &citation.source,
                     citation.firm.as_ref(),
                     "what is cited",
                 );
-                checker.check_cited_statement(file, citation);
+                checker.check_cited_statement(&site.data, file, citation);
             }
             Segment::Quote(quote) => {
                 let citation = &quote.citation;
                 checker.check_source(file, &citation.source);
                 checker.check_firm(
+                    &site.data,
                     file,
                     &citation.source,
                     citation.firm.as_ref(),
                     "the words quoted",
                 );
-                checker.check_quote(file, quote);
+                checker.check_quote(&site.data, file, quote);
             }
             Segment::Figure(figure) => {
                 check_figure(checker, site, file, figure, &dataset_ids);
@@ -634,7 +517,7 @@ fn check_body(checker: &mut Checker, site: &Site, file: &SourceFile, body: &[Seg
                 for figure in calc.expr.figures() {
                     resolved &= check_figure(checker, site, file, figure, &dataset_ids);
                 }
-                if resolved && let Err(problem) = site.calculate(calc) {
+                if resolved && let Err(problem) = site.data.calculate(calc) {
                     checker.error(
                         file,
                         calc.at,
@@ -664,7 +547,7 @@ fn check_figure(
     if checker.broken.datasets.contains(&figure.dataset.id) {
         return false;
     }
-    let Some(dataset) = site.dataset(&figure.dataset.id) else {
+    let Some(dataset) = site.data.dataset(&figure.dataset.id) else {
         unknown_dataset(checker, &figure.dataset);
         return false;
     };
@@ -746,7 +629,7 @@ fn check_chart(
     if checker.broken.datasets.contains(&spec.data.id) {
         return;
     }
-    let Some(dataset) = site.dataset(&spec.data.id) else {
+    let Some(dataset) = site.data.dataset(&spec.data.id) else {
         let hint = suggestion(&spec.data.id, "dataset", dataset_ids.iter().copied());
         checker.error(
             file,
@@ -884,8 +767,7 @@ fn check_chart(
         .all(|c| dataset.column_index(&c.id).is_some())
         && !spec.columns.is_empty()
     {
-        let data = crate::charts::ChartData::resolve(spec, dataset, &site.vendors);
-        if !data.has_values() {
+        if !spec.has_values(dataset) {
             checker.error(
                 file,
                 spec.at,

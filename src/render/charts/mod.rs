@@ -4,14 +4,14 @@
 //! variant, with a title and a description generated from the data, a data table and a CSV.
 
 mod canvas;
-pub mod colour;
 mod draw;
 pub mod scale;
 pub mod text;
 
-use crate::downloads::{csv_field, csv_number};
-use crate::html::escape;
-use crate::model::{ChartKind, ChartSpec, Dataset, Row, Unit, Vendor, format_number};
+use crate::colour;
+use crate::escape::{csv_field, escape};
+use crate::format::{decimals_of, join_names, plain_number};
+use crate::model::{ChartKind, ChartSpec, Dataset, Row, Unit, Vendor};
 use crate::period::Period;
 
 pub use draw::Variant;
@@ -67,19 +67,8 @@ pub fn vendor_class(vendor: &str) -> String {
 impl<'a> ChartData<'a> {
     /// Resolves a validated spec: the rows in range and one series per column.
     pub fn resolve(spec: &ChartSpec, dataset: &'a Dataset, vendors: &[Vendor]) -> Self {
-        let indices: Vec<usize> = spec
-            .columns
-            .iter()
-            .filter_map(|c| dataset.column_index(&c.id))
-            .collect();
-        let rows = if spec.kind.is_single_period() {
-            let period = single_period(spec, dataset, &indices);
-            period.map_or(&dataset.rows[..0], |p| {
-                dataset.rows_between(Some(p), Some(p))
-            })
-        } else {
-            dataset.rows_between(spec.from.map(|(p, _)| p), spec.to.map(|(p, _)| p))
-        };
+        let indices = spec.column_indices(dataset);
+        let rows = spec.rows(dataset, &indices);
         let mut periods: Vec<Period> = Vec::new();
         if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
             let mut p = first.period;
@@ -209,7 +198,7 @@ impl<'a> ChartData<'a> {
         self.series
             .iter()
             .filter_map(|s| s.values.get(row).copied().flatten())
-            .map(crate::model::decimals_of)
+            .map(decimals_of)
             .max()
             .unwrap_or(0)
     }
@@ -372,45 +361,17 @@ impl<'a> ChartData<'a> {
                         .get(i)
                         .copied()
                         .flatten()
-                        .map(csv_number)
+                        .map(plain_number)
                         .unwrap_or_default(),
                 );
             }
             if whole {
-                fields.push(self.remainder(i).map(csv_number).unwrap_or_default());
+                fields.push(self.remainder(i).map(plain_number).unwrap_or_default());
             }
             out.push_str(&fields.join(","));
             out.push('\n');
         }
         out
-    }
-}
-
-/// The period a single-period chart shows: `period:`, else `to:`, else the latest row with
-/// a value in any of the columns.
-pub fn single_period(spec: &ChartSpec, dataset: &Dataset, columns: &[usize]) -> Option<Period> {
-    if let Some((p, _)) = spec.period {
-        return Some(p);
-    }
-    let to = spec.to.map(|(p, _)| p);
-    dataset
-        .rows
-        .iter()
-        .rev()
-        .filter(|r| to.is_none_or(|t| r.period <= t))
-        .find(|r| {
-            columns
-                .iter()
-                .any(|&c| r.cells.get(c).is_some_and(Option::is_some))
-        })
-        .map(|r| r.period)
-}
-
-pub fn join_names(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -461,15 +422,4 @@ pub fn colour_stylesheet(vendors: &[Vendor]) -> String {
          .theme-light {{\n{light}}}\n\
          {classes}"
     )
-}
-
-/// A check that a vendor colour keeps 3:1 against the page, for `validate`.
-pub fn colour_contrast_problem(colour: &str) -> Option<String> {
-    let ratio = colour::contrast(colour, colour::LIGHT_BACKGROUND);
-    (ratio < colour::MARK_CONTRAST).then(|| {
-        format!(
-            "colour {colour} has a contrast of {}:1 against the page; chart marks need at least 3:1",
-            format_number(ratio, 1)
-        )
-    })
 }

@@ -1,10 +1,10 @@
 //! The text the client-side search looks through: a briefing's prose with its figures
 //! printed as readers see them, without markdown or chart blocks.
 
+use crate::model::Data;
 use crate::model::Segment;
-use crate::validate::Site;
 
-pub fn plain_text(site: &Site, body: &[Segment]) -> String {
+pub fn plain_text(data: &Data, body: &[Segment]) -> String {
     let mut text = String::new();
     for segment in body {
         match segment {
@@ -22,7 +22,7 @@ pub fn plain_text(site: &Site, body: &[Segment]) -> String {
                 }
             }
             Segment::Figure(f) => {
-                let shown = site.dataset(&f.dataset.id).and_then(|d| {
+                let shown = data.dataset(&f.dataset.id).and_then(|d| {
                     let c = d.column_index(&f.column.id)?;
                     let v = d.value(c, f.period)?;
                     let shown = v.version_from(f.source.as_ref().map(|s| s.id.as_str()));
@@ -31,7 +31,7 @@ pub fn plain_text(site: &Site, body: &[Segment]) -> String {
                 text.push_str(&shown.unwrap_or_default());
             }
             Segment::Quote(q) => text.push_str(&q.text),
-            Segment::Calc(c) => text.push_str(&site.calculate(c).unwrap_or_default()),
+            Segment::Calc(c) => text.push_str(&data.calculate(c).unwrap_or_default()),
             Segment::Cite(_) | Segment::Chart(_) => {}
         }
     }

@@ -16,21 +16,12 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A URL-safe slug for heading anchors: lowercase ASCII letters and digits joined by `-`.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "section".to_string()
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        slug
+        text.to_string()
     }
 }
 
@@ -44,11 +35,5 @@ mod tests {
             escape("A&B <script>\"'"),
             "A&amp;B &lt;script&gt;&quot;&#39;"
         );
-    }
-
-    #[test]
-    fn slugs_are_ascii_and_never_empty() {
-        assert_eq!(slugify("What changed, and why?"), "what-changed-and-why");
-        assert_eq!(slugify("阿里云"), "section");
     }
 }

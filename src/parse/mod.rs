@@ -5,11 +5,17 @@
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::load::{ContentFiles, SourceFile};
-use crate::markdown::split_body;
+use crate::load::ContentFiles;
+use crate::model::SourceFile;
+mod body;
+mod chart;
+pub mod yaml;
+
+use crate::diagnostics::Loc;
 use crate::model::*;
 use crate::period::Period;
-use crate::yaml::{Node, NodeKind, Reader, parse_yaml};
+use body::split_body;
+use yaml::{Node, NodeKind, Reader, parse_yaml};
 
 /// Parses every file. Fails only when the site configuration is unusable; other problems
 /// travel with the content so that validation can add its own to the same report.
@@ -358,7 +364,7 @@ fn parse_vendors(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<Vendor
                 return None;
             }
             let c = c.to_ascii_uppercase();
-            if let Some(problem) = crate::charts::colour_contrast_problem(&c) {
+            if let Some(problem) = crate::colour::contrast_problem(&c) {
                 r.error_at(
                     n,
                     problem,

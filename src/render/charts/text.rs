@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, ScaleFont};
 
-pub const FONT: &[u8] = include_bytes!("../../assets/fonts/chart-sans.ttf");
+pub const FONT: &[u8] = include_bytes!("../../../assets/fonts/chart-sans.ttf");
 
 fn font() -> Option<&'static FontRef<'static>> {
     static FONT_REF: OnceLock<Option<FontRef<'static>>> = OnceLock::new();

@@ -47,7 +47,7 @@ const AXIS: RGBColor = RGBColor(0x76, 0x76, 0x76);
 const REST: RGBColor = RGBColor(0x8F, 0x8F, 0x8F);
 
 fn rgb(hex: &str) -> RGBColor {
-    let (r, g, b) = super::colour::parse_hex(hex).unwrap_or((0x55, 0x55, 0x55));
+    let (r, g, b) = crate::colour::parse_hex(hex).unwrap_or((0x55, 0x55, 0x55));
     RGBColor(r, g, b)
 }
 

@@ -3,30 +3,10 @@
 
 use serde::Serialize;
 
-use crate::model::{Dataset, Version, format_number};
-use crate::validate::Site;
-
-pub fn csv_path(dataset: &str) -> String {
-    format!("data/{dataset}.csv")
-}
-
-pub fn json_path(dataset: &str) -> String {
-    format!("data/{dataset}.json")
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// A number as it was written, for CSV.
-pub fn csv_number(v: f64) -> String {
-    format_number(v, crate::model::decimals_of(v))
-}
+use crate::escape::csv_field;
+use crate::format::plain_number;
+use crate::model::Site;
+use crate::model::{Dataset, Version};
 
 /// `period,column,value,unit,qualifier,published_as,firm,source,source_kind,source_url,note`,
 /// one line per published value: the main one (`main`) and each other published version
@@ -39,11 +19,11 @@ pub fn dataset_csv(dataset: &Dataset, site: &Site) -> String {
         for (column, cell) in dataset.columns.iter().zip(&row.cells) {
             let Some(value) = cell else { continue };
             for (i, version) in value.versions().iter().enumerate() {
-                let credit = site.credit(&version.source.id, version.firm);
+                let credit = site.data.credit(&version.source.id, version.firm);
                 let fields = [
                     row.period.to_string(),
                     column.id.clone(),
-                    csv_number(version.number),
+                    plain_number(version.number),
                     column.unit.name().to_string(),
                     version
                         .qualifier
@@ -150,6 +130,7 @@ pub fn dataset_json<'a>(dataset: &'a Dataset, site: &'a Site) -> String {
                     let json = |version: &Version<'a>| JsonValue {
                         value: version.number,
                         firm: site
+                            .data
                             .credit(&version.source.id, version.firm)
                             .map_or("", |c| c.firm),
                         source: &version.source.id,
@@ -195,7 +176,7 @@ pub fn dataset_json<'a>(dataset: &'a Dataset, site: &'a Site) -> String {
         rows,
         sources: used
             .into_iter()
-            .filter_map(|id| site.source(id))
+            .filter_map(|id| site.data.source(id))
             .map(|s| JsonSource {
                 id: &s.id,
                 publisher: &s.publisher,

@@ -14,7 +14,7 @@ use plotters_backend::{
     text_anchor::{HPos, VPos},
 };
 
-use crate::html::escape;
+use crate::escape::escape;
 
 #[derive(Debug)]
 pub struct CanvasError;

@@ -49,6 +49,17 @@ pub fn contrast(a: &str, b: &str) -> f64 {
     (hi + 0.05) / (lo + 0.05)
 }
 
+/// What is wrong with a vendor colour that keeps less than 3:1 against the page.
+pub fn contrast_problem(colour: &str) -> Option<String> {
+    let ratio = contrast(colour, LIGHT_BACKGROUND);
+    (ratio < MARK_CONTRAST).then(|| {
+        format!(
+            "colour {colour} has a contrast of {}:1 against the page; chart marks need at least 3:1",
+            crate::format::format_number(ratio, 1)
+        )
+    })
+}
+
 /// `colour` mixed towards white just enough to keep `ratio` against the dark background.
 pub fn dark_variant(colour: &str, ratio: f64) -> String {
     let Some((r, g, b)) = parse_hex(colour) else {

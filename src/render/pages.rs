@@ -6,13 +6,15 @@
 use serde::Serialize;
 use tera::Context;
 
-use crate::charts::{ChartData, Variant, render_svg};
-use crate::html::escape;
-use crate::markdown::{Citations, render_body};
+use super::body::render_body;
+use super::charts::{ChartData, Variant, render_svg};
+use super::citations::Citations;
+use crate::escape::escape;
+use crate::model::OutputFile;
 use crate::model::{Briefing, ChartKind, ChartSpec, Dataset, Ref, Segment, Vendor};
+use crate::model::{Credit, Site};
 use crate::period::Period;
-use crate::render::OutputFile;
-use crate::validate::{Credit, Site};
+use crate::routes;
 
 /// A page ready for its template: output path, template, context, and the charts and files
 /// (chart CSVs) its body made.
@@ -41,7 +43,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
     let mut jobs = vec![PageJob::Home];
     jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
     jobs.extend((0..site.pages.len()).map(PageJob::Page));
-    jobs.extend((0..site.vendors.len()).map(PageJob::Vendor));
+    jobs.extend((0..site.data.vendors.len()).map(PageJob::Vendor));
     jobs.extend([
         PageJob::Vendors,
         PageJob::Data,
@@ -50,9 +52,6 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
     ]);
     jobs
 }
-
-/// Navigation targets the site provides itself, besides `home` and the pages.
-pub const BUILT_IN_TARGETS: [&str; 3] = ["data", "vendors", "search"];
 
 pub fn build_page(site: &Site, job: PageJob) -> PageParts {
     match job {
@@ -67,27 +66,6 @@ pub fn build_page(site: &Site, job: PageJob) -> PageParts {
     }
 }
 
-/// The path from a page at `path` back to the site root: "" or "../".
-fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
-pub fn briefing_path(period: Period) -> String {
-    format!("briefings/{}.html", period.slug())
-}
-
-pub fn vendor_path(vendor: &str) -> String {
-    format!("vendors/{vendor}.html")
-}
-
-fn target_path(target: &str) -> String {
-    match target {
-        "home" => "index.html".to_string(),
-        "vendors" => "vendors.html".to_string(),
-        other => format!("{other}.html"),
-    }
-}
-
 #[derive(Serialize)]
 struct NavItem {
     label: String,
@@ -98,7 +76,7 @@ struct NavItem {
 /// What every template gets: where the root is, the site, the navigation, the page's own
 /// title and description, and its absolute URL for feeds, crawlers and social cards.
 fn base_context(site: &Site, path: &str, current: &str, title: &str, description: &str) -> Context {
-    let root = root_of(path);
+    let root = routes::root_of(path);
     let mut context = Context::new();
     context.insert("root", &root);
     context.insert("site_title", &site.config.title);
@@ -135,7 +113,7 @@ fn base_context(site: &Site, path: &str, current: &str, title: &str, description
         .iter()
         .map(|link| NavItem {
             label: link.label.clone(),
-            href: format!("{root}{}", target_path(&link.target.id)),
+            href: format!("{root}{}", routes::navigation_target(&link.target.id)),
             current: link.target.id == current,
         })
         .collect();
@@ -164,13 +142,13 @@ fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
         .cited
         .iter()
         .filter_map(|c| {
-            let source = site.source(&c.source)?;
+            let source = site.data.source(&c.source)?;
             let credit = Credit {
                 source,
                 firm: &c.firm,
             };
             Some(SourceItem {
-                id: credit.anchor(),
+                id: routes::source_anchor(&credit),
                 firm: c.firm.clone(),
                 publisher: source.publisher.clone(),
                 title: source.title.clone(),
@@ -188,7 +166,7 @@ fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
 fn insert_sources(context: &mut Context, site: &Site, citations: &Citations) {
     context.insert("sources", &source_items(site, citations));
     context.insert("secondhand_marked", &citations.secondhand_marked);
-    context.insert("secondhand_mark", crate::markdown::SECONDHAND_MARK);
+    context.insert("secondhand_mark", super::citations::SECONDHAND_MARK);
 }
 
 #[derive(Serialize)]
@@ -217,7 +195,7 @@ pub struct BriefingLink {
 
 fn briefing_link(b: &Briefing, root: &str) -> BriefingLink {
     BriefingLink {
-        href: format!("{root}{}", briefing_path(b.period)),
+        href: format!("{root}{}", routes::briefing(b.period)),
         title: b.title.clone(),
         period: b.period.label(),
         summary: b.summary.clone(),
@@ -252,7 +230,7 @@ fn headline_figures(site: &Site) -> Vec<(&Ref, &Dataset, usize)> {
         .iter()
         .filter_map(|figure| {
             let (dataset_id, column_id) = figure.id.split_once('.')?;
-            let dataset = site.dataset(dataset_id)?;
+            let dataset = site.data.dataset(dataset_id)?;
             Some((figure, dataset, dataset.column_index(column_id)?))
         })
         .collect()
@@ -314,7 +292,7 @@ fn home(site: &Site) -> PageParts {
                 .iter()
                 .rev()
                 .find_map(|r| r.cells.get(*column)?.as_ref().map(|v| (r, v)))?;
-            let credit = site.credit(&value.source.id, value.firm.as_ref())?;
+            let credit = site.data.credit(&value.source.id, value.firm.as_ref())?;
             let label = dataset.columns[*column].label.clone();
             let spec = chart_of(
                 figure,
@@ -323,7 +301,7 @@ fn home(site: &Site) -> PageParts {
                 ChartKind::Sparkline,
                 format!("{label}, {}", dataset.title),
             );
-            let data = ChartData::resolve(&spec, dataset, &site.vendors);
+            let data = ChartData::resolve(&spec, dataset, &site.data.vendors);
             Some(HeadlineCard {
                 sparkline: render_svg(
                     &data,
@@ -334,7 +312,7 @@ fn home(site: &Site) -> PageParts {
                 label,
                 value: dataset.format_value(*column, value.number, value.qualifier),
                 period: row.period.label(),
-                source: if site.only_secondhand(value, value.number) {
+                source: if site.data.only_secondhand(value, value.number) {
                     format!(
                         "{} (via {}, {})",
                         credit.firm,
@@ -365,7 +343,7 @@ fn home(site: &Site) -> PageParts {
         );
         render_body(
             &[Segment::Chart(spec)],
-            site,
+            &site.data,
             &mut citations,
             "home-chart-",
             "",
@@ -415,7 +393,7 @@ fn figure_cell(
             .map(|v| dataset.format_value(column, v.number, v.qualifier))
             .unwrap_or_default(),
         cite: value
-            .map(|v| citations.value_marker(site, v, &v.version_from(None)))
+            .map(|v| citations.value_marker(&site.data, v, &v.version_from(None)))
             .unwrap_or_default(),
         period: period.map(|p| p.label()).unwrap_or_default(),
     }
@@ -423,7 +401,7 @@ fn figure_cell(
 
 fn briefing(site: &Site, i: usize) -> PageParts {
     let briefing = &site.briefings[i];
-    let path = briefing_path(briefing.period);
+    let path = routes::briefing(briefing.period);
     let mut citations = Citations::default();
     // Key figures, and what changed against the quarter and the year before: the headline
     // figures at the three periods, each footnoted. Values are shown, never differences
@@ -452,7 +430,7 @@ fn briefing(site: &Site, i: usize) -> PageParts {
         })
         .collect();
     let prefix = format!("chart-{}-", briefing.period.slug());
-    let body = render_body(&briefing.body, site, &mut citations, &prefix, "../");
+    let body = render_body(&briefing.body, &site.data, &mut citations, &prefix, "../");
     let mut context = base_context(site, &path, "briefing", &briefing.title, &briefing.summary);
     context.insert("period", &briefing.period.label());
     context.insert("period_id", &briefing.period.to_string());
@@ -469,6 +447,7 @@ fn briefing(site: &Site, i: usize) -> PageParts {
     );
     context.insert("next", &link(site.briefings.get(i + 1)));
     let mentioned: Vec<VendorLink> = site
+        .data
         .vendors
         .iter()
         .filter(|v| mentions(site, briefing, v))
@@ -490,7 +469,7 @@ fn page(site: &Site, i: usize) -> PageParts {
     let mut citations = Citations::default();
     let body = render_body(
         &page.body,
-        site,
+        &site.data,
         &mut citations,
         &format!("chart-{}-", page.id),
         "",
@@ -518,10 +497,10 @@ struct VendorLink {
 
 fn vendor_link(v: &Vendor, root: &str) -> VendorLink {
     VendorLink {
-        href: format!("{root}{}", vendor_path(&v.id)),
+        href: format!("{root}{}", routes::vendor(&v.id)),
         name: v.name.clone(),
         name_zh: v.name_zh.clone(),
-        class: crate::charts::vendor_class(&v.id),
+        class: super::charts::vendor_class(&v.id),
     }
 }
 
@@ -529,7 +508,8 @@ fn vendor_link(v: &Vendor, root: &str) -> VendorLink {
 /// a figure or chart drawn from one of the vendor's columns.
 fn mentions(site: &Site, briefing: &Briefing, vendor: &Vendor) -> bool {
     let is_vendors = |dataset: &str, column: &str| {
-        site.dataset(dataset)
+        site.data
+            .dataset(dataset)
             .and_then(|d| d.column_index(column).and_then(|c| d.columns.get(c)))
             .and_then(|c| c.vendor.as_ref())
             .is_some_and(|v| v.id == vendor.id)
@@ -551,8 +531,8 @@ fn mentions(site: &Site, briefing: &Briefing, vendor: &Vendor) -> bool {
 }
 
 fn vendor(site: &Site, i: usize) -> PageParts {
-    let vendor = &site.vendors[i];
-    let path = vendor_path(&vendor.id);
+    let vendor = &site.data.vendors[i];
+    let path = routes::vendor(&vendor.id);
     let title = if vendor.name_zh.is_empty() {
         vendor.name.clone()
     } else {
@@ -564,8 +544,9 @@ fn vendor(site: &Site, i: usize) -> PageParts {
     );
     // One chart per dataset that has a column for this vendor: a line over the periods, or
     // bars where a dataset has a single period.
-    let at = crate::model::Loc::default();
+    let at = crate::diagnostics::Loc::default();
     let segments: Vec<Segment> = site
+        .data
         .datasets
         .iter()
         .filter_map(|dataset| {
@@ -602,7 +583,7 @@ fn vendor(site: &Site, i: usize) -> PageParts {
     let mut citations = Citations::default();
     let body = render_body(
         &segments,
-        site,
+        &site.data,
         &mut citations,
         &format!("chart-{}-", vendor.id),
         "../",
@@ -637,7 +618,12 @@ fn vendors(site: &Site) -> PageParts {
         "Vendors",
         "Every cloud vendor the briefings follow.",
     );
-    let list: Vec<VendorLink> = site.vendors.iter().map(|v| vendor_link(v, "")).collect();
+    let list: Vec<VendorLink> = site
+        .data
+        .vendors
+        .iter()
+        .map(|v| vendor_link(v, ""))
+        .collect();
     context.insert("vendors", &list);
     PageParts {
         path: path.to_string(),
@@ -672,16 +658,17 @@ fn data(site: &Site) -> PageParts {
     let mut citations = Citations::default();
     let mut files = Vec::new();
     let tables: Vec<DataTable> = site
+        .data
         .datasets
         .iter()
         .map(|dataset| {
             files.push(OutputFile {
-                path: crate::downloads::csv_path(&dataset.id),
-                bytes: crate::downloads::dataset_csv(dataset, site).into_bytes(),
+                path: routes::dataset_csv(&dataset.id),
+                bytes: super::downloads::dataset_csv(dataset, site).into_bytes(),
             });
             files.push(OutputFile {
-                path: crate::downloads::json_path(&dataset.id),
-                bytes: crate::downloads::dataset_json(dataset, site).into_bytes(),
+                path: routes::dataset_json(&dataset.id),
+                bytes: super::downloads::dataset_json(dataset, site).into_bytes(),
             });
             DataTable {
                 id: dataset.id.clone(),
@@ -712,8 +699,8 @@ fn data(site: &Site) -> PageParts {
                     .iter()
                     .map(|b| format!("{}: {}. {}", b.period.label(), b.label, b.note))
                     .collect(),
-                csv: crate::downloads::csv_path(&dataset.id),
-                json: crate::downloads::json_path(&dataset.id),
+                csv: routes::dataset_csv(&dataset.id),
+                json: routes::dataset_json(&dataset.id),
             }
         })
         .collect();
@@ -749,7 +736,7 @@ fn data_cell(
     let mut html = String::new();
     for (i, version) in versions.iter().enumerate() {
         let shown = escape(&dataset.format_value(column, version.number, version.qualifier));
-        let marker = citations.value_marker(site, value, version);
+        let marker = citations.value_marker(&site.data, value, version);
         if i == 0 {
             html.push_str(&format!("{shown}{marker}"));
             if let Some(note) = version.note {
@@ -783,9 +770,9 @@ fn search(site: &Site) -> PageParts {
         .map(|b| SearchEntry {
             t: b.title.clone(),
             p: b.period.label(),
-            u: briefing_path(b.period),
+            u: routes::briefing(b.period),
             s: b.summary.clone(),
-            x: crate::search::plain_text(site, &b.body),
+            x: super::search::plain_text(&site.data, &b.body),
         })
         .collect();
     // JSON inside a <script type="application/json"> element: "</" must not end it early.
@@ -829,7 +816,11 @@ fn not_found(site: &Site) -> PageParts {
         .iter()
         .map(|link| NavItem {
             label: link.label.clone(),
-            href: format!("{}{}", site.config.base_url, target_path(&link.target.id)),
+            href: format!(
+                "{}{}",
+                site.config.base_url,
+                routes::navigation_target(&link.target.id)
+            ),
             current: false,
         })
         .collect();

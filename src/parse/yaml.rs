@@ -6,7 +6,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggestion};
-use crate::load::SourceFile;
+use crate::model::SourceFile;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {

@@ -1,0 +1,64 @@
+//! The content model, below every stage: what the site is made of once parsed (`Content`),
+//! once checked (`Site`), and once built (`OutputFile`). Ids are plain strings checked by
+//! `validate`; every item keeps the position it was written at so later problems can point
+//! back at the source.
+
+mod body;
+mod built;
+mod data;
+mod site;
+
+pub use body::*;
+pub use built::*;
+pub use data::*;
+pub use site::*;
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::Diagnostics;
+
+/// A file read from the site, named by its path relative to the site root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The file name without directory or extension (`2023-q3` for `briefings/2023-q3.md`).
+    pub fn stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+    }
+}
+
+/// Everything parsed from content/, not yet cross-checked.
+#[derive(Clone, Debug)]
+pub struct Content {
+    pub config: SiteConfig,
+    pub sources: Vec<Source>,
+    pub vendors: Vec<Vendor>,
+    pub datasets: Vec<Dataset>,
+    pub briefings: Vec<Briefing>,
+    pub pages: Vec<Page>,
+    /// Problems found while parsing. Validation still runs, so one run reports both kinds,
+    /// but it does not report references into files that failed to parse.
+    pub problems: Diagnostics,
+    pub broken: Broken,
+}
+
+/// Files that had parse errors: references into them are not checked, because the error
+/// in the file itself is the one to fix.
+#[derive(Clone, Debug, Default)]
+pub struct Broken {
+    pub sources: bool,
+    pub vendors: bool,
+    pub datasets: BTreeSet<String>,
+}
