@@ -19,8 +19,6 @@ pub fn decimals_of(number: f64) -> usize {
         .min(6)
 }
 
-/// How a figure was published when it is not an exact number: a bound or an approximation.
-
 /// A number as it was written, for CSV and JSON-like plain output.
 pub fn plain_number(v: f64) -> String {
     format_number(v, decimals_of(v))

@@ -197,6 +197,7 @@ impl Unit {
     }
 }
 
+/// How a figure was published when it is not an exact number: a bound or an approximation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Qualifier {
     /// "over", "more than", "exceeding": at least the number.

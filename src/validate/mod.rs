@@ -766,17 +766,16 @@ fn check_chart(
         .iter()
         .all(|c| dataset.column_index(&c.id).is_some())
         && !spec.columns.is_empty()
+        && !spec.has_values(dataset)
     {
-        if !spec.has_values(dataset) {
-            checker.error(
-                file,
-                spec.at,
-                format!(
-                    "the chart's range holds no values of dataset `{}`",
-                    dataset.id
-                ),
-                "widen `from:`/`to:` or choose columns that have values in this range".to_string(),
-            );
-        }
+        checker.error(
+            file,
+            spec.at,
+            format!(
+                "the chart's range holds no values of dataset `{}`",
+                dataset.id
+            ),
+            "widen `from:`/`to:` or choose columns that have values in this range".to_string(),
+        );
     }
 }
