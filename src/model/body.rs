@@ -3,8 +3,8 @@
 
 use pulldown_cmark::Options;
 
-use super::SourceFile;
 use super::data::{Dataset, Ref, Row, Unit};
+use super::file::SourceFile;
 use crate::diagnostics::Loc;
 use crate::period::Period;
 

@@ -2,7 +2,7 @@
 //! qualifiers, columns, values with every published version, rows and series breaks, and the
 //! site's own settings.
 
-use super::SourceFile;
+use super::file::SourceFile;
 use crate::diagnostics::Loc;
 use crate::format::{decimals_of, format_number};
 use crate::period::{Granularity, Period};

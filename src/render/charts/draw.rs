@@ -5,9 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{DrawResult, Painter};
+use super::data::{ChartData, Series};
 use super::scale::{Ticks, ticks};
 use super::text::{fit, text_width};
-use super::{ChartData, Series};
 use crate::model::ChartKind;
 
 /// The wide variant fills a desktop column; the narrow one keeps text legible on a phone;
