@@ -1,10 +1,26 @@
-//! A ```chart block's YAML, as a chart spec with every key's position.
+//! A ```chart block's YAML, as a chart spec with every key's position. Read in the phases
+//! the block is written in: what to draw (kind, title, dataset, columns), which periods
+//! (range or single period), and what to mark (annotations, reference lines).
 
-use super::yaml::{NodeKind, Reader, parse_yaml};
-use crate::diagnostics::{Diagnostics, Loc};
-use crate::model::{ChartKind, ChartSpec, Ref, SourceFile};
+use super::yaml::{Fields, Node, NodeKind, Reader, parse_yaml};
+use crate::diagnostics::{Diagnostics, Loc, suggestion};
+use crate::model::{Annotation, ChartKind, ChartSpec, ReferenceLine, SourceFile};
 use crate::period::Period;
 
+const KEYS: [&str; 10] = [
+    "kind",
+    "title",
+    "data",
+    "y",
+    "from",
+    "to",
+    "period",
+    "annotate",
+    "reference",
+    "caption",
+];
+
+/// Parses the YAML of a chart block whose fence (```chart) is on `fence_line`.
 pub fn parse_chart(
     file: &SourceFile,
     yaml: &str,
@@ -18,11 +34,6 @@ pub fn parse_chart(
             return None;
         }
     };
-    let fence = Loc {
-        line: fence_line,
-        column: 1,
-        len: 8,
-    };
     let mut r = Reader::new(file, diagnostics);
     if !matches!(node.kind, NodeKind::Map(_)) {
         r.error_at(
@@ -32,142 +43,44 @@ pub fn parse_chart(
         );
         return None;
     }
-    let entries = r.map(&node, "a chart");
-    let f = r.fields(
-        entries,
-        &[
-            "kind",
-            "title",
-            "data",
-            "y",
-            "from",
-            "to",
-            "period",
-            "annotate",
-            "reference",
-            "caption",
-        ],
-        "a chart",
-    );
-    let at_fence = super::yaml::Node {
+    // A missing key is reported at the fence, where the block starts.
+    let fence = Node {
         kind: NodeKind::Null,
-        line: fence.line,
+        line: fence_line,
         column: 1,
         len: 8,
     };
+    let entries = r.map(&node, "a chart");
+    let f = r.fields(entries, &KEYS, "a chart");
     let kind = f
-        .require("kind", &at_fence, &mut r, "the chart")
-        .and_then(|n| {
-            let text = r.text(n, "`kind`")?;
-            let kind = ChartKind::parse(&text);
-            if kind.is_none() {
-                let hint = crate::diagnostics::suggestion(&text, "chart kind", ChartKind::NAMES);
-                r.error_at(n, format!("unknown chart kind `{text}`"), hint);
-            }
-            kind
-        });
+        .require("kind", &fence, &mut r, "the chart")
+        .and_then(|n| chart_kind(&mut r, n));
     let title = f
-        .require("title", &at_fence, &mut r, "the chart")
+        .require("title", &fence, &mut r, "the chart")
         .and_then(|n| r.text(n, "`title`"));
     let data = f
-        .require("data", &at_fence, &mut r, "the chart")
-        .and_then(|n| {
-            Some(Ref {
-                id: r.text(n, "`data`")?,
-                at: Loc {
-                    line: n.line,
-                    column: n.column,
-                    len: n.len,
-                },
-            })
-        });
-    let to_ref = |r: &mut Reader, n: &super::yaml::Node| {
-        Some(Ref {
-            id: r.text(n, "a column")?,
-            at: Loc {
-                line: n.line,
-                column: n.column,
-                len: n.len,
-            },
-        })
-    };
+        .require("data", &fence, &mut r, "the chart")
+        .and_then(|n| r.reference(n, "`data`"));
     let columns = f
-        .require("y", &at_fence, &mut r, "the chart")
+        .require("y", &fence, &mut r, "the chart")
         .map(|n| match &n.kind {
-            NodeKind::Seq(items) => items.iter().filter_map(|i| to_ref(&mut r, i)).collect(),
-            _ => to_ref(&mut r, n).into_iter().collect::<Vec<_>>(),
+            NodeKind::Seq(items) => items
+                .iter()
+                .filter_map(|i| r.reference(i, "a column"))
+                .collect(),
+            _ => r.reference(n, "a column").into_iter().collect(),
         });
-    let period = |r: &mut Reader, name: &str| {
-        let n = f.get(name)?;
-        let text = n.as_text()?;
-        match text.parse::<Period>() {
-            Ok(p) => Some((
-                p,
-                Loc {
-                    line: n.line,
-                    column: n.column,
-                    len: n.len,
-                },
-            )),
-            Err(e) => {
-                r.error_at(n, e.0, "");
-                None
-            }
-        }
-    };
-    let from = period(&mut r, "from");
-    let to = period(&mut r, "to");
-    let single = period(&mut r, "period");
-    let mut annotations = Vec::new();
-    if let Some(list) = f.get("annotate") {
-        for item in r.seq(list, "`annotate`") {
-            let entries = r.map(item, "an annotation");
-            let af = r.fields(entries, &["period", "label"], "an annotation");
-            let p = af
-                .require("period", item, &mut r, "the annotation")
-                .and_then(|n| {
-                    let text = n.as_text()?;
-                    match text.parse::<Period>() {
-                        Ok(p) => Some((p, n)),
-                        Err(e) => {
-                            r.error_at(n, e.0, "");
-                            None
-                        }
-                    }
-                });
-            let label = af
-                .require("label", item, &mut r, "the annotation")
-                .and_then(|n| r.text(n, "`label`"));
-            if let (Some((period, n)), Some(label)) = (p, label) {
-                annotations.push(crate::model::Annotation {
-                    period,
-                    label,
-                    at: Loc {
-                        line: n.line,
-                        column: n.column,
-                        len: n.len,
-                    },
-                });
-            }
-        }
-    }
-    let mut references = Vec::new();
-    if let Some(list) = f.get("reference") {
-        for item in r.seq(list, "`reference`") {
-            let entries = r.map(item, "a reference line");
-            let rf = r.fields(entries, &["value", "label"], "a reference line");
-            let value = rf
-                .require("value", item, &mut r, "the reference line")
-                .and_then(|n| r.number(n, "`value`"));
-            let label = rf
-                .get("label")
-                .and_then(|n| r.text(n, "`label`"))
-                .unwrap_or_default();
-            if let Some(value) = value {
-                references.push(crate::model::ReferenceLine { value, label });
-            }
-        }
-    }
+    let from = period_at(&mut r, &f, "from");
+    let to = period_at(&mut r, &f, "to");
+    let period = period_at(&mut r, &f, "period");
+    let annotations = f
+        .get("annotate")
+        .map(|n| annotations(&mut r, n))
+        .unwrap_or_default();
+    let references = f
+        .get("reference")
+        .map(|n| reference_lines(&mut r, n))
+        .unwrap_or_default();
     let caption = f.get("caption").and_then(|n| r.text(n, "`caption`"));
     Some(ChartSpec {
         kind: kind?,
@@ -177,9 +90,64 @@ pub fn parse_chart(
         columns: columns?,
         from,
         to,
-        period: single,
+        period,
         annotations,
         references,
-        at: fence,
+        at: fence.loc(),
     })
+}
+
+fn chart_kind(r: &mut Reader, node: &Node) -> Option<ChartKind> {
+    let text = r.text(node, "`kind`")?;
+    let kind = ChartKind::parse(&text);
+    if kind.is_none() {
+        let hint = suggestion(&text, "chart kind", ChartKind::NAMES);
+        r.error_at(node, format!("unknown chart kind `{text}`"), hint);
+    }
+    kind
+}
+
+/// The period under `key`, with where it was written.
+fn period_at(r: &mut Reader, f: &Fields, key: &str) -> Option<(Period, Loc)> {
+    let n = f.get(key)?;
+    Some((r.period(n)?, n.loc()))
+}
+
+/// `annotate:`: labelled markers at periods.
+fn annotations(r: &mut Reader, node: &Node) -> Vec<Annotation> {
+    let mut found = Vec::new();
+    for item in r.seq(node, "`annotate`") {
+        let entries = r.map(item, "an annotation");
+        let af = r.fields(entries, &["period", "label"], "an annotation");
+        let period = af
+            .require("period", item, r, "the annotation")
+            .and_then(|n| Some((r.period(n)?, n.loc())));
+        let label = af
+            .require("label", item, r, "the annotation")
+            .and_then(|n| r.text(n, "`label`"));
+        if let (Some((period, at)), Some(label)) = (period, label) {
+            found.push(Annotation { period, label, at });
+        }
+    }
+    found
+}
+
+/// `reference:`: labelled horizontal lines at values.
+fn reference_lines(r: &mut Reader, node: &Node) -> Vec<ReferenceLine> {
+    let mut found = Vec::new();
+    for item in r.seq(node, "`reference`") {
+        let entries = r.map(item, "a reference line");
+        let rf = r.fields(entries, &["value", "label"], "a reference line");
+        let value = rf
+            .require("value", item, r, "the reference line")
+            .and_then(|n| r.number(n, "`value`"));
+        let label = rf
+            .get("label")
+            .and_then(|n| r.text(n, "`label`"))
+            .unwrap_or_default();
+        if let Some(value) = value {
+            found.push(ReferenceLine { value, label });
+        }
+    }
+    found
 }

@@ -5,8 +5,9 @@
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, suggestion};
-use crate::model::SourceFile;
+use crate::diagnostics::{Diagnostic, Diagnostics, Loc, suggestion};
+use crate::model::{Ref, SourceFile};
+use crate::period::Period;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
@@ -68,6 +69,15 @@ impl Node {
 
     pub fn is_null(&self) -> bool {
         matches!(self.kind, NodeKind::Null)
+    }
+
+    /// Where the node was written.
+    pub fn loc(&self) -> Loc {
+        Loc {
+            line: self.line,
+            column: self.column,
+            len: self.len,
+        }
     }
 }
 
@@ -154,6 +164,17 @@ impl<'de> Deserialize<'de> for Node {
             column: at.column() as usize,
             len,
         })
+    }
+}
+
+/// Parses a whole YAML file, reporting a syntax error as a diagnostic.
+pub fn parse_file(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Node> {
+    match parse_yaml(file, &file.text, 1) {
+        Ok(node) => Some(node),
+        Err(d) => {
+            diagnostics.push(*d);
+            None
+        }
     }
 }
 
@@ -252,18 +273,81 @@ impl<'a> Reader<'a> {
         Reader { file, diagnostics }
     }
 
+    /// A reader for the same file and diagnostics, for a helper that takes its own.
+    pub fn reborrow(&mut self) -> Reader<'_> {
+        Reader {
+            file: self.file,
+            diagnostics: self.diagnostics,
+        }
+    }
+
     pub fn error_at(&mut self, node: &Node, message: impl Into<String>, hint: impl Into<String>) {
+        self.error_at_loc(node.loc(), message, hint);
+    }
+
+    pub fn error_at_loc(&mut self, at: Loc, message: impl Into<String>, hint: impl Into<String>) {
         let hint = hint.into();
-        let mut d = Diagnostic::error(&self.file.path, message).at(
-            &self.file.text,
-            node.line,
-            node.column,
-            node.len,
-        );
+        let mut d = Diagnostic::error(&self.file.path, message).at_loc(&self.file.text, at);
         if !hint.is_empty() {
             d = d.with_hint(hint);
         }
         self.diagnostics.push(d);
+    }
+
+    /// A reference by id to a source, vendor, dataset, column or page, with where it was
+    /// written; whether it resolves is for `validate` to say.
+    pub fn reference(&mut self, node: &Node, what: &str) -> Option<Ref> {
+        let id = self.text(node, what)?;
+        Some(Ref { id, at: node.loc() })
+    }
+
+    /// An id the site makes a file or an anchor of: lowercase letters, digits, `-` and `_`.
+    pub fn id(&mut self, node: &Node, what: &str) -> Option<String> {
+        let id = self.text(node, what)?;
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok {
+            self.error_at(
+                node,
+                format!("`{id}` is not a valid id"),
+                "ids use lowercase letters, digits, `-` and `_` only",
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    /// A period such as `2023-Q3`, `2023-H1` or `2023`.
+    pub fn period(&mut self, node: &Node) -> Option<Period> {
+        let text = match &node.kind {
+            NodeKind::Str(s) => s.clone(),
+            NodeKind::Int(i) => i.to_string(),
+            _ => {
+                self.error_at(
+                    node,
+                    format!("expected a period, found {}", node.describe()),
+                    "write `2023-Q3`, `2023-H1` or `2023`",
+                );
+                return None;
+            }
+        };
+        match text.parse::<Period>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error_at(node, e.0, "");
+                None
+            }
+        }
+    }
+
+    /// One text or a list of texts (`firm: Canalys` or `firm: [IDC, Canalys]`).
+    pub fn text_or_list(&mut self, node: &Node, what: &str) -> Vec<String> {
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().filter_map(|i| self.text(i, what)).collect(),
+            _ => self.text(node, what).into_iter().collect(),
+        }
     }
 
     /// The entries of a map, or an error if `node` is something else.

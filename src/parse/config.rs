@@ -1,0 +1,87 @@
+//! `content/site.yaml`: the site's title, address, language, navigation and headline figures.
+
+use super::yaml::{Reader, parse_file};
+use crate::diagnostics::Diagnostics;
+use crate::model::{NavLink, SiteConfig, SourceFile};
+
+pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+    let root = parse_file(file, diagnostics)?;
+    let mut r = Reader::new(file, diagnostics);
+    let entries = r.map(&root, "the site configuration");
+    let f = r.fields(
+        entries,
+        &[
+            "title",
+            "description",
+            "base_url",
+            "language",
+            "author",
+            "navigation",
+            "headline",
+        ],
+        "site.yaml",
+    );
+    let title = f
+        .require("title", &root, &mut r, "site.yaml")
+        .and_then(|n| r.text(n, "`title`"));
+    let base_url = f
+        .require("base_url", &root, &mut r, "site.yaml")
+        .and_then(|n| {
+            let url = r.text(n, "`base_url`")?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                r.error_at(
+                    n,
+                    "`base_url` must be an absolute http(s) URL",
+                    "for example `https://example.org/china-cloud/`",
+                );
+                return None;
+            }
+            Some(if url.ends_with('/') {
+                url
+            } else {
+                format!("{url}/")
+            })
+        });
+    let text_or = |r: &mut Reader, name: &str, default: &str| {
+        f.get(name)
+            .and_then(|n| r.text(n, name))
+            .unwrap_or_else(|| default.to_string())
+    };
+    let description = text_or(&mut r, "description", "");
+    let language = text_or(&mut r, "language", "en");
+    let author = text_or(&mut r, "author", "");
+    let mut navigation = Vec::new();
+    if let Some(nav) = f.get("navigation") {
+        for item in r.seq(nav, "`navigation`") {
+            let entries = r.map(item, "a navigation link");
+            let nf = r.fields(entries, &["label", "target"], "a navigation link");
+            let label = nf
+                .require("label", item, &mut r, "this link")
+                .and_then(|n| r.text(n, "`label`"));
+            let target = nf
+                .require("target", item, &mut r, "this link")
+                .and_then(|n| r.reference(n, "`target`"));
+            if let (Some(label), Some(target)) = (label, target) {
+                navigation.push(NavLink { label, target });
+            }
+        }
+    }
+    let mut headline = Vec::new();
+    if let Some(list) = f.get("headline") {
+        for item in r.seq(list, "`headline`") {
+            if let Some(figure) = r.reference(item, "a headline figure") {
+                headline.push(figure);
+            }
+        }
+    }
+    Some(SiteConfig {
+        headline,
+        file: file.clone(),
+        title: title?,
+        description,
+        base_url: base_url?,
+        language,
+        author,
+        navigation,
+    })
+}
