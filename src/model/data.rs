@@ -23,8 +23,15 @@ pub struct SiteConfig {
     pub author: String,
     pub navigation: Vec<NavLink>,
     /// Figures shown as cards on the home page, latest value first: `dataset.column`.
-    pub headline: Vec<Ref>,
+    pub headline: Vec<ColumnRef>,
     pub file: SourceFile,
+}
+
+/// A dataset column named as `dataset.column`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnRef {
+    pub dataset: Ref,
+    pub column: Ref,
 }
 
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::body::{Briefing, Calculation, FigureRef, Input, Page, Quantity};
-use super::data::{Dataset, Ref, SiteConfig, Source, Unit, Value, Vendor};
+use super::data::{ColumnRef, Dataset, Ref, SiteConfig, Source, Unit, Value, Vendor};
 use crate::diagnostics::Diagnostics;
 use crate::format::format_number;
 
@@ -64,6 +64,12 @@ impl Data {
         self.dataset_index
             .get(id)
             .and_then(|i| self.datasets.get(*i))
+    }
+
+    /// The dataset and column index a `dataset.column` reference names.
+    pub fn column(&self, column: &ColumnRef) -> Option<(&Dataset, usize)> {
+        let dataset = self.dataset(&column.dataset.id)?;
+        Some((dataset, dataset.column_index(&column.column.id)?))
     }
 
     /// The dataset value a figure reference names: its dataset, column index and value.

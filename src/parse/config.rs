@@ -2,7 +2,7 @@
 
 use super::yaml::{Reader, parse_file};
 use crate::diagnostics::Diagnostics;
-use crate::model::{NavLink, SiteConfig, SourceFile};
+use crate::model::{ColumnRef, NavLink, Ref, SiteConfig, SourceFile};
 
 pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let root = parse_file(file, diagnostics)?;
@@ -69,8 +69,25 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
     let mut headline = Vec::new();
     if let Some(list) = f.get("headline") {
         for item in r.seq(list, "`headline`") {
-            if let Some(figure) = r.reference(item, "a headline figure") {
-                headline.push(figure);
+            let Some(figure) = r.reference(item, "a headline figure") else {
+                continue;
+            };
+            match figure.id.split_once('.') {
+                Some((dataset, column)) => headline.push(ColumnRef {
+                    dataset: Ref {
+                        id: dataset.to_string(),
+                        at: figure.at,
+                    },
+                    column: Ref {
+                        id: column.to_string(),
+                        at: figure.at,
+                    },
+                }),
+                None => r.error_at(
+                    item,
+                    format!("headline figure `{}` names no column", figure.id),
+                    "write `dataset.column`, e.g. `market.spend`",
+                ),
             }
         }
     }

@@ -154,28 +154,28 @@ fn parse_column(r: &mut Reader, key: &Node, value: &Node) -> Option<Column> {
 /// The `breaks:` list: periods where a series changes its basis.
 fn parse_breaks(r: &mut Reader, node: &Node) -> Vec<SeriesBreak> {
     let mut breaks = Vec::new();
-        for item in r.seq(node, "`breaks`") {
-            let entries = r.map(item, "a series break");
-            let bf = r.fields(entries, &["period", "label", "note"], "a series break");
-            let period = bf
-                .require("period", item, r, "the break")
-                .and_then(|n| r.period(n));
-            let label = bf
-                .require("label", item, r, "the break")
-                .and_then(|n| r.text(n, "`label`"));
-            let note = bf
-                .get("note")
-                .and_then(|n| r.text(n, "`note`"))
-                .unwrap_or_default();
-            if let (Some(period), Some(label)) = (period, label) {
-                breaks.push(SeriesBreak {
-                    period,
-                    label,
-                    note,
-                    at: item.loc(),
-                });
-            }
+    for item in r.seq(node, "`breaks`") {
+        let entries = r.map(item, "a series break");
+        let bf = r.fields(entries, &["period", "label", "note"], "a series break");
+        let period = bf
+            .require("period", item, r, "the break")
+            .and_then(|n| r.period(n));
+        let label = bf
+            .require("label", item, r, "the break")
+            .and_then(|n| r.text(n, "`label`"));
+        let note = bf
+            .get("note")
+            .and_then(|n| r.text(n, "`note`"))
+            .unwrap_or_default();
+        if let (Some(period), Some(label)) = (period, label) {
+            breaks.push(SeriesBreak {
+                period,
+                label,
+                note,
+                at: item.loc(),
+            });
         }
+    }
     breaks
 }
 
@@ -191,37 +191,37 @@ fn parse_rows(
     let mut rows: Vec<Row> = Vec::new();
     let mut seen: BTreeMap<Period, usize> = BTreeMap::new();
     let mut granularity = None;
-        for item in r.seq(node, "`rows`") {
-            let Some(row) = parse_row(r, item, columns, default_source) else {
-                continue;
-            };
-            if let Some(line) = seen.get(&row.period) {
+    for item in r.seq(node, "`rows`") {
+        let Some(row) = parse_row(r, item, columns, default_source) else {
+            continue;
+        };
+        if let Some(line) = seen.get(&row.period) {
+            r.error_at(
+                item,
+                format!("duplicate period `{}` in dataset `{id}`", row.period),
+                format!(
+                    "`{}` already has a row at line {line}; merge the two rows",
+                    row.period
+                ),
+            );
+            continue;
+        }
+        let g = row.period.granularity();
+        match granularity {
+            None => granularity = Some(g),
+            Some(first) if first != g => {
                 r.error_at(
-                    item,
-                    format!("duplicate period `{}` in dataset `{id}`", row.period),
-                    format!(
-                        "`{}` already has a row at line {line}; merge the two rows",
-                        row.period
-                    ),
-                );
-                continue;
-            }
-            let g = row.period.granularity();
-            match granularity {
-                None => granularity = Some(g),
-                Some(first) if first != g => {
-                    r.error_at(
                         item,
                         format!("`{}` is a {}, but this dataset's rows are {}s", row.period, g.noun(), first.noun()),
                         "keep one kind of period per dataset; put other periods in a dataset of their own",
                     );
-                    continue;
-                }
-                _ => {}
+                continue;
             }
-            seen.insert(row.period, row.at.line);
-            rows.push(row);
+            _ => {}
         }
+        seen.insert(row.period, row.at.line);
+        rows.push(row);
+    }
     rows.sort_by_key(|row| row.period);
     (rows, granularity)
 }
@@ -279,11 +279,7 @@ fn parse_row(
             continue;
         }
         let Some(index) = columns.iter().position(|c| c.id == name) else {
-            let hint = suggestion(
-                &name,
-                "column",
-                columns.iter().map(|c| c.id.as_str()),
-            );
+            let hint = suggestion(&name, "column", columns.iter().map(|c| c.id.as_str()));
             r.error_at(
                 key,
                 format!("unknown column `{name}`"),

@@ -9,6 +9,7 @@ use tera::Context;
 use super::body::render_body;
 use super::charts::{ChartData, Variant, render_svg};
 use super::citations::Citations;
+use crate::diagnostics::Loc;
 use crate::escape::escape;
 use crate::model::OutputFile;
 use crate::model::{Briefing, ChartKind, ChartSpec, Dataset, Ref, Segment, Vendor};
@@ -223,30 +224,21 @@ fn years(site: &Site) -> Vec<YearGroup> {
     groups
 }
 
-/// The headline figures as (reference, dataset, column index).
-fn headline_figures(site: &Site) -> Vec<(&Ref, &Dataset, usize)> {
+/// The headline figures as (dataset, column index).
+fn headline_figures(site: &Site) -> Vec<(&Dataset, usize)> {
     site.config
         .headline
         .iter()
-        .filter_map(|figure| {
-            let (dataset_id, column_id) = figure.id.split_once('.')?;
-            let dataset = site.data.dataset(dataset_id)?;
-            Some((figure, dataset, dataset.column_index(column_id)?))
-        })
+        .filter_map(|figure| site.data.column(figure))
         .collect()
 }
 
-/// A chart of one column over every period it has.
-fn chart_of(
-    figure: &Ref,
-    dataset: &Dataset,
-    column: usize,
-    kind: ChartKind,
-    title: String,
-) -> ChartSpec {
+/// A chart of one column over every period it has, made by the site rather than written.
+fn chart_of(dataset: &Dataset, column: usize, kind: ChartKind, title: String) -> ChartSpec {
+    let at = Loc::default();
     let reference = |id: &str| Ref {
         id: id.to_string(),
-        at: figure.at,
+        at,
     };
     ChartSpec {
         kind,
@@ -259,7 +251,7 @@ fn chart_of(
         period: None,
         annotations: Vec::new(),
         references: Vec::new(),
-        at: figure.at,
+        at,
     }
 }
 
@@ -286,7 +278,7 @@ fn home(site: &Site) -> PageParts {
     let cards: Vec<HeadlineCard> = figures
         .iter()
         .enumerate()
-        .filter_map(|(n, (figure, dataset, column))| {
+        .filter_map(|(n, (dataset, column))| {
             let (row, value) = dataset
                 .rows
                 .iter()
@@ -295,7 +287,6 @@ fn home(site: &Site) -> PageParts {
             let credit = site.data.credit(&value.source.id, value.firm.as_ref())?;
             let label = dataset.columns[*column].label.clone();
             let spec = chart_of(
-                figure,
                 dataset,
                 *column,
                 ChartKind::Sparkline,
@@ -333,14 +324,8 @@ fn home(site: &Site) -> PageParts {
     context.insert("headline", &cards);
     // The long-run trend: the first headline figure over every period it has.
     let mut citations = Citations::default();
-    let trend = figures.first().map(|(figure, dataset, column)| {
-        let spec = chart_of(
-            figure,
-            dataset,
-            *column,
-            ChartKind::Line,
-            dataset.title.clone(),
-        );
+    let trend = figures.first().map(|(dataset, column)| {
+        let spec = chart_of(dataset, *column, ChartKind::Line, dataset.title.clone());
         render_body(
             &[Segment::Chart(spec)],
             &site.data,
@@ -408,9 +393,9 @@ fn briefing(site: &Site, i: usize) -> PageParts {
     // computed from them.
     let key_figures: Vec<KeyFigure> = headline_figures(site)
         .into_iter()
-        .filter(|(_, dataset, _)| dataset.granularity == briefing.period.granularity())
-        .filter(|(_, dataset, column)| dataset.value(*column, briefing.period).is_some())
-        .map(|(_, dataset, column)| KeyFigure {
+        .filter(|(dataset, _)| dataset.granularity == briefing.period.granularity())
+        .filter(|(dataset, column)| dataset.value(*column, briefing.period).is_some())
+        .map(|(dataset, column)| KeyFigure {
             label: dataset.columns[column].label.clone(),
             now: figure_cell(site, dataset, column, Some(briefing.period), &mut citations),
             previous: figure_cell(
@@ -544,7 +529,6 @@ fn vendor(site: &Site, i: usize) -> PageParts {
     );
     // One chart per dataset that has a column for this vendor: a line over the periods, or
     // bars where a dataset has a single period.
-    let at = crate::diagnostics::Loc::default();
     let segments: Vec<Segment> = site
         .data
         .datasets
@@ -567,12 +551,7 @@ fn vendor(site: &Site, i: usize) -> PageParts {
             } else {
                 ChartKind::Bar
             };
-            let figure = Ref {
-                id: format!("{}.{}", dataset.id, dataset.columns[column].id),
-                at,
-            };
             Some(Segment::Chart(chart_of(
-                &figure,
                 dataset,
                 column,
                 kind,
