@@ -86,7 +86,7 @@ fn referenced_paths(code: &str, here: &[String]) -> Vec<Vec<String>> {
         while let Some(i) = code[from..].find(start).map(|i| i + from) {
             from = i + start.len();
             let before = code[..i].chars().next_back();
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
                 continue;
             }
             let mut base: Vec<String> = if start == "crate::" {
@@ -289,6 +289,10 @@ fn the_scanner_sees_groups_nested_paths_and_super() {
         "{shown:?}"
     );
     assert!(shown.contains(&"routes".to_string()), "{shown:?}");
+    assert!(
+        !shown.contains(&"render::routes".to_string()),
+        "`super::super::` is read once, from its start: {shown:?}"
+    );
     assert!(
         shown.contains(&"render::body::draw::Variant::Wide".to_string()),
         "{shown:?}"

@@ -5,13 +5,12 @@ use serde::Serialize;
 
 use crate::escape::csv_field;
 use crate::format::plain_number;
-use crate::model::Site;
-use crate::model::{Dataset, Version};
+use crate::model::{Data, Dataset, Version};
 
 /// `period,column,value,unit,qualifier,published_as,firm,source,source_kind,source_url,note`,
 /// one line per published value: the main one (`main`) and each other published version
 /// (`also`), each credited to the firm that produced it and the page it was read on.
-pub fn dataset_csv(dataset: &Dataset, site: &Site) -> String {
+pub fn dataset_csv(dataset: &Dataset, data: &Data) -> String {
     let mut out = String::from(
         "period,column,value,unit,qualifier,published_as,firm,source,source_kind,source_url,note\n",
     );
@@ -19,7 +18,7 @@ pub fn dataset_csv(dataset: &Dataset, site: &Site) -> String {
         for (column, cell) in dataset.columns.iter().zip(&row.cells) {
             let Some(value) = cell else { continue };
             for (i, version) in value.versions().iter().enumerate() {
-                let credit = site.data.credit(&version.source.id, version.firm);
+                let credit = data.credit(&version.source.id, version.firm);
                 let fields = [
                     row.period.to_string(),
                     column.id.clone(),
@@ -114,7 +113,7 @@ struct JsonSource<'a> {
     published: Option<&'a str>,
 }
 
-pub fn dataset_json<'a>(dataset: &'a Dataset, site: &'a Site) -> String {
+pub fn dataset_json<'a>(dataset: &'a Dataset, data: &'a Data) -> Result<String, String> {
     let mut used: Vec<&str> = Vec::new();
     let rows = dataset
         .rows
@@ -129,8 +128,7 @@ pub fn dataset_json<'a>(dataset: &'a Dataset, site: &'a Site) -> String {
                     let v = cell.as_ref()?;
                     let json = |version: &Version<'a>| JsonValue {
                         value: version.number,
-                        firm: site
-                            .data
+                        firm: data
                             .credit(&version.source.id, version.firm)
                             .map_or("", |c| c.firm),
                         source: &version.source.id,
@@ -176,7 +174,7 @@ pub fn dataset_json<'a>(dataset: &'a Dataset, site: &'a Site) -> String {
         rows,
         sources: used
             .into_iter()
-            .filter_map(|id| site.data.source(id))
+            .filter_map(|id| data.source(id))
             .map(|s| JsonSource {
                 id: &s.id,
                 publisher: &s.publisher,
@@ -187,7 +185,7 @@ pub fn dataset_json<'a>(dataset: &'a Dataset, site: &'a Site) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "{}".to_string());
+    let mut text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
     text.push('\n');
-    text
+    Ok(text)
 }

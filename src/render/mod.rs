@@ -10,6 +10,7 @@ mod body;
 pub mod charts;
 mod citations;
 mod downloads;
+mod figure;
 mod pages;
 mod search;
 
@@ -129,7 +130,7 @@ pub fn render_site(
     let results: Vec<Result<(OutputFile, PageParts), Box<Diagnostic>>> = pages::jobs(site)
         .par_iter()
         .map(|job| {
-            let parts = pages::build_page(site, *job);
+            let parts = pages::build_page(site, *job)?;
             match tera.render(parts.template, &parts.context) {
                 Ok(html) => Ok((
                     OutputFile {

@@ -16,16 +16,8 @@ use plotters_backend::{
 
 use crate::escape::escape;
 
-#[derive(Debug)]
-pub struct CanvasError;
-
-impl std::fmt::Display for CanvasError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("chart drawing failed")
-    }
-}
-
-impl std::error::Error for CanvasError {}
+/// Writing SVG into a string cannot fail.
+type CanvasError = std::convert::Infallible;
 
 /// What the drawing code and the backend share: the SVG written so far and the class the
 /// next element gets.

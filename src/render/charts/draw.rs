@@ -8,6 +8,7 @@ use super::canvas::{DrawResult, Painter};
 use super::data::{ChartData, Series};
 use super::scale::{Ticks, ticks};
 use super::text::{fit, text_width};
+use crate::escape::escape;
 use crate::model::ChartKind;
 
 /// The wide variant fills a desktop column; the narrow one keeps text legible on a phone;
@@ -62,8 +63,9 @@ fn style(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
         .pos(Pos::new(h, v))
 }
 
-/// Draws `data` and returns the SVG body (defs and elements) with the viewBox size.
-pub fn draw(data: &ChartData, id: &str, variant: Variant) -> (String, u32, u32) {
+/// Draws `data` and returns the SVG body (defs and elements) with the viewBox size, or
+/// what stopped it.
+pub fn draw(data: &ChartData, id: &str, variant: Variant) -> Result<(String, u32, u32), String> {
     let (width, mut height) = (variant.width(), variant.height());
     if variant != Variant::Spark {
         match data.kind {
@@ -77,32 +79,21 @@ pub fn draw(data: &ChartData, id: &str, variant: Variant) -> (String, u32, u32) 
     }
     let painter = Painter::new(width, height);
     let prefix = id.to_string();
-    let drawn = if variant == Variant::Spark || data.kind == ChartKind::Sparkline {
-        sparkline(&painter, data)
-    } else {
-        match data.kind {
-            ChartKind::Line => periodic(&painter, data, variant, &prefix),
-            ChartKind::Bar | ChartKind::Stacked | ChartKind::Stacked100 => {
-                periodic(&painter, data, variant, &prefix)
-            }
-            ChartKind::HBar => hbar(&painter, data, variant),
-            ChartKind::Donut => donut(&painter, data, variant, &prefix),
-            ChartKind::Sparkline => sparkline(&painter, data),
+    let drawn = match (variant, data.kind) {
+        (Variant::Spark, _) | (_, ChartKind::Sparkline) => sparkline(&painter, data),
+        (_, ChartKind::Line | ChartKind::Bar | ChartKind::Stacked | ChartKind::Stacked100) => {
+            periodic(&painter, data, variant, &prefix)
         }
+        (_, ChartKind::HBar) => hbar(&painter, data, variant),
+        (_, ChartKind::Donut) => donut(&painter, data, variant, &prefix),
     };
-    let svg = painter.finish();
-    // A drawing error leaves an empty chart rather than a broken page; the title, description
-    // and data table beside it still carry the content.
-    (
-        if drawn.is_ok() { svg } else { String::new() },
-        width,
-        height,
-    )
+    drawn.map_err(|err| err.to_string())?;
+    Ok((painter.finish(), width, height))
 }
 
 /// The fill pattern of series `i` (from the second on), so series in bars and segments differ
 /// by more than colour: diagonal one way, the other way, dots, then horizontal lines.
-pub fn pattern(prefix: &str, i: usize, s: &Series) -> String {
+fn pattern(prefix: &str, i: usize, s: &Series) -> String {
     let (angle, body) = match i % 4 {
         1 => (
             45,
@@ -155,6 +146,28 @@ fn paint(prefix: &str, i: usize, kind: &str, series: &Series) -> (String, Option
 /// The fill of series `i`: its colour for the first, a pattern for the others.
 fn fill_of(prefix: &str, i: usize) -> Option<String> {
     (i > 0).then(|| format!("url(#{prefix}-p{i})"))
+}
+
+/// A legend for grouped bars, whose swatches carry the same class, colour and fill pattern
+/// as the bars they stand for.
+pub fn legend(data: &ChartData, id: &str) -> String {
+    let mut html = String::from("<ul class=\"legend\">");
+    for (i, s) in data.series.iter().enumerate() {
+        let prefix = format!("{id}-k{i}");
+        let defs = if i == 0 {
+            String::new()
+        } else {
+            format!("<defs>{}</defs>", pattern(&prefix, i, s))
+        };
+        let (class, fill) = paint(&prefix, i, "bar", s);
+        html.push_str(&format!(
+            "<li><svg class=\"swatch\" viewBox=\"0 0 12 12\" aria-hidden=\"true\">{defs}<rect class=\"{class}\" width=\"12\" height=\"12\" fill=\"{}\"/></svg>{}</li>",
+            fill.unwrap_or_else(|| s.colour.clone()),
+            escape(&s.label)
+        ));
+    }
+    html.push_str("</ul>\n");
+    html
 }
 
 /// A marker shape per series, so lines differ by more than colour.

@@ -14,24 +14,28 @@ use crate::escape::escape;
 use crate::model::Vendor;
 
 pub use data::{ChartData, Series, vendor_class};
-pub use draw::Variant;
+pub use draw::{Variant, legend};
 
-pub use draw::pattern;
-
-/// One variant of a chart as an accessible SVG element whose ids start with `id`.
-pub fn render_svg(data: &ChartData, title: &str, id: &str, variant: Variant) -> String {
-    let (body, width, height) = draw::draw(data, id, variant);
+/// One variant of a chart as an accessible SVG element whose ids start with `id`, or what
+/// stopped it from being drawn.
+pub fn render_svg(
+    data: &ChartData,
+    title: &str,
+    id: &str,
+    variant: Variant,
+) -> Result<String, String> {
+    let (body, width, height) = draw::draw(data, id, variant)?;
     let class = match variant {
         Variant::Wide => "chart-svg chart-wide",
         Variant::Narrow => "chart-svg chart-narrow",
         Variant::Spark => "chart-svg chart-spark",
     };
-    format!(
+    Ok(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{}</svg>",
         escape(title),
         escape(&data.describe()),
         body
-    )
+    ))
 }
 
 /// The stylesheet that gives every vendor one colour across the site, in light and dark

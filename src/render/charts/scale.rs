@@ -64,11 +64,6 @@ pub fn ticks(min: f64, max: f64, target: usize) -> Ticks {
     Ticks { values, step }
 }
 
-/// Rounds a coordinate to one decimal for compact SVG.
-pub fn px(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,225 @@
+//! A chart as a page shows it: title, the SVG in its wide and narrow variants, a legend
+//! where series are not labelled directly, caption, a source line that credits each firm via
+//! the pages its values were read on, the data table and the CSV download.
+
+use super::charts::{ChartData, Variant, legend, render_svg};
+use super::citations::Citations;
+use crate::escape::escape;
+use crate::model::{ChartKind, ChartSpec, Credit, Data, OutputFile};
+use crate::routes;
+
+/// A chart with everything beside it: title, the SVG (wide and narrow), a legend where
+/// series are not labelled directly, caption, source line, data table and CSV download.
+pub fn render_chart_figure(
+    spec: &ChartSpec,
+    data: &Data,
+    citations: &mut Citations,
+    id: &str,
+    root: &str,
+) -> Result<(String, OutputFile), String> {
+    let dataset = data
+        .dataset(&spec.data.id)
+        .ok_or_else(|| format!("dataset `{}` is not in the site", spec.data.id))?;
+    let chart = ChartData::resolve(spec, dataset, &data.vendors);
+    let mut html = format!(
+        "<figure class=\"chart chart-{}\" id=\"{id}\">\n<figcaption class=\"chart-title\">{}</figcaption>\n",
+        kind_class(spec.kind),
+        escape(&spec.title)
+    );
+    if spec.kind == ChartKind::Bar && chart.series.len() > 1 {
+        html.push_str(&legend(&chart, id));
+    }
+    if spec.kind == ChartKind::Sparkline {
+        html.push_str(&render_svg(&chart, &spec.title, id, Variant::Spark)?);
+    } else {
+        html.push_str("<div class=\"chart-frame\">\n");
+        html.push_str(&render_svg(
+            &chart,
+            &spec.title,
+            &format!("{id}-w"),
+            Variant::Wide,
+        )?);
+        html.push('\n');
+        html.push_str(&render_svg(
+            &chart,
+            &spec.title,
+            &format!("{id}-n"),
+            Variant::Narrow,
+        )?);
+        html.push_str("\n</div>");
+    }
+    html.push('\n');
+    if let Some(caption) = &spec.caption {
+        html.push_str(&format!(
+            "<p class=\"chart-caption\">{}</p>\n",
+            escape(caption)
+        ));
+    }
+    // The source line names exactly the pages and firms of the values drawn.
+    let mut credits: Vec<(Credit, bool)> = Vec::new();
+    for s in &chart.series {
+        for row in chart.rows {
+            let Some(Some(v)) = row.cells.get(s.column) else {
+                continue;
+            };
+            let credit = data
+                .credit(&v.source.id, v.firm.as_ref())
+                .ok_or_else(|| format!("source `{}` is not in the site", v.source.id))?;
+            let secondhand = data.only_secondhand(v, v.number);
+            match credits
+                .iter_mut()
+                .find(|(c, _)| c.source.id == credit.source.id && c.firm == credit.firm)
+            {
+                // One footnote per page and firm: marked when any value drawn from it has no
+                // better source.
+                Some((_, marked)) => *marked |= secondhand,
+                None => credits.push((credit, secondhand)),
+            }
+        }
+    }
+    html.push_str(&source_line(&credits, citations));
+    let csv_path = routes::chart_csv(id);
+    html.push_str(&data_table(&chart, &format!("{root}{csv_path}")));
+    html.push_str("</figure>");
+    let csv = OutputFile {
+        path: csv_path,
+        bytes: chart.csv().into_bytes(),
+    };
+    Ok((html, csv))
+}
+
+/// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia (repost)³." Pages are
+/// grouped by the firm credited for the values drawn, in the order the values use them; a
+/// firm's own release needs no "via", and a second-hand page says what it is.
+fn source_line(credits: &[(Credit, bool)], citations: &mut Citations) -> String {
+    struct Publisher {
+        name: String,
+        anchors: Vec<String>,
+    }
+    let mut groups: Vec<(String, Vec<Publisher>)> = Vec::new();
+    for (credit, secondhand_only) in credits {
+        let source = credit.source;
+        let name = if credit.firm == source.publisher {
+            OWN_RELEASE.to_string()
+        } else {
+            match source.kind.label() {
+                Some(label) if source.kind.is_secondhand() => {
+                    format!("{} ({})", source.publisher, label.to_lowercase())
+                }
+                _ => source.publisher.clone(),
+            }
+        };
+        let anchor = citations.anchor(*credit, *secondhand_only);
+        let index = match groups.iter().position(|(f, _)| f == credit.firm) {
+            Some(i) => i,
+            None => {
+                groups.push((credit.firm.to_string(), Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let publishers = &mut groups[index].1;
+        match publishers.iter_mut().find(|p| p.name == name) {
+            Some(p) => p.anchors.push(anchor),
+            None => publishers.push(Publisher {
+                name,
+                anchors: vec![anchor],
+            }),
+        }
+    }
+    let parts: Vec<String> = groups
+        .into_iter()
+        .map(|(firm, publishers)| {
+            let cited = |p: &Publisher| {
+                format!(
+                    "{}<sup class=\"cite\">{}</sup>",
+                    escape(&p.name),
+                    p.anchors.join(", ")
+                )
+            };
+            match publishers.as_slice() {
+                [only] if only.name == OWN_RELEASE => {
+                    cited(only).replacen(OWN_RELEASE, &escape(&firm), 1)
+                }
+                _ => {
+                    let list: Vec<String> = publishers.iter().map(cited).collect();
+                    format!("{} via {}", escape(&firm), list.join(", "))
+                }
+            }
+        })
+        .collect();
+    format!(
+        "<p class=\"chart-source\">{}: {}.</p>\n",
+        if credits.len() == 1 {
+            "Source"
+        } else {
+            "Sources"
+        },
+        parts.join("; ")
+    )
+}
+
+const OWN_RELEASE: &str = "own release";
+
+fn kind_class(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Line => "line",
+        ChartKind::Bar => "bar",
+        ChartKind::HBar => "hbar",
+        ChartKind::Stacked => "stacked",
+        ChartKind::Stacked100 => "stacked100",
+        ChartKind::Donut => "donut",
+        ChartKind::Sparkline => "sparkline",
+    }
+}
+
+fn data_table(data: &ChartData, csv_href: &str) -> String {
+    let mut t = String::from(
+        "<details class=\"chart-data\"><summary>Data table</summary>\n<table>\n<thead><tr><th scope=\"col\">Period</th>",
+    );
+    for s in &data.series {
+        t.push_str(&format!(
+            "<th scope=\"col\">{} ({})</th>",
+            escape(&s.label),
+            escape(data.unit.axis_label())
+        ));
+    }
+    let whole = data.kind.needs_one_whole();
+    if whole {
+        t.push_str(&format!(
+            "<th scope=\"col\">Not broken out ({})</th>",
+            escape(data.unit.axis_label())
+        ));
+    }
+    t.push_str("</tr></thead>\n<tbody>\n");
+    for (i, (period, row)) in data.periods.iter().zip(&data.period_rows).enumerate() {
+        t.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th>",
+            escape(&period.label())
+        ));
+        for s in &data.series {
+            let cell = row.and_then(|r| r.cells.get(s.column)?.as_ref());
+            match cell {
+                Some(v) => t.push_str(&format!(
+                    "<td>{}</td>",
+                    escape(&data.dataset.format_value(s.column, v.number, v.qualifier))
+                )),
+                None => t.push_str("<td class=\"missing\">not published</td>"),
+            }
+        }
+        if whole {
+            match data.remainder(i) {
+                Some(rest) => t.push_str(&format!(
+                    "<td>{}</td>",
+                    escape(&data.unit.format(rest, data.remainder_decimals(i)))
+                )),
+                None => t.push_str("<td class=\"missing\">–</td>"),
+            }
+        }
+        t.push_str("</tr>\n");
+    }
+    t.push_str(&format!(
+        "</tbody>\n</table>\n<p><a href=\"{}\" download>Download these values as CSV</a></p>\n</details>\n",
+        escape(csv_href)
+    ));
+    t
+}

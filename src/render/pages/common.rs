@@ -1,0 +1,277 @@
+//! What every page shares: the base template context with its navigation, the list of
+//! sources at the foot, links to briefings and vendors, and the way a body is rendered into a
+//! page and its problems reported against the file that wrote it.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::super::body::{BodyError, BodyPlace, Heading, RenderedBody, render_body};
+use super::super::charts::vendor_class;
+use super::super::citations::{Citations, SECONDHAND_MARK};
+use crate::diagnostics::{Diagnostic, Loc};
+use crate::model::{
+    Briefing, ChartKind, ChartSpec, Credit, Dataset, OutputFile, Ref, Segment, Site, SourceFile,
+    Vendor,
+};
+use crate::routes;
+
+/// A page ready for its template: output path, template, context, and the charts and files
+/// (chart CSVs, downloads) it made.
+pub struct PageParts {
+    pub path: String,
+    pub template: &'static str,
+    pub context: Context,
+    pub charts: usize,
+    pub files: Vec<OutputFile>,
+}
+
+impl PageParts {
+    pub fn new(path: String, template: &'static str, context: Context) -> PageParts {
+        PageParts {
+            path,
+            template,
+            context,
+            charts: 0,
+            files: Vec::new(),
+        }
+    }
+}
+
+/// A problem that stops a page, as a diagnostic.
+pub type PageError = Box<Diagnostic>;
+
+#[derive(Serialize)]
+struct NavItem {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+/// The site's navigation, each link prefixed with `prefix` (the way back to the root, or the
+/// site's absolute address), the one for `current` marked.
+fn navigation(site: &Site, prefix: &str, current: &str) -> Vec<NavItem> {
+    site.config
+        .navigation
+        .iter()
+        .map(|link| NavItem {
+            label: link.label.clone(),
+            href: format!("{prefix}{}", routes::navigation_target(&link.target.id)),
+            current: link.target.id == current,
+        })
+        .collect()
+}
+
+/// What every template gets: where the root is, the site, the navigation, the page's own
+/// title and description, and its absolute URL for feeds, crawlers and social cards.
+pub fn base_context(
+    site: &Site,
+    path: &str,
+    current: &str,
+    title: &str,
+    description: &str,
+) -> Context {
+    let root = routes::root_of(path);
+    let mut context = Context::new();
+    context.insert("site_title", &site.config.title);
+    context.insert("site_description", &site.config.description);
+    context.insert("language", &site.config.language);
+    context.insert("author", &site.config.author);
+    context.insert("base_url", &site.config.base_url);
+    context.insert("title", title);
+    context.insert(
+        "description",
+        if description.is_empty() {
+            site.config.description.as_str()
+        } else {
+            description
+        },
+    );
+    context.insert("page_url", &routes::absolute(&site.config.base_url, path));
+    context.insert(
+        "og_type",
+        if current == "briefing" {
+            "article"
+        } else {
+            "website"
+        },
+    );
+    context.insert("nav", &navigation(site, &root, current));
+    context.insert("root", &root);
+    context
+}
+
+/// Links from every page point at the site's absolute address instead of back to the root:
+/// for the 404 page, which a host serves at whatever path was asked for.
+pub fn make_links_absolute(context: &mut Context, site: &Site) {
+    context.insert("root", &site.config.base_url);
+    context.insert("nav", &navigation(site, &site.config.base_url, ""));
+}
+
+/// One footnote: the firm credited, the page it was read on, what kind of page it is, and
+/// the sentences quoted from it.
+#[derive(Serialize)]
+struct SourceItem {
+    id: String,
+    firm: String,
+    publisher: String,
+    title: String,
+    url: String,
+    published: Option<String>,
+    /// "aggregator", "repost", "opinion piece" or "wire copy"; none for reports and releases.
+    kind: Option<String>,
+    note: Option<String>,
+    quotes: Vec<String>,
+}
+
+fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
+    citations
+        .cited
+        .iter()
+        .filter_map(|c| {
+            let source = site.data.source(&c.source)?;
+            let credit = Credit {
+                source,
+                firm: &c.firm,
+            };
+            Some(SourceItem {
+                id: routes::source_anchor(&credit),
+                firm: c.firm.clone(),
+                publisher: source.publisher.clone(),
+                title: source.title.clone(),
+                url: source.url.clone(),
+                published: source.published.clone(),
+                kind: source.kind.label().map(str::to_lowercase),
+                note: source.note.clone(),
+                quotes: source.quotes.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The list of sources at a page's foot, and whether it must explain the second-hand mark.
+pub fn insert_sources(context: &mut Context, site: &Site, citations: &Citations) {
+    context.insert("sources", &source_items(site, citations));
+    context.insert("secondhand_marked", &citations.secondhand_marked);
+    context.insert("secondhand_mark", SECONDHAND_MARK);
+}
+
+/// A body's table of contents: its second-level headings.
+pub fn contents(headings: &[Heading]) -> Vec<&Heading> {
+    headings.iter().filter(|h| h.level == 2).collect()
+}
+
+/// Renders a body for the page at `path`. A problem is reported in `file`, the markdown the
+/// body was written in, or at the page when the site made the body itself.
+pub fn page_body(
+    site: &Site,
+    segments: &[Segment],
+    citations: &mut Citations,
+    chart_prefix: &str,
+    path: &str,
+    file: Option<&SourceFile>,
+) -> Result<RenderedBody, PageError> {
+    let root = routes::root_of(path);
+    let place = BodyPlace {
+        chart_prefix,
+        root: &root,
+    };
+    render_body(segments, &site.data, citations, &place).map_err(|e| body_error(file, path, e))
+}
+
+fn body_error(file: Option<&SourceFile>, path: &str, error: BodyError) -> PageError {
+    Box::new(match file {
+        Some(file) => Diagnostic::error(&file.path, error.message).at_loc(&file.text, error.at),
+        None => Diagnostic::error(&format!("dist/{path}"), error.message),
+    })
+}
+
+#[derive(Serialize)]
+pub struct BriefingLink {
+    pub href: String,
+    pub title: String,
+    pub period: String,
+    pub summary: String,
+}
+
+pub fn briefing_link(b: &Briefing, root: &str) -> BriefingLink {
+    BriefingLink {
+        href: format!("{root}{}", routes::briefing(b.period)),
+        title: b.title.clone(),
+        period: b.period.label(),
+        summary: b.summary.clone(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct VendorLink {
+    href: String,
+    name: String,
+    name_zh: String,
+    class: String,
+}
+
+pub fn vendor_link(v: &Vendor, root: &str) -> VendorLink {
+    VendorLink {
+        href: format!("{root}{}", routes::vendor(&v.id)),
+        name: v.name.clone(),
+        name_zh: v.name_zh.clone(),
+        class: vendor_class(&v.id),
+    }
+}
+
+/// Whether a briefing mentions a vendor: by name (in English or Chinese) in its text, or by
+/// a figure, calculation or chart drawn from one of the vendor's columns.
+pub fn mentions(site: &Site, briefing: &Briefing, vendor: &Vendor) -> bool {
+    let is_vendors = |dataset: &str, column: &str| {
+        site.data
+            .dataset(dataset)
+            .and_then(|d| d.column_index(column).and_then(|c| d.columns.get(c)))
+            .and_then(|c| c.vendor.as_ref())
+            .is_some_and(|v| v.id == vendor.id)
+    };
+    briefing.body.iter().any(|segment| match segment {
+        Segment::Markdown(text) => {
+            text.contains(&vendor.name)
+                || (!vendor.name_zh.is_empty() && text.contains(&vendor.name_zh))
+        }
+        Segment::Figure(f) => is_vendors(&f.dataset.id, &f.column.id),
+        Segment::Calc(c) => c
+            .expr
+            .figures()
+            .iter()
+            .any(|f| is_vendors(&f.dataset.id, &f.column.id)),
+        Segment::Chart(c) => c.columns.iter().any(|col| is_vendors(&c.data.id, &col.id)),
+        Segment::Cite(_) | Segment::Quote(_) => false,
+    })
+}
+
+/// The headline figures as (dataset, column index).
+pub fn headline_figures(site: &Site) -> Vec<(&Dataset, usize)> {
+    site.config
+        .headline
+        .iter()
+        .filter_map(|figure| site.data.column(figure))
+        .collect()
+}
+
+/// A chart of one column over every period it has, made by the site rather than written.
+pub fn chart_of(dataset: &Dataset, column: usize, kind: ChartKind, title: String) -> ChartSpec {
+    let at = Loc::default();
+    let reference = |id: &str| Ref {
+        id: id.to_string(),
+        at,
+    };
+    ChartSpec {
+        kind,
+        title,
+        caption: None,
+        data: reference(&dataset.id),
+        columns: vec![reference(&dataset.columns[column].id)],
+        from: None,
+        to: None,
+        period: None,
+        annotations: Vec::new(),
+        references: Vec::new(),
+        at,
+    }
+}

@@ -1,0 +1,150 @@
+//! The home page: the latest headline figures with sparklines, the long-run trend of the
+//! first of them, and every briefing by year.
+
+use serde::Serialize;
+
+use super::super::charts::{ChartData, Variant, render_svg};
+use super::super::citations::Citations;
+use super::common::{
+    BriefingLink, PageError, PageParts, base_context, briefing_link, chart_of, headline_figures,
+    insert_sources, page_body,
+};
+use crate::diagnostics::Diagnostic;
+use crate::model::{ChartKind, Dataset, Segment, Site};
+use crate::routes;
+
+#[derive(Serialize)]
+struct HeadlineCard {
+    label: String,
+    value: String,
+    period: String,
+    /// The firm credited, and the page when that is all there is and it is second-hand.
+    source: String,
+    /// The figure over every period up to the latest, as a small inline SVG.
+    sparkline: String,
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    year: u16,
+    briefings: Vec<BriefingLink>,
+}
+
+pub fn home(site: &Site) -> Result<PageParts, PageError> {
+    let path = routes::HOME;
+    let mut context = base_context(
+        site,
+        path,
+        "home",
+        &site.config.title,
+        &site.config.description,
+    );
+    let figures = headline_figures(site);
+    let mut cards = Vec::new();
+    for (n, (dataset, column)) in figures.iter().enumerate() {
+        if let Some(card) = headline_card(site, dataset, *column, n)? {
+            cards.push(card);
+        }
+    }
+    context.insert("headline", &cards);
+    // The long-run trend: the first headline figure over every period it has.
+    let mut citations = Citations::default();
+    let mut parts = PageParts::new(path.to_string(), "home.html", context);
+    let mut trend = String::new();
+    if let Some((dataset, column)) = figures.first() {
+        let spec = chart_of(dataset, *column, ChartKind::Line, dataset.title.clone());
+        let body = page_body(
+            site,
+            &[Segment::Chart(spec)],
+            &mut citations,
+            "home-chart-",
+            path,
+            None,
+        )?;
+        trend = body.html;
+        parts.charts = body.charts;
+        parts.files = body.files;
+    }
+    parts.context.insert("trend", &trend);
+    insert_sources(&mut parts.context, site, &citations);
+    parts.context.insert("years", &years(site));
+    Ok(parts)
+}
+
+/// A card for the latest value of a headline figure, with its sparkline; none when the
+/// column has no values yet.
+fn headline_card(
+    site: &Site,
+    dataset: &Dataset,
+    column: usize,
+    n: usize,
+) -> Result<Option<HeadlineCard>, PageError> {
+    let Some((row, value)) = dataset
+        .rows
+        .iter()
+        .rev()
+        .find_map(|r| r.cells.get(column)?.as_ref().map(|v| (r, v)))
+    else {
+        return Ok(None);
+    };
+    let Some(credit) = site.data.credit(&value.source.id, value.firm.as_ref()) else {
+        return Ok(None);
+    };
+    let label = dataset.columns[column].label.clone();
+    let spec = chart_of(
+        dataset,
+        column,
+        ChartKind::Sparkline,
+        format!("{label}, {}", dataset.title),
+    );
+    let data = ChartData::resolve(&spec, dataset, &site.data.vendors);
+    let sparkline = render_svg(
+        &data,
+        &spec.title,
+        &format!("spark-{}", n + 1),
+        Variant::Spark,
+    )
+    .map_err(|problem| {
+        Box::new(Diagnostic::error(
+            &dataset.file.path,
+            format!("the sparkline of `{}` cannot be drawn: {problem}", label),
+        ))
+    })?;
+    let source = if site.data.only_secondhand(value, value.number) {
+        format!(
+            "{} (via {}, {})",
+            credit.firm,
+            credit.source.publisher,
+            credit
+                .source
+                .kind
+                .label()
+                .unwrap_or_default()
+                .to_lowercase()
+        )
+    } else {
+        credit.firm.to_string()
+    };
+    Ok(Some(HeadlineCard {
+        sparkline,
+        label,
+        value: dataset.format_value(column, value.number, value.qualifier),
+        period: row.period.label(),
+        source,
+    }))
+}
+
+fn years(site: &Site) -> Vec<YearGroup> {
+    let mut groups: Vec<YearGroup> = Vec::new();
+    for b in site.briefings.iter().rev() {
+        let link = briefing_link(b, "");
+        match groups.last_mut() {
+            Some(group) if group.year == b.period.year() => group.briefings.push(link),
+            _ => groups.push(YearGroup {
+                year: b.period.year(),
+                briefings: vec![link],
+            }),
+        }
+    }
+    groups
+}

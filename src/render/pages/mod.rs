@@ -1,0 +1,56 @@
+//! What each page of the site shows: one file per kind of page, each returning the template
+//! to render and its context. Links in pages are relative to the page, so the site works
+//! from disk and under any sub-path; only the 404 page, which a host serves at any path,
+//! links absolutely.
+
+mod common;
+mod data;
+mod documents;
+mod home;
+mod not_found;
+mod search;
+mod vendors;
+
+pub use common::{PageError, PageParts};
+
+use crate::model::Site;
+
+/// Every page of the site, in a stable order.
+#[derive(Clone, Copy, Debug)]
+pub enum PageJob {
+    Home,
+    Briefing(usize),
+    Page(usize),
+    Vendor(usize),
+    Vendors,
+    Data,
+    Search,
+    NotFound,
+}
+
+pub fn jobs(site: &Site) -> Vec<PageJob> {
+    let mut jobs = vec![PageJob::Home];
+    jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
+    jobs.extend((0..site.pages.len()).map(PageJob::Page));
+    jobs.extend((0..site.data.vendors.len()).map(PageJob::Vendor));
+    jobs.extend([
+        PageJob::Vendors,
+        PageJob::Data,
+        PageJob::Search,
+        PageJob::NotFound,
+    ]);
+    jobs
+}
+
+pub fn build_page(site: &Site, job: PageJob) -> Result<PageParts, PageError> {
+    match job {
+        PageJob::Home => home::home(site),
+        PageJob::Briefing(i) => documents::briefing(site, i),
+        PageJob::Page(i) => documents::page(site, i),
+        PageJob::Vendor(i) => vendors::vendor(site, i),
+        PageJob::Vendors => vendors::vendors(site),
+        PageJob::Data => data::data(site),
+        PageJob::Search => search::search(site),
+        PageJob::NotFound => not_found::not_found(site),
+    }
+}

@@ -1,0 +1,26 @@
+//! The 404 page, which a host serves at whatever path was asked for, so every link on it is
+//! absolute.
+
+use super::common::{PageError, PageParts, base_context, briefing_link, make_links_absolute};
+use crate::model::Site;
+use crate::routes;
+
+pub fn not_found(site: &Site) -> Result<PageParts, PageError> {
+    let path = routes::NOT_FOUND;
+    let mut context = base_context(
+        site,
+        path,
+        "",
+        "Page not found",
+        "The page you asked for is not here.",
+    );
+    make_links_absolute(&mut context, site);
+    context.insert(
+        "latest",
+        &site
+            .briefings
+            .last()
+            .map(|b| briefing_link(b, &site.config.base_url)),
+    );
+    Ok(PageParts::new(path.to_string(), "404.html", context))
+}
