@@ -48,6 +48,11 @@ pub struct ChartData<'a> {
     pub unit: Unit,
 }
 
+/// The CSS class for the `n`th colour of the default palette.
+pub fn palette_class(n: usize) -> String {
+    format!("c-p{n}")
+}
+
 /// The CSS class for a vendor's colour.
 pub fn vendor_class(vendor: &str) -> String {
     format!("c-{vendor}")
@@ -91,7 +96,7 @@ impl<'a> ChartData<'a> {
                     None => {
                         let n = palette % colour::PALETTE.len();
                         palette += 1;
-                        (format!("c-p{n}"), colour::PALETTE[n].to_string())
+                        (palette_class(n), colour::PALETTE[n].to_string())
                     }
                 };
                 Series {
@@ -192,55 +197,16 @@ impl<'a> ChartData<'a> {
             .unwrap_or(0)
     }
 
-    /// A sentence or two saying what the chart shows, from the data.
+    /// A sentence or two saying what the chart shows, from the data: for one period, each
+    /// value largest first; for a range, how each series moved, where it has gaps, and what
+    /// is marked on it.
     pub fn describe(&self) -> String {
         let (Some(first), Some(last)) = (self.periods.first(), self.periods.last()) else {
             return "The chart has no data.".to_string();
         };
         let names: Vec<&str> = self.series.iter().map(|s| s.label.as_str()).collect();
         if self.kind.is_single_period() {
-            let mut parts: Vec<(f64, String)> = self
-                .series
-                .iter()
-                .filter_map(|s| {
-                    s.values
-                        .first()
-                        .copied()
-                        .flatten()
-                        .map(|v| (v, format!("{} {}", s.label, self.format(s, v))))
-                })
-                .collect();
-            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let mut text = format!(
-                "{} of {} in {}: {}.",
-                self.kind.name(),
-                join_names(&names),
-                first.label(),
-                parts
-                    .into_iter()
-                    .map(|(_, t)| t)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            if let Some(rest) = self.remainder(0) {
-                text.push_str(&format!(
-                    " The remaining {} is not broken out.",
-                    self.unit.format(rest, self.remainder_decimals(0))
-                ));
-            }
-            let missing: Vec<&str> = self
-                .series
-                .iter()
-                .filter(|s| s.values.first().copied().flatten().is_none())
-                .map(|s| s.label.as_str())
-                .collect();
-            if !missing.is_empty() {
-                text.push_str(&format!(
-                    " No value was published for {}.",
-                    join_names(&missing)
-                ));
-            }
-            return text;
+            return self.describe_one_period(&names, *first);
         }
         let mut text = format!(
             "{} of {} from {} to {}.",
@@ -250,72 +216,8 @@ impl<'a> ChartData<'a> {
             last.label()
         );
         for s in &self.series {
-            let known: Vec<(Period, f64)> = self
-                .periods
-                .iter()
-                .zip(&s.values)
-                .filter_map(|(p, v)| v.map(|v| (*p, v)))
-                .collect();
-            match (known.first(), known.last()) {
-                (Some((p0, v0)), Some((p1, v1))) if known.len() > 1 => {
-                    let verb = if v1 > v0 {
-                        "rose"
-                    } else if v1 < v0 {
-                        "fell"
-                    } else {
-                        "was unchanged"
-                    };
-                    text.push_str(&format!(
-                        " {} {verb} from {} in {} to {} in {}",
-                        s.label,
-                        self.format(s, *v0),
-                        p0.label(),
-                        self.format(s, *v1),
-                        p1.label()
-                    ));
-                    let peak = known
-                        .iter()
-                        .fold(known[0], |a, b| if b.1 > a.1 { *b } else { a });
-                    if peak.0 != *p1 && peak.0 != *p0 {
-                        text.push_str(&format!(
-                            ", peaking at {} in {}",
-                            self.format(s, peak.1),
-                            peak.0.label()
-                        ));
-                    }
-                    text.push('.');
-                }
-                (Some((p, v)), _) => text.push_str(&format!(
-                    " {} was {} in {}.",
-                    s.label,
-                    self.format(s, *v),
-                    p.label()
-                )),
-                _ => text.push_str(&format!(" {} has no values in this range.", s.label)),
-            }
-            let gaps: Vec<String> = self
-                .periods
-                .iter()
-                .zip(&s.values)
-                .filter(|(_, v)| v.is_none())
-                .map(|(p, _)| p.label())
-                .collect();
-            if !known.is_empty() {
-                match gaps.len() {
-                    0 => {}
-                    1 => text.push_str(&format!(" No value was published for {}.", gaps[0])),
-                    n if n <= 3 => {
-                        let list: Vec<&str> = gaps.iter().map(String::as_str).collect();
-                        text.push_str(&format!(
-                            " No values were published for {}.",
-                            join_names(&list)
-                        ))
-                    }
-                    n => text.push_str(&format!(
-                        " No values were published for {n} of the periods shown."
-                    )),
-                }
-            }
+            text.push_str(&self.describe_series(s));
+            text.push_str(&self.describe_gaps(s));
         }
         for m in &self.markers {
             if let Some(p) = self.periods.get(m.index) {
@@ -323,6 +225,128 @@ impl<'a> ChartData<'a> {
             }
         }
         text
+    }
+
+    /// Every value of a one-period chart, largest first, with what is not broken out and
+    /// what was not published.
+    fn describe_one_period(&self, names: &[&str], period: Period) -> String {
+        let mut parts: Vec<(f64, String)> = self
+            .series
+            .iter()
+            .filter_map(|s| {
+                s.values
+                    .first()
+                    .copied()
+                    .flatten()
+                    .map(|v| (v, format!("{} {}", s.label, self.format(s, v))))
+            })
+            .collect();
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut text = format!(
+            "{} of {} in {}: {}.",
+            self.kind.name(),
+            join_names(names),
+            period.label(),
+            parts
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if let Some(rest) = self.remainder(0) {
+            text.push_str(&format!(
+                " The remaining {} is not broken out.",
+                self.unit.format(rest, self.remainder_decimals(0))
+            ));
+        }
+        let missing: Vec<&str> = self
+            .series
+            .iter()
+            .filter(|s| s.values.first().copied().flatten().is_none())
+            .map(|s| s.label.as_str())
+            .collect();
+        if !missing.is_empty() {
+            text.push_str(&format!(
+                " No value was published for {}.",
+                join_names(&missing)
+            ));
+        }
+        text
+    }
+
+    /// The periods and values a series has.
+    fn known(&self, s: &Series) -> Vec<(Period, f64)> {
+        self.periods
+            .iter()
+            .zip(&s.values)
+            .filter_map(|(p, v)| v.map(|v| (*p, v)))
+            .collect()
+    }
+
+    /// How a series moved: from its first value to its last, and its peak in between.
+    fn describe_series(&self, s: &Series) -> String {
+        let known = self.known(s);
+        match (known.first(), known.last()) {
+            (Some((p0, v0)), Some((p1, v1))) if known.len() > 1 => {
+                let verb = if v1 > v0 {
+                    "rose"
+                } else if v1 < v0 {
+                    "fell"
+                } else {
+                    "was unchanged"
+                };
+                let mut text = format!(
+                    " {} {verb} from {} in {} to {} in {}",
+                    s.label,
+                    self.format(s, *v0),
+                    p0.label(),
+                    self.format(s, *v1),
+                    p1.label()
+                );
+                let peak = known
+                    .iter()
+                    .fold(known[0], |a, b| if b.1 > a.1 { *b } else { a });
+                if peak.0 != *p1 && peak.0 != *p0 {
+                    text.push_str(&format!(
+                        ", peaking at {} in {}",
+                        self.format(s, peak.1),
+                        peak.0.label()
+                    ));
+                }
+                text.push('.');
+                text
+            }
+            (Some((p, v)), _) => {
+                format!(" {} was {} in {}.", s.label, self.format(s, *v), p.label())
+            }
+            _ => format!(" {} has no values in this range.", s.label),
+        }
+    }
+
+    /// The periods a series has no value for, named when they are few.
+    fn describe_gaps(&self, s: &Series) -> String {
+        if self.known(s).is_empty() {
+            return String::new();
+        }
+        let gaps: Vec<String> = self
+            .periods
+            .iter()
+            .zip(&s.values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(p, _)| p.label())
+            .collect();
+        match gaps.as_slice() {
+            [] => String::new(),
+            [one] => format!(" No value was published for {one}."),
+            few if few.len() <= 3 => {
+                let list: Vec<&str> = few.iter().map(String::as_str).collect();
+                format!(" No values were published for {}.", join_names(&list))
+            }
+            many => format!(
+                " No values were published for {} of the periods shown.",
+                many.len()
+            ),
+        }
     }
 
     /// The values shown, as CSV: a period column, one column per series (with its unit) and,

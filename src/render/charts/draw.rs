@@ -228,6 +228,7 @@ fn spread(mut ys: Vec<(usize, f64)>, gap: f64, lo: f64, hi: f64) -> Vec<(usize, 
 /// The plot area of a chart over periods.
 struct Frame {
     left: f64,
+    right: f64,
     top: f64,
     bottom: f64,
     band: f64,
@@ -245,16 +246,35 @@ impl Frame {
     }
 }
 
-/// Line, bar, grouped, stacked and 100 % stacked charts: periods across, values up.
+/// Line, bar, grouped, stacked and 100 % stacked charts: periods across, values up. Laid
+/// out in phases: the value range and its ticks, the margins the text needs, then the axes,
+/// period labels, markers, the series themselves, reference lines and direct labels.
 fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) -> DrawResult {
     let narrow = variant == Variant::Narrow;
-    let n = data.periods.len().max(1);
-    let stacked = matches!(data.kind, ChartKind::Stacked | ChartKind::Stacked100);
+    let (lo, hi) = value_range(data);
+    let ticks = ticks(lo, hi, if narrow { 4 } else { 5 });
+    let labels = end_labels(data);
+    let max_label = painter.width * if narrow { 0.42 } else { 0.34 };
+    let frame = layout(painter, data, ticks, &labels, max_label);
+    draw_value_axis(painter, data, &frame)?;
+    draw_period_labels(painter, data, &frame, narrow)?;
+    draw_markers(painter, data, &frame)?;
+    match data.kind {
+        ChartKind::Line => lines(painter, data, &frame)?,
+        ChartKind::Bar => bars(painter, data, &frame, prefix, narrow)?,
+        _ => stacks(painter, data, &frame, prefix)?,
+    }
+    draw_references(painter, data, &frame)?;
+    draw_end_labels(painter, data, &frame, &labels, prefix, max_label)
+}
 
-    // The value range: stacks add up; 100 % stacks always reach 100.
+/// The range the value axis must cover: stacks add up, 100 % stacks always reach 100, and
+/// reference lines are included.
+fn value_range(data: &ChartData) -> (f64, f64) {
+    let stacked = matches!(data.kind, ChartKind::Stacked | ChartKind::Stacked100);
     let mut lo = 0.0f64;
     let mut hi = 0.0f64;
-    for i in 0..n {
+    for i in 0..data.periods.len().max(1) {
         let values = data
             .series
             .iter()
@@ -275,48 +295,55 @@ fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str)
     if data.kind == ChartKind::Stacked100 {
         hi = 100.0;
     }
-    let ticks = ticks(lo, hi, if narrow { 4 } else { 5 });
-    let decimals = ticks.decimals();
-    let tick_label = |v: f64| {
-        if v == 0.0 {
-            "0".to_string()
-        } else {
-            data.unit.format(v, decimals)
-        }
-    };
+    (lo, hi)
+}
+
+/// The plot area: room on the left for the tick labels, on the right for the direct labels,
+/// at the top for marker labels and at the bottom for the period labels.
+fn layout(
+    painter: &Painter,
+    data: &ChartData,
+    ticks: Ticks,
+    labels: &[EndLabel],
+    max_label: f64,
+) -> Frame {
     let tick_width = ticks
         .values
         .iter()
-        .map(|v| text_width(&tick_label(*v), SMALL))
+        .map(|v| text_width(&tick_label(data, &ticks, *v), SMALL))
         .fold(0.0, f64::max);
-
-    // Direct labels at the right end: each series' last value (lines), or each segment of
-    // the last stack (stacked bars), so no legend is needed to tell series apart.
-    let labels = end_labels(data);
-    let max_label = painter.width * if narrow { 0.42 } else { 0.34 };
     let label_width = labels
         .iter()
-        .map(|(_, text, _)| text_width(text, SMALL).min(max_label))
+        .map(|l| text_width(&l.text, SMALL).min(max_label))
         .fold(0.0, f64::max);
     let label_margin = if labels.is_empty() {
         0.0
     } else {
         label_width + 20.0
     };
-
-    let top = if data.markers.is_empty() { 10.0 } else { 30.0 };
     let left = tick_width + 10.0;
     let right = painter.width - label_margin - 8.0;
-    let bottom = painter.height - 24.0;
-    let frame = Frame {
+    Frame {
         left,
-        top,
-        bottom,
-        band: (right - left) / n as f64,
+        right,
+        top: if data.markers.is_empty() { 10.0 } else { 30.0 },
+        bottom: painter.height - 24.0,
+        band: (right - left) / data.periods.len().max(1) as f64,
         ticks,
-    };
+    }
+}
 
-    // Grid and ticks.
+/// A tick's label: the value with its unit, and zero as a plain 0.
+fn tick_label(data: &ChartData, ticks: &Ticks, v: f64) -> String {
+    if v == 0.0 {
+        "0".to_string()
+    } else {
+        data.unit.format(v, ticks.decimals())
+    }
+}
+
+/// Grid lines and their labels; the zero line is the axis.
+fn draw_value_axis(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
     for v in &frame.ticks.values {
         let y = frame.y(*v);
         let (class, colour) = if *v == 0.0 {
@@ -326,18 +353,31 @@ fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str)
         };
         painter.draw(
             class,
-            &PathElement::new(vec![at(left, y), at(right, y)], colour.stroke_width(1)),
+            &PathElement::new(
+                vec![at(frame.left, y), at(frame.right, y)],
+                colour.stroke_width(1),
+            ),
         )?;
         painter.draw(
             "tick",
             &Text::new(
-                tick_label(*v),
-                at(left - 6.0, y),
+                tick_label(data, &frame.ticks, *v),
+                at(frame.left - 6.0, y),
                 style(SMALL, MUTED, HPos::Right, VPos::Center),
             ),
         )?;
     }
-    // Period labels: as many as fit, always including the last.
+    Ok(())
+}
+
+/// Period labels: as many as fit, always including the last.
+fn draw_period_labels(
+    painter: &Painter,
+    data: &ChartData,
+    frame: &Frame,
+    narrow: bool,
+) -> DrawResult {
+    let n = data.periods.len().max(1);
     let short = narrow || n > 8;
     let label_of = |i: usize| {
         data.periods
@@ -354,13 +394,16 @@ fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str)
             "tick",
             &Text::new(
                 label_of(i),
-                at(frame.x(i), bottom + 6.0),
+                at(frame.x(i), frame.bottom + 6.0),
                 style(SMALL, MUTED, HPos::Center, VPos::Top),
             ),
         )?;
     }
+    Ok(())
+}
 
-    // Breaks and annotations.
+/// Series breaks (between periods) and annotations (on a period), labelled above the plot.
+fn draw_markers(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
     for m in &data.markers {
         let x = if m.between {
             frame.x(m.index) - frame.band / 2.0
@@ -369,7 +412,10 @@ fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str)
         };
         painter.draw(
             "annot",
-            &PathElement::new(vec![at(x, top - 4.0), at(x, bottom)], AXIS.stroke_width(1)),
+            &PathElement::new(
+                vec![at(x, frame.top - 4.0), at(x, frame.bottom)],
+                AXIS.stroke_width(1),
+            ),
         )?;
         let room_right = painter.width - x - 6.0;
         let (anchor, tx, room) =
@@ -382,78 +428,88 @@ fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str)
             "note",
             &Text::new(
                 fit(&m.label, SMALL, room),
-                at(tx, top - 26.0),
+                at(tx, frame.top - 26.0),
                 style(SMALL, MUTED, anchor, VPos::Top),
             ),
         )?;
     }
+    Ok(())
+}
 
-    match data.kind {
-        ChartKind::Line => lines(painter, data, &frame)?,
-        ChartKind::Bar => bars(painter, data, &frame, prefix, narrow)?,
-        _ => stacks(painter, data, &frame, prefix)?,
-    }
-
+/// Labelled horizontal lines at reference values.
+fn draw_references(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
     for (v, label) in &data.references {
         let y = frame.y(*v);
         painter.draw(
             "ref",
-            &PathElement::new(vec![at(left, y), at(right, y)], INK.stroke_width(1)),
+            &PathElement::new(
+                vec![at(frame.left, y), at(frame.right, y)],
+                INK.stroke_width(1),
+            ),
         )?;
         if !label.is_empty() {
             painter.draw(
                 "note",
                 &Text::new(
-                    fit(label, SMALL, right - left),
-                    at(right, y - 4.0),
+                    fit(label, SMALL, frame.right - frame.left),
+                    at(frame.right, y - 4.0),
                     style(SMALL, MUTED, HPos::Right, VPos::Bottom),
                 ),
             )?;
         }
     }
+    Ok(())
+}
 
-    // The direct labels, spread so they never overlap.
-    if !labels.is_empty() {
-        let wanted: Vec<(usize, f64)> = labels
-            .iter()
-            .enumerate()
-            .map(|(i, (_, _, v))| (i, frame.y(*v)))
-            .collect();
-        let placed = spread(wanted, 16.0, top + 6.0, bottom - 6.0);
-        for (i, y) in placed {
-            let (series, text, _) = &labels[i];
-            let x = right + 8.0;
-            match series {
-                // One line needs no key beside its label: the line ends right there.
-                Some(_) if data.kind == ChartKind::Line && data.series.len() == 1 => {}
-                Some(s) if data.kind == ChartKind::Line => {
-                    let colour = rgb(&data.series[*s].colour);
-                    marker(
-                        painter,
-                        &format!("key {}", data.series[*s].class),
-                        *s,
-                        x + 4.0,
-                        y,
-                        colour,
-                    )?;
-                }
-                Some(s) => swatch(painter, data, *s, prefix, x, y)?,
-                None => {
-                    painter.draw(
-                        "rest",
-                        &Rectangle::new([at(x, y - 5.0), at(x + 9.0, y + 5.0)], REST.filled()),
-                    )?;
-                }
+/// The direct labels at the right end, spread so they never overlap, each with a key that
+/// matches its series (a marker for lines, a swatch for stacks).
+fn draw_end_labels(
+    painter: &Painter,
+    data: &ChartData,
+    frame: &Frame,
+    labels: &[EndLabel],
+    prefix: &str,
+    max_label: f64,
+) -> DrawResult {
+    let wanted: Vec<(usize, f64)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, frame.y(l.value)))
+        .collect();
+    let placed = spread(wanted, 16.0, frame.top + 6.0, frame.bottom - 6.0);
+    for (i, y) in placed {
+        let label = &labels[i];
+        let x = frame.right + 8.0;
+        match label.series {
+            // One line needs no key beside its label: the line ends right there.
+            Some(_) if data.kind == ChartKind::Line && data.series.len() == 1 => {}
+            Some(s) if data.kind == ChartKind::Line => {
+                let colour = rgb(&data.series[s].colour);
+                marker(
+                    painter,
+                    &format!("key {}", data.series[s].class),
+                    s,
+                    x + 4.0,
+                    y,
+                    colour,
+                )?;
             }
-            painter.draw(
-                "label",
-                &Text::new(
-                    fit(text, SMALL, max_label),
-                    at(x + 13.0, y),
-                    style(SMALL, INK, HPos::Left, VPos::Center),
-                ),
-            )?;
+            Some(s) => swatch(painter, data, s, prefix, x, y)?,
+            None => {
+                painter.draw(
+                    "rest",
+                    &Rectangle::new([at(x, y - 5.0), at(x + 9.0, y + 5.0)], REST.filled()),
+                )?;
+            }
         }
+        painter.draw(
+            "label",
+            &Text::new(
+                fit(&label.text, SMALL, max_label),
+                at(x + 13.0, y),
+                style(SMALL, INK, HPos::Left, VPos::Center),
+            ),
+        )?;
     }
     Ok(())
 }
@@ -478,8 +534,18 @@ fn swatch(
     )
 }
 
-/// (series index or None for "not broken out", label text, value that sets its height).
-fn end_labels(data: &ChartData) -> Vec<(Option<usize>, String, f64)> {
+/// A direct label at the right end of a chart.
+struct EndLabel {
+    /// The series it names, or none for the part not broken out.
+    series: Option<usize>,
+    text: String,
+    /// The value that sets its height.
+    value: f64,
+}
+
+/// Each line's last value, or each segment of the last stack, so no legend is needed to
+/// tell series apart.
+fn end_labels(data: &ChartData) -> Vec<EndLabel> {
     match data.kind {
         ChartKind::Line => data
             .series
@@ -492,60 +558,73 @@ fn end_labels(data: &ChartData) -> Vec<(Option<usize>, String, f64)> {
                 } else {
                     format!("{} {}", s.label, data.format(s, last))
                 };
-                Some((Some(i), text, last))
+                Some(EndLabel {
+                    series: Some(i),
+                    text,
+                    value: last,
+                })
             })
             .collect(),
-        ChartKind::Stacked | ChartKind::Stacked100 => {
-            // Label the segments of the last stack that has any value.
-            let Some(row) = (0..data.periods.len()).rev().find(|&i| {
-                data.series
-                    .iter()
-                    .any(|s| s.values.get(i).copied().flatten().is_some())
-            }) else {
-                return Vec::new();
-            };
-            let mut base = 0.0;
-            let mut out = Vec::new();
-            for (i, s) in data.series.iter().enumerate() {
-                if let Some(v) = s.values.get(row).copied().flatten().filter(|v| *v > 0.0) {
-                    out.push((
-                        Some(i),
-                        format!("{} {}", s.label, data.format(s, v)),
-                        base + v / 2.0,
-                    ));
-                    base += v;
-                }
-            }
-            if let Some(rest) = data.remainder(row) {
-                out.push((
-                    None,
-                    format!(
-                        "Not broken out {}",
-                        data.unit.format(rest, data.remainder_decimals(row))
-                    ),
-                    base + rest / 2.0,
-                ));
-            }
-            out
-        }
+        ChartKind::Stacked | ChartKind::Stacked100 => stack_labels(data),
         _ => Vec::new(),
     }
+}
+
+/// The segments of the last stack that has any value, and what it does not break out.
+fn stack_labels(data: &ChartData) -> Vec<EndLabel> {
+    let Some(row) = (0..data.periods.len()).rev().find(|&i| {
+        data.series
+            .iter()
+            .any(|s| s.values.get(i).copied().flatten().is_some())
+    }) else {
+        return Vec::new();
+    };
+    let mut base = 0.0;
+    let mut out = Vec::new();
+    for (i, s) in data.series.iter().enumerate() {
+        if let Some(v) = s.values.get(row).copied().flatten().filter(|v| *v > 0.0) {
+            out.push(EndLabel {
+                series: Some(i),
+                text: format!("{} {}", s.label, data.format(s, v)),
+                value: base + v / 2.0,
+            });
+            base += v;
+        }
+    }
+    if let Some(rest) = data.remainder(row) {
+        out.push(EndLabel {
+            series: None,
+            text: format!(
+                "Not broken out {}",
+                data.unit.format(rest, data.remainder_decimals(row))
+            ),
+            value: base + rest / 2.0,
+        });
+    }
+    out
+}
+
+/// The values of a series split at its gaps into runs of points, so a missing value is drawn
+/// as a gap, never as a zero.
+fn runs<T>(values: &[Option<f64>], mut point: impl FnMut(usize, f64) -> T) -> Vec<Vec<T>> {
+    let mut runs: Vec<Vec<T>> = vec![Vec::new()];
+    for (i, v) in values.iter().enumerate() {
+        match (v, runs.last_mut()) {
+            (Some(v), Some(run)) => run.push(point(i, *v)),
+            _ => runs.push(Vec::new()),
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
 }
 
 fn lines(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
     for (i, s) in data.series.iter().enumerate() {
         let colour = rgb(&s.colour);
-        // A missing value splits the line: gaps are drawn as gaps, never as zeros.
-        let mut runs: Vec<Vec<(i32, i32)>> = vec![Vec::new()];
-        for (j, v) in s.values.iter().enumerate() {
-            match v {
-                Some(v) => runs
-                    .last_mut()
-                    .map_or((), |r| r.push(at(frame.x(j), frame.y(*v)))),
-                None => runs.push(Vec::new()),
-            }
-        }
-        for run in runs.iter().filter(|r| r.len() > 1) {
+        for run in runs(&s.values, |j, v| at(frame.x(j), frame.y(v)))
+            .iter()
+            .filter(|r| r.len() > 1)
+        {
             painter.draw(
                 &format!("line {}", s.class),
                 &PathElement::new(run.clone(), colour.stroke_width(2)),
@@ -894,14 +973,7 @@ fn sparkline(painter: &Painter, data: &ChartData) -> DrawResult {
     };
     let colour = rgb(&s.colour);
     // Runs between gaps; a value alone between two gaps is a dot.
-    let mut runs: Vec<Vec<(i32, i32)>> = vec![Vec::new()];
-    for (i, v) in s.values.iter().enumerate() {
-        match v {
-            Some(v) => runs.last_mut().map_or((), |r| r.push(point(i, *v))),
-            None => runs.push(Vec::new()),
-        }
-    }
-    for run in runs {
+    for run in runs(&s.values, point) {
         match run.as_slice() {
             [] => {}
             [only] => painter.draw(

@@ -13,7 +13,7 @@ use crate::colour;
 use crate::escape::escape;
 use crate::model::Vendor;
 
-pub use data::{ChartData, Series, vendor_class};
+pub use data::{ChartData, Series, palette_class, vendor_class};
 pub use draw::{Variant, legend};
 
 /// One variant of a chart as an accessible SVG element whose ids start with `id`, or what
@@ -56,7 +56,7 @@ pub fn colour_stylesheet(vendors: &[Vendor]) -> String {
         entry(&vendor_class(&v.id), &v.colour);
     }
     for (n, c) in colour::PALETTE.iter().enumerate() {
-        entry(&format!("c-p{n}"), c);
+        entry(&palette_class(n), c);
     }
     // Dark colours apply in dark mode and inside `.theme-dark`; `.theme-light` keeps the light
     // ones whatever the reader's setting (the gallery shows both side by side).
