@@ -441,28 +441,29 @@ impl CalcParser<'_> {
         self.tokens.get(self.next).map(String::as_str)
     }
 
+    /// Terms joined by `+` and `-`.
     fn sum(&mut self) -> Result<Expr, String> {
-        let mut left = self.product()?;
-        while let Some(op) = self.peek().and_then(|t| match t {
-            "+" => Some(Op::Add),
-            "-" => Some(Op::Sub),
-            _ => None,
-        }) {
-            self.next += 1;
-            left = Expr::Binary(Box::new(left), op, Box::new(self.product()?));
-        }
-        Ok(left)
+        self.chain(&[("+", Op::Add), ("-", Op::Sub)], Self::product)
     }
 
+    /// Terms joined by `*` and `/`, which bind tighter.
     fn product(&mut self) -> Result<Expr, String> {
-        let mut left = self.term()?;
-        while let Some(op) = self.peek().and_then(|t| match t {
-            "*" => Some(Op::Mul),
-            "/" => Some(Op::Div),
-            _ => None,
-        }) {
+        self.chain(&[("*", Op::Mul), ("/", Op::Div)], Self::term)
+    }
+
+    /// Operands read by `operand`, joined left to right by any of `ops`.
+    fn chain(
+        &mut self,
+        ops: &[(&str, Op)],
+        operand: fn(&mut Self) -> Result<Expr, String>,
+    ) -> Result<Expr, String> {
+        let mut left = operand(self)?;
+        while let Some(op) = self
+            .peek()
+            .and_then(|t| ops.iter().find(|(name, _)| *name == t).map(|(_, op)| *op))
+        {
             self.next += 1;
-            left = Expr::Binary(Box::new(left), op, Box::new(self.term()?));
+            left = Expr::Binary(Box::new(left), op, Box::new(operand(self)?));
         }
         Ok(left)
     }

@@ -2,33 +2,20 @@
 //! and every chart block can be drawn honestly from its dataset.
 
 use super::checker::Checker;
-use crate::model::{ChartKind, ChartSpec, Data, Dataset, FigureRef, Segment, SourceFile, Unit};
+use crate::model::{
+    ChartKind, ChartSpec, Citation, Data, Dataset, FigureRef, Segment, SourceFile, Unit,
+};
 
 pub fn check_body(checker: &mut Checker, data: &Data, file: &SourceFile, body: &[Segment]) {
     for segment in body {
         match segment {
             Segment::Markdown(_) => {}
             Segment::Cite(citation) => {
-                checker.check_source(file, &citation.source);
-                checker.check_firm(
-                    data,
-                    file,
-                    &citation.source,
-                    citation.firm.as_ref(),
-                    "what is cited",
-                );
+                check_citation(checker, data, file, citation, "what is cited");
                 checker.check_cited_statement(data, file, citation);
             }
             Segment::Quote(quote) => {
-                let citation = &quote.citation;
-                checker.check_source(file, &citation.source);
-                checker.check_firm(
-                    data,
-                    file,
-                    &citation.source,
-                    citation.firm.as_ref(),
-                    "the words quoted",
-                );
+                check_citation(checker, data, file, &quote.citation, "the words quoted");
                 checker.check_quote(data, file, quote);
             }
             Segment::Figure(figure) => {
@@ -51,6 +38,18 @@ pub fn check_body(checker: &mut Checker, data: &Data, file: &SourceFile, body: &
             Segment::Chart(spec) => check_chart(checker, data, file, spec),
         }
     }
+}
+
+/// A citation names a known source, and a firm that source reports.
+fn check_citation(
+    checker: &mut Checker,
+    data: &Data,
+    file: &SourceFile,
+    citation: &Citation,
+    what: &str,
+) {
+    checker.check_source(file, &citation.source);
+    checker.check_firm(data, file, &citation.source, citation.firm.as_ref(), what);
 }
 
 /// A figure reference names a dataset, a column and a period that has a value, and a

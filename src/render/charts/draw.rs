@@ -342,15 +342,20 @@ fn tick_label(data: &ChartData, ticks: &Ticks, v: f64) -> String {
     }
 }
 
+/// The class and colour of the grid line at `v`: the zero line is the axis.
+fn grid_line(v: f64) -> (&'static str, RGBColor) {
+    if v == 0.0 {
+        ("axis", AXIS)
+    } else {
+        ("grid", GRID)
+    }
+}
+
 /// Grid lines and their labels; the zero line is the axis.
 fn draw_value_axis(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
     for v in &frame.ticks.values {
         let y = frame.y(*v);
-        let (class, colour) = if *v == 0.0 {
-            ("axis", AXIS)
-        } else {
-            ("grid", GRID)
-        };
+        let (class, colour) = grid_line(*v);
         painter.draw(
             class,
             &PathElement::new(
@@ -781,11 +786,7 @@ fn hbar(painter: &Painter, data: &ChartData, variant: Variant) -> DrawResult {
     let x = |v: f64| left + (v - ticks.lo()) / (ticks.hi() - ticks.lo()) * (right - left);
     let decimals = ticks.decimals();
     for v in &ticks.values {
-        let (class, colour) = if *v == 0.0 {
-            ("axis", AXIS)
-        } else {
-            ("grid", GRID)
-        };
+        let (class, colour) = grid_line(*v);
         painter.draw(
             class,
             &PathElement::new(
