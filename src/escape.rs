@@ -1,19 +1,95 @@
-//! Escaping for text that comes from content and ends up in HTML, SVG or XML.
+//! Escaping by output context: text from content reaches the site through exactly one of
+//! these functions, chosen by where it lands (HTML text, an HTML attribute, a URL attribute,
+//! JSON inside a script element, XML, SVG, a CSV field). Characters no HTML or XML document
+//! can carry (control characters other than tab and line breaks) become U+FFFD, the
+//! replacement character; a carriage return is kept as a character reference so it reads back
+//! as itself rather than as a line feed.
 
-/// Escapes text for element content and double- or single-quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+use std::io::{self, Write};
+
+/// Whether `c` can stand in an HTML or XML document at all.
+fn is_publishable(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Escapes markup characters, and the quotes too when `quotes`.
+fn markup(text: &str, quotes: bool) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&#39;"),
+            '\r' => out.push_str("&#13;"),
+            c if !is_publishable(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Text between HTML tags.
+pub fn html_text(text: &str) -> String {
+    markup(text, false)
+}
+
+/// Text placed in a markdown body before it is rendered (a figure, quoted words): every
+/// ASCII punctuation character is written as a character reference, so markdown reads none
+/// of it as syntax (no emphasis, no typographic quotes in quoted words), and the rendered
+/// page shows exactly the text.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("&#13;"),
+            c if c.is_ascii_punctuation() => out.push_str(&format!("&#{};", c as u32)),
+            c if !is_publishable(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A value inside a quoted HTML attribute (either quote).
+pub fn html_attr(text: &str) -> String {
+    markup(text, true)
+}
+
+/// `html_attr` for tera: every value a template prints goes through it, whether it lands
+/// between tags or in an attribute.
+pub fn html_attr_to(text: &str, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(html_attr(text).as_bytes())
+}
+
+/// A URL inside an `href` or `src` attribute. Only web links, mail links and links within the
+/// site are written; anything else (a `javascript:` URL, say) becomes a link to nothing.
+pub fn url(href: &str) -> String {
+    let scheme = href
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains(['/', '?', '#']));
+    match scheme.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("http" | "https" | "mailto") => html_attr(href),
+        Some(_) => "#".to_string(),
+    }
+}
+
+/// Text and attribute values of XML documents: the Atom feed and the sitemap.
+pub fn xml(text: &str) -> String {
+    markup(text, true)
+}
+
+/// `xml` for tera, for the feed and sitemap templates.
+pub fn xml_to(text: &str, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(xml(text).as_bytes())
+}
+
+/// Text and attribute values of an SVG image, whether it stands inline in a page or alone
+/// in a file: XML rules, which inline SVG in HTML reads the same way.
+pub fn svg(text: &str) -> String {
+    markup(text, true)
 }
 
 /// A value as JSON for a `<script type="application/json">` element: `<`, `>` and `&` are
@@ -49,10 +125,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            escape("A&B <script>\"'"),
-            "A&amp;B &lt;script&gt;&quot;&#39;"
+    fn each_context_escapes_what_would_break_it() {
+        assert_eq!(html_text("A&B <b>\"'"), "A&amp;B &lt;b&gt;\"'");
+        assert_eq!(html_attr("A&B <b>\"'"), "A&amp;B &lt;b&gt;&quot;&#39;");
+        assert_eq!(xml("a\u{1}b\rc"), "a\u{FFFD}b&#13;c");
+        assert_eq!(url("https://e.org/?a=1&b=2"), "https://e.org/?a=1&amp;b=2");
+        assert_eq!(url("../about.html#x"), "../about.html#x");
+        assert_eq!(url("JavaScript:alert(1)"), "#");
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn markdown_text_survives_markdown_as_written() {
+        let text = "China's *top* `3` -- \"so\"...";
+        let html = markdown_text(text);
+        assert!(!html.contains(['\'', '*', '`', '"']), "{html}");
+        let mut rendered = String::new();
+        pulldown_cmark::html::push_html(
+            &mut rendered,
+            pulldown_cmark::Parser::new_ext(&html, crate::model::markdown_options()),
         );
+        assert_eq!(rendered, "<p>China's *top* `3` -- \"so\"...</p>\n");
+    }
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let json = json_in_script(&vec!["</script><!-- & \u{2028}"]).unwrap();
+        assert!(!json.contains('<') && !json.contains('>') && !json.contains('&'));
+        let back: Vec<String> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, ["</script><!-- & \u{2028}"]);
     }
 }

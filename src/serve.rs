@@ -17,7 +17,7 @@ use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::BuildOptions;
-use crate::escape::escape;
+use crate::escape::html_text;
 
 /// What the server shows: the last good build, and the diagnostics of a failed one.
 #[derive(Default)]
@@ -174,7 +174,7 @@ fn live_reload(version: u64, error: Option<&str>) -> String {
     let overlay = error.map_or(String::new(), |text| {
         format!(
             "<div id=\"quarterly-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,20,20,.94);color:#f5f5f5;padding:1.5rem;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace\"><p style=\"font-weight:700;color:#ff8a80;margin:0 0 1rem\">The last build failed. The page below is the last good build.</p><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
-            escape(text)
+            html_text(text)
         )
     });
     format!(

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::citations::Citations;
 use super::figure::render_chart_figure;
 use crate::diagnostics::Loc;
-use crate::escape::escape;
+use crate::escape::{html_attr, markdown_text};
 use crate::model::{
     Calculation, Citation, Credit, Data, FigureRef, OutputFile, Segment, markdown_options,
 };
@@ -73,7 +73,7 @@ pub fn render_body(
                 let secondhand = credit.source.kind.is_secondhand();
                 markdown.push_str(&format!(
                     "<q class=\"quoted\">{}</q>{}",
-                    escape(&quote.text),
+                    markdown_text(&quote.text),
                     citations.marker(credit, secondhand)
                 ));
             }
@@ -195,9 +195,9 @@ fn render_figure(
     let text = dataset.format_value(column, version.number, version.qualifier);
     Ok(format!(
         "<span class=\"figure\" title=\"{}, {}\">{}</span>{}",
-        escape(&dataset.columns[column].label),
-        escape(&figure.period.label()),
-        escape(&text),
+        html_attr(&dataset.columns[column].label),
+        html_attr(&figure.period.label()),
+        markdown_text(&text),
         citations.value_marker(data, value, &version)
     ))
 }
@@ -231,8 +231,8 @@ fn render_calculation(
     }
     Ok(format!(
         "<span class=\"figure calculated\" title=\"Calculated by the editors from {}\">{}</span>{}",
-        escape(&inputs.join("; ")),
-        escape(&text),
+        html_attr(&inputs.join("; ")),
+        markdown_text(&text),
         markers.join("")
     ))
 }

@@ -1,7 +1,7 @@
 //! What a page cites, numbered in order of first use: footnote markers in the text, and the
 //! list of sources printed at the page's foot.
 
-use crate::escape::escape;
+use crate::escape::html_attr;
 use crate::model::{Credit, Data, Value, Version};
 use crate::routes::source_anchor;
 
@@ -53,12 +53,12 @@ impl Citations {
             self.secondhand_marked = true;
             format!(
                 "<a href=\"#{}\" aria-label=\"Source {n}, the only source, second-hand\">{n}{SECONDHAND_MARK}</a>",
-                escape(&source_anchor(&credit))
+                html_attr(&source_anchor(&credit))
             )
         } else {
             format!(
                 "<a href=\"#{}\" aria-label=\"Source {n}\">{n}</a>",
-                escape(&source_anchor(&credit))
+                html_attr(&source_anchor(&credit))
             )
         }
     }

@@ -4,7 +4,7 @@
 
 use super::charts::{ChartData, Variant, legend, render_svg};
 use super::citations::Citations;
-use crate::escape::escape;
+use crate::escape::{html_text, url};
 use crate::model::{ChartKind, ChartSpec, Credit, Data, OutputFile};
 use crate::routes;
 
@@ -24,7 +24,7 @@ pub fn render_chart_figure(
     let mut html = format!(
         "<figure class=\"chart chart-{}\" id=\"{id}\">\n<figcaption class=\"chart-title\">{}</figcaption>\n",
         kind_class(spec.kind),
-        escape(&spec.title)
+        html_text(&spec.title)
     );
     if spec.kind == ChartKind::Bar && chart.series.len() > 1 {
         html.push_str(&legend(&chart, id));
@@ -52,7 +52,7 @@ pub fn render_chart_figure(
     if let Some(caption) = &spec.caption {
         html.push_str(&format!(
             "<p class=\"chart-caption\">{}</p>\n",
-            escape(caption)
+            html_text(caption)
         ));
     }
     // The source line names exactly the pages and firms of the values drawn.
@@ -132,17 +132,17 @@ fn source_line(credits: &[(Credit, bool)], citations: &mut Citations) -> String 
             let cited = |p: &Publisher| {
                 format!(
                     "{}<sup class=\"cite\">{}</sup>",
-                    escape(&p.name),
+                    html_text(&p.name),
                     p.anchors.join(", ")
                 )
             };
             match publishers.as_slice() {
                 [only] if only.name == OWN_RELEASE => {
-                    cited(only).replacen(OWN_RELEASE, &escape(&firm), 1)
+                    cited(only).replacen(OWN_RELEASE, &html_text(&firm), 1)
                 }
                 _ => {
                     let list: Vec<String> = publishers.iter().map(cited).collect();
-                    format!("{} via {}", escape(&firm), list.join(", "))
+                    format!("{} via {}", html_text(&firm), list.join(", "))
                 }
             }
         })
@@ -179,29 +179,29 @@ fn data_table(data: &ChartData, csv_href: &str) -> String {
     for s in &data.series {
         t.push_str(&format!(
             "<th scope=\"col\">{} ({})</th>",
-            escape(&s.label),
-            escape(data.unit.axis_label())
+            html_text(&s.label),
+            html_text(data.unit.axis_label())
         ));
     }
     let whole = data.kind.needs_one_whole();
     if whole {
         t.push_str(&format!(
             "<th scope=\"col\">Not broken out ({})</th>",
-            escape(data.unit.axis_label())
+            html_text(data.unit.axis_label())
         ));
     }
     t.push_str("</tr></thead>\n<tbody>\n");
     for (i, (period, row)) in data.periods.iter().zip(&data.period_rows).enumerate() {
         t.push_str(&format!(
             "<tr><th scope=\"row\">{}</th>",
-            escape(&period.label())
+            html_text(&period.label())
         ));
         for s in &data.series {
             let cell = row.and_then(|r| r.cells.get(s.column)?.as_ref());
             match cell {
                 Some(v) => t.push_str(&format!(
                     "<td>{}</td>",
-                    escape(&data.dataset.format_value(s.column, v.number, v.qualifier))
+                    html_text(&data.dataset.format_value(s.column, v.number, v.qualifier))
                 )),
                 None => t.push_str("<td class=\"missing\">not published</td>"),
             }
@@ -210,7 +210,7 @@ fn data_table(data: &ChartData, csv_href: &str) -> String {
             match data.remainder(i) {
                 Some(rest) => t.push_str(&format!(
                     "<td>{}</td>",
-                    escape(&data.unit.format(rest, data.remainder_decimals(i)))
+                    html_text(&data.unit.format(rest, data.remainder_decimals(i)))
                 )),
                 None => t.push_str("<td class=\"missing\">–</td>"),
             }
@@ -219,7 +219,7 @@ fn data_table(data: &ChartData, csv_href: &str) -> String {
     }
     t.push_str(&format!(
         "</tbody>\n</table>\n<p><a href=\"{}\" download>Download these values as CSV</a></p>\n</details>\n",
-        escape(csv_href)
+        url(csv_href)
     ));
     t
 }

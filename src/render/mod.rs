@@ -1,43 +1,28 @@
 //! Fourth stage: render every page of a validated `Site` into memory (what each page shows
 //! is in `pages`), then the feed, the sitemap and the static assets. Output paths are
-//! relative to `dist/`.
-
-use rayon::prelude::*;
-use serde::Serialize;
-use tera::{Context, Tera};
+//! relative to `dist/`, and no two outputs may claim the same path.
 
 mod body;
 pub mod charts;
 mod citations;
 mod downloads;
+mod feeds;
 mod figure;
 mod pages;
 mod search;
+mod templates;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{OutputFile, RenderedSite, Site, SourceFile};
 use crate::routes;
-use pages::PageParts;
+use pages::{PageJob, PageParts};
+use templates::Templates;
 
-/// The built-in templates and stylesheet; a site's own `templates/` overrides them by name.
-const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
-    ("sources.html", include_str!("../../templates/sources.html")),
-    ("base.html", include_str!("../../templates/base.html")),
-    ("home.html", include_str!("../../templates/home.html")),
-    (
-        "briefing.html",
-        include_str!("../../templates/briefing.html"),
-    ),
-    ("page.html", include_str!("../../templates/page.html")),
-    ("vendor.html", include_str!("../../templates/vendor.html")),
-    ("vendors.html", include_str!("../../templates/vendors.html")),
-    ("data.html", include_str!("../../templates/data.html")),
-    ("search.html", include_str!("../../templates/search.html")),
-    ("404.html", include_str!("../../templates/404.html")),
-    ("feed.xml", include_str!("../../templates/feed.xml")),
-    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
-];
 const CHART_FONT: &[u8] = include_bytes!("../../assets/fonts/chart-sans.woff2");
+
+/// The built-in static files; a site's own `templates/static/` overrides them by name.
 const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
     (
         "style.css",
@@ -49,72 +34,10 @@ const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
     ),
 ];
 
-/// The templates in use: (name, path shown in diagnostics, text). A site's own
-/// `templates/<name>` replaces the built-in one.
-fn template_sources(templates: &[SourceFile]) -> Vec<(&'static str, String, String)> {
-    BUILTIN_TEMPLATES
-        .iter()
-        .map(|(name, builtin)| {
-            let path = format!("templates/{name}");
-            match templates.iter().find(|t| t.path == path) {
-                Some(own) => (*name, path, own.text.clone()),
-                None => (*name, format!("{path} (built in)"), builtin.to_string()),
-            }
-        })
-        .collect()
-}
-
-pub fn build_tera(sources: &[(&'static str, String, String)]) -> Result<Tera, Diagnostics> {
-    let mut tera = Tera::new();
-    let mut diagnostics = Diagnostics::new();
-    for (name, _, text) in sources {
-        if let Err(err) = tera.add_raw_template(name, text) {
-            diagnostics.push(template_diagnostic(sources, name, &err));
-        }
-    }
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok(tera)
-}
-
-/// A tera error as one of our diagnostics, pointing into the template it names.
-fn template_diagnostic(
-    sources: &[(&'static str, String, String)],
-    rendering: &str,
-    err: &tera::Error,
-) -> Diagnostic {
-    let report = match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            Some(report)
-        }
-        _ => None,
-    };
-    let Some(report) = report else {
-        return Diagnostic::error(
-            &format!("templates/{rendering}"),
-            format!("template error: {err}"),
-        );
-    };
-    let (path, text) = sources
-        .iter()
-        .find(|(name, _, _)| *name == report.filename())
-        .map(|(_, path, text)| (path.as_str(), text.as_str()))
-        .unwrap_or(("templates/", ""));
-    let span = report.span();
-    let len = if span.start_line == span.end_line {
-        span.end_col.saturating_sub(span.start_col)
-    } else {
-        1
-    };
-    let mut d = Diagnostic::error(path, format!("template error: {}", report.message()));
-    if !text.is_empty() {
-        d = d.at(text, span.start_line, span.start_col + 1, len);
-    }
-    if report.filename() != rendering {
-        d = d.with_hint(format!("while rendering `{rendering}`"));
-    }
-    d
+/// A file of the built site and what made it, to name both makers when two want one path.
+struct Made {
+    file: OutputFile,
+    origin: String,
 }
 
 pub fn render_site(
@@ -122,145 +45,160 @@ pub fn render_site(
     templates: &[SourceFile],
     assets: &[(String, Vec<u8>)],
 ) -> Result<RenderedSite, Diagnostics> {
-    let sources = template_sources(templates);
-    let tera = build_tera(&sources)?;
+    let templates = Templates::load(templates)?;
 
     // Pages are independent of each other, so they render in parallel; `collect` keeps
     // their order, and the output does not depend on which thread did what.
-    let results: Vec<Result<(OutputFile, PageParts), Box<Diagnostic>>> = pages::jobs(site)
+    let results: Vec<Result<(String, PageParts), Box<Diagnostic>>> = pages::jobs(site)
         .par_iter()
         .map(|job| {
             let parts = pages::build_page(site, *job)?;
-            match tera.render(parts.template, &parts.context) {
-                Ok(html) => Ok((
-                    OutputFile {
-                        path: parts.path.clone(),
-                        bytes: html.into_bytes(),
-                    },
-                    parts,
-                )),
-                Err(err) => Err(Box::new(template_diagnostic(
-                    &sources,
-                    parts.template,
-                    &err,
-                ))),
-            }
+            let html = templates.render(parts.template, &parts.context)?;
+            Ok((html, parts))
         })
         .collect();
 
-    let mut out = RenderedSite {
-        warnings: site.warnings.clone(),
-        ..RenderedSite::default()
-    };
     let mut diagnostics = Diagnostics::new();
-    for result in results {
+    let mut made = Vec::new();
+    let mut page_paths = Vec::new();
+    let (mut pages, mut charts) = (0, 0);
+    for (job, result) in pages::jobs(site).into_iter().zip(results) {
         match result {
-            Ok((file, parts)) => {
-                out.files.push(file);
-                out.files.extend(parts.files);
-                out.pages += 1;
-                out.charts += parts.charts;
+            Ok((html, parts)) => {
+                let origin = origin_of(site, job);
+                page_paths.push(parts.path.clone());
+                made.push(Made {
+                    file: OutputFile {
+                        path: parts.path,
+                        bytes: html.into_bytes(),
+                    },
+                    origin: origin.clone(),
+                });
+                made.extend(parts.files.into_iter().map(|file| Made {
+                    file,
+                    origin: origin.clone(),
+                }));
+                pages += 1;
+                charts += parts.charts;
             }
             Err(d) => diagnostics.push(*d),
         }
     }
     for (path, template, context) in [
-        ("feed.xml", "feed.xml", feed_context(site)),
+        (routes::FEED, "feed.xml", feeds::feed_context(site)),
         (
+            routes::SITEMAP,
             "sitemap.xml",
-            "sitemap.xml",
-            sitemap_context(site, &out.files),
+            feeds::sitemap_context(site, &page_paths),
         ),
     ] {
-        match tera.render(template, &context) {
-            Ok(xml) => out.files.push(OutputFile {
-                path: path.to_string(),
-                bytes: xml.into_bytes(),
+        match templates.render(template, &context) {
+            Ok(xml) => made.push(Made {
+                file: OutputFile {
+                    path: path.to_string(),
+                    bytes: xml.into_bytes(),
+                },
+                origin: format!("the template templates/{template}"),
             }),
-            Err(err) => diagnostics.push(template_diagnostic(&sources, template, &err)),
+            Err(d) => diagnostics.push(*d),
         }
     }
+    made.extend(static_files(site, assets));
+    check_collisions(&made, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
+    let mut files: Vec<OutputFile> = made.into_iter().map(|m| m.file).collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(RenderedSite {
+        files,
+        pages,
+        charts,
+        warnings: site.warnings.clone(),
+    })
+}
+
+/// The site's own static files, the built-in ones it does not replace, and the files made
+/// for charts: their colours and their font.
+fn static_files(site: &Site, assets: &[(String, Vec<u8>)]) -> Vec<Made> {
+    let mut made = Vec::new();
     for (name, bytes) in BUILTIN_ASSETS {
         if !assets.iter().any(|(n, _)| n == name) {
-            out.files.push(OutputFile {
-                path: format!("static/{name}"),
-                bytes: bytes.to_vec(),
+            made.push(Made {
+                file: OutputFile {
+                    path: routes::asset(name),
+                    bytes: bytes.to_vec(),
+                },
+                origin: format!("the built-in {name}"),
             });
         }
     }
     for (name, bytes) in assets {
-        out.files.push(OutputFile {
-            path: format!("static/{name}"),
-            bytes: bytes.clone(),
+        made.push(Made {
+            file: OutputFile {
+                path: routes::asset(name),
+                bytes: bytes.clone(),
+            },
+            origin: format!("templates/static/{name}"),
         });
     }
-    out.files.push(OutputFile {
-        path: "static/charts.css".to_string(),
-        bytes: charts::colour_stylesheet(&site.data.vendors).into_bytes(),
+    made.push(Made {
+        file: OutputFile {
+            path: routes::CHART_STYLESHEET.to_string(),
+            bytes: charts::colour_stylesheet(&site.data.vendors).into_bytes(),
+        },
+        origin: "the chart colours made from content/data/vendors.yaml".to_string(),
     });
-    out.files.push(OutputFile {
-        path: "static/chart-sans.woff2".to_string(),
-        bytes: CHART_FONT.to_vec(),
+    made.push(Made {
+        file: OutputFile {
+            path: routes::CHART_FONT.to_string(),
+            bytes: CHART_FONT.to_vec(),
+        },
+        origin: "the built-in chart font".to_string(),
     });
-    out.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    made
 }
 
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    updated: String,
-    summary: String,
+/// What makes a page's files, for collision reports.
+fn origin_of(site: &Site, job: PageJob) -> String {
+    match job {
+        PageJob::Home => "the home page".to_string(),
+        PageJob::Briefing(i) => site
+            .briefings
+            .get(i)
+            .map_or_else(String::new, |b| b.file.path.clone()),
+        PageJob::Page(i) => site
+            .pages
+            .get(i)
+            .map_or_else(String::new, |p| p.file.path.clone()),
+        PageJob::Vendor(i) => site.data.vendors.get(i).map_or_else(String::new, |v| {
+            format!("the page of vendor `{}` (content/data/vendors.yaml)", v.id)
+        }),
+        PageJob::Vendors => "the vendor index".to_string(),
+        PageJob::Data => "the data page".to_string(),
+        PageJob::Search => "the search page".to_string(),
+        PageJob::NotFound => "the 404 page".to_string(),
+    }
 }
 
-/// The Atom feed: every briefing, newest first, with absolute URLs. Dates come from the
-/// content (the end of each briefing's quarter), never from the clock.
-fn feed_context(site: &Site) -> Context {
-    let mut context = Context::new();
-    let base = &site.config.base_url;
-    let entries: Vec<FeedEntry> = site
-        .briefings
-        .iter()
-        .rev()
-        .map(|b| FeedEntry {
-            title: b.title.clone(),
-            url: format!("{base}{}", routes::briefing(b.period)),
-            updated: format!("{}T00:00:00Z", b.period.end_date()),
-            summary: b.summary.clone(),
-        })
-        .collect();
-    let updated = entries
-        .first()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone());
-    context.insert("site_title", &site.config.title);
-    context.insert("site_description", &site.config.description);
-    context.insert("author", &site.config.author);
-    context.insert("base_url", base);
-    context.insert("updated", &updated);
-    context.insert("entries", &entries);
-    context
-}
-
-/// The sitemap: every HTML page of the site but the 404 page, with absolute URLs.
-fn sitemap_context(site: &Site, files: &[OutputFile]) -> Context {
-    let base = &site.config.base_url;
-    let mut urls: Vec<String> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
-        .map(|f| {
-            if f.path == "index.html" {
-                base.clone()
-            } else {
-                format!("{base}{}", f.path)
-            }
-        })
-        .collect();
-    urls.sort();
-    let mut context = Context::new();
-    context.insert("urls", &urls);
-    context
+/// Two things that would write the same path are an error naming both: one would silently
+/// replace the other, and writing them at once would race.
+fn check_collisions(made: &[Made], diagnostics: &mut Diagnostics) {
+    let mut by_path: Vec<&Made> = made.iter().collect();
+    by_path.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    for pair in by_path.windows(2) {
+        let [first, second] = pair else { continue };
+        if first.file.path == second.file.path {
+            diagnostics.push(
+                Diagnostic::error(
+                    &format!("dist/{}", first.file.path),
+                    format!(
+                        "two outputs would be written to `{}`: {} and {}",
+                        first.file.path, first.origin, second.origin
+                    ),
+                )
+                .with_hint("rename one of them; each file of the site must come from one place"),
+            );
+        }
+    }
 }

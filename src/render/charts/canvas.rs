@@ -14,7 +14,7 @@ use plotters_backend::{
     text_anchor::{HPos, VPos},
 };
 
-use crate::escape::escape;
+use crate::escape::svg;
 
 /// Writing SVG into a string cannot fail.
 type CanvasError = std::convert::Infallible;
@@ -220,7 +220,7 @@ impl DrawingBackend for ClassedSvg {
             pos.1,
             style.size(),
             hex(style.color()),
-            escape(text)
+            svg(text)
         );
         self.push(&el);
         Ok(())

@@ -8,7 +8,7 @@ use super::canvas::{DrawResult, Painter};
 use super::data::{ChartData, Series};
 use super::scale::{Ticks, ticks};
 use super::text::{fit, text_width};
-use crate::escape::escape;
+use crate::escape::html_text;
 use crate::model::ChartKind;
 
 /// The wide variant fills a desktop column; the narrow one keeps text legible on a phone;
@@ -163,7 +163,7 @@ pub fn legend(data: &ChartData, id: &str) -> String {
         html.push_str(&format!(
             "<li><svg class=\"swatch\" viewBox=\"0 0 12 12\" aria-hidden=\"true\">{defs}<rect class=\"{class}\" width=\"12\" height=\"12\" fill=\"{}\"/></svg>{}</li>",
             fill.unwrap_or_else(|| s.colour.clone()),
-            escape(&s.label)
+            html_text(&s.label)
         ));
     }
     html.push_str("</ul>\n");

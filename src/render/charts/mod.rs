@@ -10,7 +10,7 @@ pub mod scale;
 pub mod text;
 
 use crate::colour;
-use crate::escape::escape;
+use crate::escape::svg;
 use crate::model::Vendor;
 
 pub use data::{ChartData, Series, palette_class, vendor_class};
@@ -32,8 +32,8 @@ pub fn render_svg(
     };
     Ok(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{}</svg>",
-        escape(title),
-        escape(&data.describe()),
+        svg(title),
+        svg(&data.describe()),
         body
     ))
 }

@@ -7,7 +7,7 @@ use super::super::citations::Citations;
 use super::super::downloads::{dataset_csv, dataset_json};
 use super::common::{PageError, PageParts, base_context, insert_sources};
 use crate::diagnostics::Diagnostic;
-use crate::escape::escape;
+use crate::escape::html_text;
 use crate::model::{Data, Dataset, OutputFile, Site, Value};
 use crate::routes;
 
@@ -115,12 +115,12 @@ fn data_cell(
     };
     let mut html = String::new();
     for (i, version) in value.versions().iter().enumerate() {
-        let shown = escape(&dataset.format_value(column, version.number, version.qualifier));
+        let shown = html_text(&dataset.format_value(column, version.number, version.qualifier));
         let marker = citations.value_marker(data, value, version);
         if i == 0 {
             html.push_str(&format!("{shown}{marker}"));
             if let Some(note) = version.note {
-                html.push_str(&format!("<span class=\"also\">{}</span>", escape(note)));
+                html.push_str(&format!("<span class=\"also\">{}</span>", html_text(note)));
             }
         } else {
             html.push_str(&format!(
