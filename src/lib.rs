@@ -1,10 +1,15 @@
 //! quarterly: a static report site generator. Editors keep YAML datasets and markdown
 //! commentary in `content/`; `build` turns them into an HTML site with charts drawn at build
-//! time. The pipeline, one module per stage:
+//! time. The pipeline, one module (or folder) per stage, each a function from typed input to
+//! typed output, with I/O only at the two ends:
 //!
 //! ```text
-//! load ─▶ parse ─▶ validate ─▶ render (pages: markdown + charts + templates) ─▶ output
+//! load ─▶ parse ─▶ validate ─▶ render (pages, bodies, charts, downloads, search) ─▶ links ─▶ output
 //! ```
+//!
+//! Below every stage: `model` (what the site is made of, before and after checking),
+//! `routes` (every output path), `diagnostics`, and the leaves `period`, `format`, `escape`
+//! and `colour`. On top: the commands `serve` and `scaffold` (`new`).
 
 pub mod colour;
 pub mod diagnostics;
