@@ -20,7 +20,7 @@ use crate::routes;
 use pages::PageParts;
 
 /// The built-in templates and stylesheet; a site's own `templates/` overrides them by name.
-const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
     ("sources.html", include_str!("../../templates/sources.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
@@ -38,7 +38,8 @@ const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
 const CHART_FONT: &[u8] = include_bytes!("../../assets/fonts/chart-sans.woff2");
-const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
+/// The built-in files of `static/`; a site's own `templates/static/<name>` replaces one.
+pub const BUILTIN_ASSETS: [(&str, &[u8]); 3] = [
     (
         "style.css",
         include_bytes!("../../templates/static/style.css"),
@@ -46,6 +47,10 @@ const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
     (
         "search.js",
         include_bytes!("../../templates/static/search.js"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../templates/static/favicon.svg"),
     ),
 ];
 
@@ -78,19 +83,33 @@ pub fn build_tera(sources: &[(&'static str, String, String)]) -> Result<Tera, Di
     Ok(tera)
 }
 
-/// A tera error as one of our diagnostics, pointing into the template it names.
-fn template_diagnostic(
+/// A tera error as one of our diagnostics, pointing into the template it names. `sources`
+/// are (template name, path shown in diagnostics, text), as tera was given them.
+pub fn template_diagnostic(
     sources: &[(&'static str, String, String)],
     rendering: &str,
     err: &tera::Error,
 ) -> Diagnostic {
-    let report = match err.kind() {
+    let place = match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            Some(report)
+            let span = report.span();
+            let len = if span.start_line == span.end_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
+            Some(TemplatePlace {
+                template: report.filename().to_string(),
+                line: span.start_line,
+                column: span.start_col + 1,
+                len,
+                message: report.message().to_string(),
+            })
         }
+        tera::ErrorKind::Msg(text) => place_in_message(text),
         _ => None,
     };
-    let Some(report) = report else {
+    let Some(place) = place else {
         return Diagnostic::error(
             &format!("templates/{rendering}"),
             format!("template error: {err}"),
@@ -98,23 +117,52 @@ fn template_diagnostic(
     };
     let (path, text) = sources
         .iter()
-        .find(|(name, _, _)| *name == report.filename())
+        .find(|(name, _, _)| *name == place.template)
         .map(|(_, path, text)| (path.as_str(), text.as_str()))
         .unwrap_or(("templates/", ""));
-    let span = report.span();
-    let len = if span.start_line == span.end_line {
-        span.end_col.saturating_sub(span.start_col)
-    } else {
-        1
-    };
-    let mut d = Diagnostic::error(path, format!("template error: {}", report.message()));
+    let mut d = Diagnostic::error(path, format!("template error: {}", place.message));
     if !text.is_empty() {
-        d = d.at(text, span.start_line, span.start_col + 1, len);
+        d = d.at(text, place.line, place.column, place.len);
     }
-    if report.filename() != rendering {
+    if place.template != rendering {
         d = d.with_hint(format!("while rendering `{rendering}`"));
     }
     d
+}
+
+/// Where in which template tera found a problem, and what it said.
+struct TemplatePlace {
+    template: String,
+    line: usize,
+    column: usize,
+    len: usize,
+    message: String,
+}
+
+/// Tera reports some problems (an unknown filter, test or function) as text already laid out
+/// rustc-style rather than as a report with a span; the place is read back from its
+/// `--> template:line:column` line and the length from its carets.
+fn place_in_message(text: &str) -> Option<TemplatePlace> {
+    let mut lines = text.lines();
+    let message = lines.next()?.trim().strip_prefix("error: ")?.to_string();
+    let location = lines.find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = location.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let template = parts.next()?.to_string();
+    let len = text
+        .lines()
+        .filter(|l| l.contains('^'))
+        .map(|l| l.matches('^').count())
+        .next()
+        .unwrap_or(1);
+    Some(TemplatePlace {
+        template,
+        line,
+        column,
+        len,
+        message,
+    })
 }
 
 pub fn render_site(
