@@ -82,6 +82,11 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
     let templates = root.join("templates");
     if templates.is_dir() {
         for (relative, absolute) in walk(root, &templates, &mut diagnostics) {
+            // Archetypes are what `new` starts a file from, not pages of the site: the build
+            // neither reads nor renders them, whatever their extension.
+            if relative.starts_with(ARCHETYPES_DIR) {
+                continue;
+            }
             let bytes = match std::fs::read(&absolute) {
                 Ok(bytes) => bytes,
                 Err(err) => {
@@ -108,6 +113,9 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
     }
     Ok(files)
 }
+
+/// Where a site keeps the templates `quarterly new` renders new content from.
+pub const ARCHETYPES_DIR: &str = "templates/archetypes/";
 
 fn depth(path: &str) -> usize {
     path.split('/').count()

@@ -1,5 +1,5 @@
-//! The `quarterly` command line: `build`, `check`, `serve` and `new`. Exit codes: 0 success,
-//! 1 content errors, 2 usage errors (clap's own code for bad arguments).
+//! The `quarterly` command line: `build`, `check`, `serve`, `new` and `init`. Exit codes:
+//! 0 success, 1 content errors, 2 usage errors (clap's own code for bad arguments).
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -70,6 +70,12 @@ enum Command {
         /// The site root, holding content/ and templates/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// Start a new site: a small working publication to edit, with copies of the templates.
+    Init {
+        /// Where to create it; it must not already have content/ or templates/.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 
@@ -147,6 +153,37 @@ fn main() -> ExitCode {
             }
         }
         Command::New { period, root } => new(period, &root),
+        Command::Init { dir } => init(&dir),
+    }
+}
+
+fn init(dir: &Path) -> ExitCode {
+    match quarterly::scaffold::init(dir) {
+        Ok(written) => {
+            println!(
+                "wrote a new site of {} files into {}",
+                written.len(),
+                dir.display()
+            );
+            let root = if dir == Path::new(".") {
+                String::new()
+            } else {
+                format!(" --root {}", dir.display())
+            };
+            println!(
+                "next: `quarterly serve{root}` to preview it, `quarterly new{root}` to start the next quarter"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(quarterly::scaffold::InitError::Refused(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(quarterly::scaffold::InitError::Failed(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!("init failed; nothing was left behind");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -173,7 +210,7 @@ fn new(period: Option<String>, root: &Path) -> ExitCode {
     let content = quarterly::load::load_content(root)
         .ok()
         .and_then(|f| quarterly::parse::parse_content(&f).ok());
-    match quarterly::scaffold::scaffold(root, period, content.as_ref()) {
+    match quarterly::scaffold::new_briefing(root, period, content.as_ref()) {
         Ok(done) => {
             println!(
                 "wrote {} (a draft: `quarterly serve` shows it, `build` leaves it out until you remove `draft: true`)",
@@ -189,8 +226,9 @@ fn new(period: Option<String>, root: &Path) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            eprintln!("no briefing was written");
             ExitCode::from(1)
         }
     }

@@ -14,6 +14,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
+use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::BuildOptions;
@@ -108,11 +109,16 @@ pub fn watch(root: &Path, shared: Arc<Shared>) -> notify::Result<notify::Recomme
 }
 
 /// The path a request asks for, as a key into the built files, or `None` when it tries to
-/// leave the site (`..`, backslashes, NUL, or an encoded form of them).
+/// leave the site: `..` (also percent-encoded), backslashes, NUL, a drive or scheme (`C:`),
+/// a target that is not a path from the root (`http://host/x`, `//host/x`), or a malformed
+/// escape.
 pub fn site_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path)?;
-    if decoded.contains('\\') || decoded.contains('\0') {
+    if !path.starts_with('/') || path.starts_with("//") || has_malformed_escape(path) {
+        return None;
+    }
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains(['\\', '\0', ':']) {
         return None;
     }
     let mut parts = Vec::new();
@@ -133,34 +139,23 @@ pub fn site_path(url: &str) -> Option<String> {
     Some(key)
 }
 
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+/// Whether a `%` in `path` is not followed by two hex digits. `percent-encoding` passes such
+/// an escape through as text; a request that has one is refused instead of guessed at.
+fn has_malformed_escape(path: &str) -> bool {
+    path.match_indices('%').any(|(i, _)| {
+        !path
+            .get(i + 1..i + 3)
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    })
 }
 
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "csv" => "text/csv; charset=utf-8",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
+/// The `Content-Type` for a built file, by its extension; text is always UTF-8.
+fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    if mime.type_() == mime_guess::mime::TEXT {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
     }
 }
 
@@ -272,9 +267,9 @@ fn handle(request: Request, shared: &Shared) {
     match found {
         Some((status, path, bytes)) if path.ends_with(".html") => {
             let body = with_live_reload(&bytes, version, error.as_deref());
-            respond(request, status, content_type(&path), body);
+            respond(request, status, &content_type(&path), body);
         }
-        Some((status, path, bytes)) => respond(request, status, content_type(&path), bytes),
+        Some((status, path, bytes)) => respond(request, status, &content_type(&path), bytes),
         None => {
             // No good build yet: show the diagnostics on every page.
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body></body></html>";
@@ -300,19 +295,8 @@ pub fn serve(root: PathBuf, address: SocketAddr, open: bool) -> Result<(), Strin
         "serving {} at {url} (drafts included); press Ctrl-C to stop",
         root.display()
     );
-    if open {
-        let opener = if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        };
-        if std::process::Command::new(opener)
-            .arg(&url)
-            .spawn()
-            .is_err()
-        {
-            eprintln!("could not open a browser; visit {url}");
-        }
+    if open && opener::open_browser(&url).is_err() {
+        eprintln!("could not open a browser; visit {url}");
     }
     for request in server.incoming_requests() {
         let shared = Arc::clone(&shared);
@@ -343,9 +327,34 @@ mod tests {
             "/a\\b",
             "/%00",
             "/%zz",
+            "/%2",
+            "/a%2fb/%2E%2E/%2e%2E/c",
+            "/..%5csecret",
+            "/C:/Windows/win.ini",
+            "//etc/passwd",
+            "http://example.org/index.html",
+            "index.html",
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn encoded_names_decode_and_types_follow_the_extension() {
+        assert_eq!(
+            site_path("/data/charts/a%20b.csv").as_deref(),
+            Some("data/charts/a b.csv")
+        );
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("static/style.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("static/search.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type("static/favicon.svg"), "image/svg+xml");
+        assert_eq!(content_type("data/market.json"), "application/json");
+        assert_eq!(content_type("static/chart-sans.woff2"), "font/woff2");
+        assert_eq!(content_type("no-extension"), "application/octet-stream");
     }
 
     #[test]

@@ -330,3 +330,55 @@ fn every_figure_is_credited_to_its_own_firm_and_second_hand_pages_say_so() {
     assert!(data.contains("39%<sup class=\"cite\">"), "{data}");
     assert!(data.contains("†</a></sup>"));
 }
+
+#[test]
+fn every_page_links_a_themable_favicon_that_the_build_ships() {
+    let site = Site::new();
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let link = |root: &str| {
+        format!("<link rel=\"icon\" href=\"{root}static/favicon.svg\" type=\"image/svg+xml\">")
+    };
+    assert!(site.read("dist/index.html").contains(&link("")));
+    assert!(
+        site.read("dist/briefings/2023-q3.html")
+            .contains(&link("../"))
+    );
+    // A host serves the 404 page at any path, so its links are absolute.
+    assert!(
+        site.read("dist/404.html")
+            .contains(&link("https://example.org/sub/"))
+    );
+    let icon = site.read("dist/static/favicon.svg");
+    roxmltree::Document::parse(&icon).expect("the favicon is well-formed SVG");
+    assert!(
+        icon.contains("prefers-color-scheme: dark"),
+        "the icon suits dark tabs: {icon}"
+    );
+
+    // A site's own icon replaces the built-in one.
+    site.write(
+        "templates/static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        site.read("dist/static/favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+}
+
+#[test]
+fn archetypes_are_not_page_templates() {
+    let site = Site::new();
+    // Neither would compile as a page template; the build must not try.
+    site.write("templates/archetypes/briefing.md", "{% if %}\n");
+    site.write("templates/archetypes/page.html", "{{ broken\n");
+    let before = site.run(&["build"]);
+    assert!(before.status.success(), "{}", stderr(&before));
+    assert!(!site.dist().join("archetypes").exists());
+    assert!(!site.dist().join("static/archetypes").exists());
+    let check = site.run(&["check", "--deny-warnings"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}

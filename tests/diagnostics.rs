@@ -209,6 +209,23 @@ fn template_errors_point_into_the_template() {
     insta::assert_snapshot!(err);
 }
 
+#[test]
+fn an_unknown_filter_points_into_the_template() {
+    // Tera reports an unknown filter as text rather than as a report with a span.
+    let err = failing_build(|s| {
+        s.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ title | shout }}</h1>\n{% endblock content %}\n",
+        )
+    });
+    assert!(
+        err.contains("error: template error: Unknown filter `shout`"),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/page.html:3:"), "{err}");
+    assert!(err.contains("<h1>{{ title | shout }}</h1>"), "{err}");
+}
+
 /// Applies `change`, then checks: warnings alone pass `check`, fail `check --deny-warnings`,
 /// and print the same diagnostics either way. Returns what plain `check` printed.
 fn warnings_of(change: impl Fn(&Site)) -> String {

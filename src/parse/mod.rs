@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::load::ContentFiles;
-use crate::model::{Broken, Content, SourceFile};
+use crate::model::{Briefing, Broken, Content, SourceFile};
 use config::parse_site;
 use dataset::parse_dataset;
 use document::{parse_briefing, parse_page};
@@ -66,6 +66,17 @@ pub fn parse_content(files: &ContentFiles) -> Result<Content, Diagnostics> {
             broken,
         }),
         None => Err(diagnostics),
+    }
+}
+
+/// Parses one briefing on its own, as `new` checks the file it is about to write: the
+/// briefing, or the errors that stop it from parsing (warnings are left to `check`).
+pub fn parse_one_briefing(file: &SourceFile) -> Result<Briefing, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let briefing = parse_briefing(file, &mut diagnostics);
+    match briefing {
+        Some(briefing) if !diagnostics.has_errors() => Ok(briefing),
+        _ => Err(diagnostics),
     }
 }
 

@@ -19,11 +19,12 @@ use crate::model::{OutputFile, RenderedSite, Site, SourceFile};
 use crate::routes;
 use pages::{PageJob, PageParts};
 use templates::Templates;
+pub use templates::{BUILTIN_TEMPLATES, TemplateSource, template_diagnostic};
 
 const CHART_FONT: &[u8] = include_bytes!("../../assets/fonts/chart-sans.woff2");
 
-/// The built-in static files; a site's own `templates/static/` overrides them by name.
-const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
+/// The built-in files of `static/`; a site's own `templates/static/<name>` replaces one.
+pub const BUILTIN_ASSETS: [(&str, &[u8]); 3] = [
     (
         "style.css",
         include_bytes!("../../templates/static/style.css"),
@@ -31,6 +32,10 @@ const BUILTIN_ASSETS: [(&str, &[u8]); 2] = [
     (
         "search.js",
         include_bytes!("../../templates/static/search.js"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../templates/static/favicon.svg"),
     ),
 ];
 

@@ -10,7 +10,7 @@ use crate::escape;
 use crate::model::SourceFile;
 
 /// The built-in templates; a site's own `templates/` overrides them by name.
-const BUILTIN: [(&str, &str); 12] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
     ("sources.html", include_str!("../../templates/sources.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
@@ -29,33 +29,33 @@ const BUILTIN: [(&str, &str); 12] = [
 ];
 
 /// One template in use: its name for tera, the path diagnostics show, and its text.
-struct Source {
-    name: String,
-    path: String,
-    text: String,
+pub struct TemplateSource {
+    pub name: String,
+    pub path: String,
+    pub text: String,
 }
 
 pub struct Templates {
     html: Tera,
     xml: Tera,
-    sources: Vec<Source>,
+    sources: Vec<TemplateSource>,
 }
 
 impl Templates {
     /// Every built-in template (or the site's version of it) and every other template in the
     /// site's `templates/`, each checked for syntax errors.
     pub fn load(site_templates: &[SourceFile]) -> Result<Templates, Diagnostics> {
-        let mut sources: Vec<Source> = BUILTIN
+        let mut sources: Vec<TemplateSource> = BUILTIN_TEMPLATES
             .iter()
             .map(|(name, text)| {
                 let path = format!("templates/{name}");
                 match site_templates.iter().find(|t| t.path == path) {
-                    Some(own) => Source {
+                    Some(own) => TemplateSource {
                         name: name.to_string(),
                         path,
                         text: own.text.clone(),
                     },
-                    None => Source {
+                    None => TemplateSource {
                         name: name.to_string(),
                         path: format!("{path} (built in)"),
                         text: text.to_string(),
@@ -68,7 +68,7 @@ impl Templates {
                 continue;
             };
             if !sources.iter().any(|s| s.name == name) {
-                sources.push(Source {
+                sources.push(TemplateSource {
                     name: name.to_string(),
                     path: own.path.clone(),
                     text: own.text.clone(),
@@ -89,7 +89,7 @@ impl Templates {
                 &mut html
             };
             if let Err(err) = tera.add_raw_template(&source.name, &source.text) {
-                diagnostics.push(diagnostic(&sources, &source.name, &err));
+                diagnostics.push(template_diagnostic(&sources, &source.name, &err));
             }
         }
         if diagnostics.has_errors() {
@@ -114,19 +114,36 @@ impl Templates {
             &self.html
         };
         tera.render(name, context)
-            .map_err(|err| Box::new(diagnostic(&self.sources, name, &err)))
+            .map_err(|err| Box::new(template_diagnostic(&self.sources, name, &err)))
     }
 }
 
 /// A tera error as one of our diagnostics, pointing into the template it names.
-fn diagnostic(sources: &[Source], rendering: &str, err: &tera::Error) -> Diagnostic {
-    let report = match err.kind() {
+pub fn template_diagnostic(
+    sources: &[TemplateSource],
+    rendering: &str,
+    err: &tera::Error,
+) -> Diagnostic {
+    let place = match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            Some(report)
+            let span = report.span();
+            let len = if span.start_line == span.end_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
+            Some(TemplatePlace {
+                template: report.filename().to_string(),
+                line: span.start_line,
+                column: span.start_col + 1,
+                len,
+                message: report.message().to_string(),
+            })
         }
+        tera::ErrorKind::Msg(text) => place_in_message(text),
         _ => None,
     };
-    let Some(report) = report else {
+    let Some(place) = place else {
         return Diagnostic::error(
             &format!("templates/{rendering}"),
             format!("template error: {err}"),
@@ -134,21 +151,50 @@ fn diagnostic(sources: &[Source], rendering: &str, err: &tera::Error) -> Diagnos
     };
     let (path, text) = sources
         .iter()
-        .find(|s| s.name == report.filename())
+        .find(|s| s.name == place.template)
         .map(|s| (s.path.as_str(), s.text.as_str()))
         .unwrap_or(("templates/", ""));
-    let span = report.span();
-    let len = if span.start_line == span.end_line {
-        span.end_col.saturating_sub(span.start_col)
-    } else {
-        1
-    };
-    let mut d = Diagnostic::error(path, format!("template error: {}", report.message()));
+    let mut d = Diagnostic::error(path, format!("template error: {}", place.message));
     if !text.is_empty() {
-        d = d.at(text, span.start_line, span.start_col + 1, len);
+        d = d.at(text, place.line, place.column, place.len);
     }
-    if report.filename() != rendering {
+    if place.template != rendering {
         d = d.with_hint(format!("while rendering `{rendering}`"));
     }
     d
+}
+
+/// Where in which template tera found a problem, and what it said.
+struct TemplatePlace {
+    template: String,
+    line: usize,
+    column: usize,
+    len: usize,
+    message: String,
+}
+
+/// Tera reports some problems (an unknown filter, test or function) as text already laid out
+/// rustc-style rather than as a report with a span; the place is read back from its
+/// `--> template:line:column` line and the length from its carets.
+fn place_in_message(text: &str) -> Option<TemplatePlace> {
+    let mut lines = text.lines();
+    let message = lines.next()?.trim().strip_prefix("error: ")?.to_string();
+    let location = lines.find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = location.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let template = parts.next()?.to_string();
+    let len = text
+        .lines()
+        .filter(|l| l.contains('^'))
+        .map(|l| l.matches('^').count())
+        .next()
+        .unwrap_or(1);
+    Some(TemplatePlace {
+        template,
+        line,
+        column,
+        len,
+        message,
+    })
 }
