@@ -1,7 +1,10 @@
-//! Every chart kind, drawn from a fixture site: the SVG structure each kind promises, and the
-//! things every chart shares (role, title, description, unique ids, no fixed size, escaping).
+//! Every chart kind, drawn from a fixture site: the SVG structure each kind promises, the
+//! things every chart shares (role, title, description, unique ids, no fixed size, escaping,
+//! everything inside the viewBox, no colliding text), and the geometry that carries the data:
+//! bars on the zero line, gaps for missing values, direct labels beside their own series.
 
 mod fixture;
+mod svg;
 
 use fixture::Site;
 
@@ -119,6 +122,122 @@ fn wide(figure: &str) -> &str {
     &figure[start..end]
 }
 
+/// Every SVG of a figure (the wide and the narrow variant), as its own document.
+fn svgs(figure: &str) -> Vec<String> {
+    figure
+        .split("<svg xmlns=")
+        .skip(1)
+        .map(|svg| format!("<svg xmlns={}", &svg[..svg.find("</svg>").unwrap() + 6]))
+        .collect()
+}
+
+fn parse(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"))
+}
+
+/// The drawn elements with `class`, as boxes.
+fn boxes(doc: &roxmltree::Document, class: &str) -> Vec<svg::Bounds> {
+    svg::drawn(doc)
+        .into_iter()
+        .filter(|n| svg::has_class(*n, class))
+        .map(svg::bounds)
+        .collect()
+}
+
+/// The drawn elements with both classes (`mark`, `c-alibaba-cloud`), as boxes.
+fn boxes_of(doc: &roxmltree::Document, class: &str, colour: &str) -> Vec<svg::Bounds> {
+    svg::drawn(doc)
+        .into_iter()
+        .filter(|n| svg::has_class(*n, class) && svg::has_class(*n, colour))
+        .map(svg::bounds)
+        .collect()
+}
+
+/// The height of the zero line: the one horizontal `axis` line of a chart over periods.
+fn zero_line(doc: &roxmltree::Document) -> f64 {
+    let axes: Vec<_> = svg::drawn(doc)
+        .into_iter()
+        .filter(|n| svg::has_class(*n, "axis"))
+        .collect();
+    assert_eq!(axes.len(), 1, "one zero line");
+    let points = &svg::subpaths(axes[0].attribute("d").unwrap())[0];
+    assert_eq!(points[0].1, points[1].1, "a horizontal zero line");
+    points[0].1
+}
+
+/// The height of the grid line whose tick reads `label`.
+fn tick_at(doc: &roxmltree::Document, label: &str) -> f64 {
+    svg::drawn(doc)
+        .into_iter()
+        .find(|n| svg::has_class(*n, "tick") && n.text() == Some(label))
+        .unwrap_or_else(|| panic!("no tick `{label}`"))
+        .attribute("y")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The bars (`bar` and patterned `bar-p` rectangles) of a chart over periods.
+fn bars(doc: &roxmltree::Document) -> Vec<svg::Bounds> {
+    let mut found = boxes(doc, "bar");
+    found.extend(boxes(doc, "bar-p"));
+    found
+}
+
+/// Every bar of a bar or grouped chart stands on the zero line: its bottom is on it, or, for a
+/// value below zero, its top. Returns how many bars hang below zero.
+fn assert_bars_stand_on_zero(svg: &str) -> usize {
+    let doc = parse(svg);
+    let zero = zero_line(&doc);
+    let bars = bars(&doc);
+    assert!(!bars.is_empty());
+    let mut below = 0;
+    for bar in &bars {
+        assert!(bar.bottom > bar.top, "an empty bar {bar:?}");
+        if bar.top == zero {
+            below += 1;
+        } else {
+            assert_eq!(bar.bottom, zero, "a bar off the zero line: {bar:?}\n{svg}");
+        }
+    }
+    below
+}
+
+/// Every stack starts at the zero line and its segments follow each other with the one-pixel
+/// gap every segment has, the part not broken out on top. Returns the top of each stack.
+fn assert_stacks_stand_on_zero(svg: &str) -> Vec<f64> {
+    let doc = parse(svg);
+    let zero = zero_line(&doc);
+    let mut segments = bars(&doc);
+    segments.extend(
+        boxes(&doc, "rest")
+            .into_iter()
+            // The key beside the label is small; the stacks' parts are as wide as a band.
+            .filter(|b| b.right - b.left > 20.0),
+    );
+    let mut stacks: std::collections::BTreeMap<i64, Vec<svg::Bounds>> = Default::default();
+    for s in segments {
+        stacks.entry(s.left as i64).or_default().push(s);
+    }
+    assert!(!stacks.is_empty());
+    stacks
+        .values_mut()
+        .map(|stack| {
+            stack.sort_by(|a, b| b.bottom.total_cmp(&a.bottom));
+            let mut base = zero;
+            for segment in stack.iter() {
+                assert_eq!(
+                    segment.bottom,
+                    base - 1.0,
+                    "a stack with a gap or an overlap:\n{svg}"
+                );
+                base = segment.top;
+            }
+            base
+        })
+        .collect()
+}
+
 #[test]
 fn every_kind_is_an_accessible_well_formed_svg() {
     let (_site, html) = built();
@@ -144,9 +263,13 @@ fn every_kind_is_an_accessible_well_formed_svg() {
                 doc.descendants()
                     .any(|n| n.has_tag_name("desc") && n.text().is_some_and(|t| t.len() > 30))
             );
-            // Compact output: no element is drawn invisible, no coordinate has long decimals.
-            assert!(!svg.contains("opacity=\"0\""));
-            assert!(!svg.chars().collect::<String>().contains(".0000"));
+            // Everything is drawn inside the viewBox, text measured with the chart font, and
+            // no two texts overlap. (Plotters moves points that fall outside onto the edge, so
+            // what can stray is a text's width, a marker's radius or a line's stroke.)
+            let outside = svg::outside_view_box(&doc);
+            assert!(outside.is_empty(), "{}", outside.join("\n"));
+            let overlapping = svg::overlapping_texts(&doc);
+            assert!(overlapping.is_empty(), "{}", overlapping.join("\n"));
             assert!(svg.len() < 12_000, "{} bytes", svg.len());
             // Text is at least 12 px in SVG units: the wide variant is only shown at 640 px or wider,
             // and the narrow one (340 units) keeps it above 11 px on a 360 px phone.
@@ -201,6 +324,26 @@ fn bars_start_at_zero_with_value_labels_and_grouped_bars_use_patterns() {
     let svg = wide(grouped);
     assert_eq!(svg.matches("class=\"bar c-alibaba-cloud\"").count(), 2);
     assert_eq!(svg.matches("class=\"bar-p c-tencent-cloud\"").count(), 2);
+
+    // Every bar, in both variants, stands on the zero line.
+    for figure in [figures[1], figures[2]] {
+        for svg in svgs(figure) {
+            assert_eq!(assert_bars_stand_on_zero(&svg), 0, "no value is below zero");
+        }
+    }
+    // Horizontal bars start at the vertical zero line.
+    for svg in svgs(figures[3]) {
+        let doc = parse(&svg);
+        let zero = boxes(&doc, "axis");
+        assert_eq!(zero.len(), 1);
+        let zero = (zero[0].left + zero[0].right) / 2.0;
+        let bars = bars(&doc);
+        assert_eq!(bars.len(), 2);
+        assert!(
+            bars.iter().all(|b| b.left == zero && b.right > zero),
+            "{svg}"
+        );
+    }
 }
 
 #[test]
@@ -234,6 +377,15 @@ fn stacks_and_hundred_percent_stacks_show_what_is_not_broken_out() {
     );
     assert!(full.contains(">Not broken out 48%</text>"), "{full}");
     assert!(full.contains(">100%</text>"), "the axis reaches 100%");
+    // Stacks stand on the zero line, segment on segment; a 100 % stack reaches the 100% line.
+    for svg in svgs(figures[4]) {
+        assert_eq!(assert_stacks_stand_on_zero(&svg).len(), 2);
+    }
+    for svg in svgs(figures[5]) {
+        let hundred = tick_at(&parse(&svg), "100%");
+        let tops = assert_stacks_stand_on_zero(&svg);
+        assert_eq!(tops, [hundred, hundred], "{svg}");
+    }
     let csv = site.read("dist/data/charts/chart-kinds-6.csv");
     assert_eq!(
         csv,
@@ -360,4 +512,204 @@ fn vendor_colours_come_from_css_in_light_and_dark() {
     let style = site.read("dist/static/style.css");
     assert!(style.contains("font-family: \"Quarterly Chart Sans\""));
     assert!(site.root().join("dist/static/chart-sans.woff2").exists());
+}
+
+/// Five quarters with a missing value and a negative one.
+const CHANGE: &str = "title: Change
+source: canalys-2023-q3
+columns:
+  alibaba-cloud: {label: Alibaba Cloud, unit: \"%\", vendor: alibaba-cloud}
+  tencent-cloud: {label: Tencent Cloud, unit: \"%\", vendor: tencent-cloud}
+rows:
+  - {period: 2022-Q3, alibaba-cloud: 5, tencent-cloud: 10}
+  - {period: 2022-Q4, alibaba-cloud: 6, tencent-cloud: -3}
+  - {period: 2023-Q1, alibaba-cloud: ~, tencent-cloud: 12}
+  - {period: 2023-Q2, alibaba-cloud: 8, tencent-cloud: 13}
+  - {period: 2023-Q3, alibaba-cloud: 9, tencent-cloud: 14}
+";
+
+/// The fixture site with `page` and `dataset` (as `content/data/{name}.yaml`), built: the
+/// page's figures.
+fn built_page(page: &str, name: &str, dataset: &str) -> Vec<String> {
+    let site = Site::new();
+    site.write("content/pages/extra.md", page);
+    site.write(&format!("content/data/{name}.yaml"), dataset);
+    let out = site.run(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = site.read("dist/extra.html");
+    figures(&html).into_iter().map(str::to_string).collect()
+}
+
+/// The horizontal centre of a box.
+fn centre_x(b: &svg::Bounds) -> f64 {
+    (b.left + b.right) / 2.0
+}
+
+#[test]
+fn a_missing_value_is_a_gap_in_the_line_never_a_join_or_a_zero() {
+    let figures = built_page(
+        "---\ntitle: Gaps\n---\n\n```chart\nkind: line\ntitle: Change\ndata: change\ny: [alibaba-cloud, tencent-cloud]\n```\n",
+        "change",
+        CHANGE,
+    );
+    for svg in svgs(&figures[0]) {
+        let doc = parse(&svg);
+        // Tencent Cloud has all five quarters: its marks give the x of each.
+        let quarters: Vec<f64> = boxes_of(&doc, "mark", "c-tencent-cloud")
+            .iter()
+            .map(centre_x)
+            .collect();
+        assert_eq!(quarters.len(), 5, "{svg}");
+        // Alibaba Cloud has no value for the third: a mark on each other quarter, none on it.
+        let marks: Vec<f64> = boxes_of(&doc, "mark", "c-alibaba-cloud")
+            .iter()
+            .map(centre_x)
+            .collect();
+        let (q, x) = (&quarters, |i: usize| quarters[i]);
+        assert_eq!(marks, [x(0), x(1), x(3), x(4)], "quarters at {q:?}\n{svg}");
+        // Two lines, one each side of the gap: none joins across it or dips to a zero in it.
+        let lines: Vec<Vec<f64>> = svg::drawn(&doc)
+            .into_iter()
+            .filter(|n| svg::has_class(*n, "line") && svg::has_class(*n, "c-alibaba-cloud"))
+            .flat_map(|n| svg::subpaths(n.attribute("d").unwrap()))
+            .map(|points| points.iter().map(|p| p.0).collect())
+            .collect();
+        assert_eq!(
+            lines,
+            [vec![x(0), x(1)], vec![x(3), x(4)]],
+            "quarters at {q:?}\n{svg}"
+        );
+    }
+}
+
+#[test]
+fn bars_below_zero_hang_from_the_zero_line_and_a_missing_value_draws_no_bar() {
+    let figures = built_page(
+        "---\ntitle: Gaps\n---\n\n```chart\nkind: bar\ntitle: Change\ndata: change\ny: [alibaba-cloud, tencent-cloud]\n```\n",
+        "change",
+        CHANGE,
+    );
+    for svg in svgs(&figures[0]) {
+        assert_eq!(assert_bars_stand_on_zero(&svg), 1, "Tencent Cloud's -3%");
+        let doc = parse(&svg);
+        assert_eq!(
+            boxes(&doc, "c-alibaba-cloud").len(),
+            4,
+            "no bar for the gap"
+        );
+        assert_eq!(boxes(&doc, "c-tencent-cloud").len(), 5);
+        // The axis reaches below zero for the negative bar, and the zero line is above it.
+        let zero = zero_line(&doc);
+        assert!(tick_at(&doc, "0") == zero, "{svg}");
+        let lowest = bars(&doc).iter().map(|b| b.bottom).fold(0.0, f64::max);
+        assert!(lowest > zero, "{svg}");
+    }
+}
+
+/// Series whose latest values are nearly equal, so their direct labels must be moved apart.
+const CLOSE: &str = "title: Close
+source: canalys-2023-q3
+columns:
+  alibaba-cloud: {label: Alibaba Cloud, unit: \"%\", vendor: alibaba-cloud}
+  tencent-cloud: {label: Tencent Cloud, unit: \"%\", vendor: tencent-cloud}
+  others: {label: Others, unit: \"%\"}
+rows:
+  - {period: 2023-Q1, alibaba-cloud: 30, tencent-cloud: 5, others: 15}
+  - {period: 2023-Q2, alibaba-cloud: 40, tencent-cloud: 1, others: 1.2}
+  - {period: 2023-Q3, alibaba-cloud: 20.4, tencent-cloud: 20, others: 20.2}
+";
+
+#[test]
+fn direct_labels_never_crowd_and_each_sits_beside_its_own_series_key() {
+    let figures = built_page(
+        "---\ntitle: Close\n---\n\n```chart\nkind: line\ntitle: Close at the end\ndata: close\ny: [alibaba-cloud, tencent-cloud, others]\n```\n\n```chart\nkind: stacked\ntitle: Thin on top\ndata: close\ny: [alibaba-cloud, tencent-cloud, others]\nto: 2023-Q2\n```\n",
+        "close",
+        CLOSE,
+    );
+    // The label of each series with its latest value (of the last stack, for the stacks) and
+    // the series' colour class, from the top of the chart down. Others has no vendor: the
+    // first palette colour.
+    let expected = [
+        (
+            "line",
+            [
+                ("Alibaba Cloud 20.4%", "c-alibaba-cloud"),
+                ("Others 20.2%", "c-p0"),
+                ("Tencent Cloud 20%", "c-tencent-cloud"),
+            ],
+        ),
+        (
+            "stacked",
+            [
+                ("Others 1.2%", "c-p0"),
+                ("Tencent Cloud 1%", "c-tencent-cloud"),
+                ("Alibaba Cloud 40%", "c-alibaba-cloud"),
+            ],
+        ),
+    ];
+    for (figure, (kind, labels)) in figures.iter().zip(expected) {
+        assert!(figure.starts_with(&format!("chart-{kind}\"")), "{figure}");
+        for svg in svgs(figure) {
+            let doc = parse(&svg);
+            let crowded = svg::crowded_labels(&doc, 16.0);
+            assert!(crowded.is_empty(), "{}\n{svg}", crowded.join("\n"));
+            let outside = svg::outside_view_box(&doc);
+            assert!(outside.is_empty(), "{}", outside.join("\n"));
+            let overlapping = svg::overlapping_texts(&doc);
+            assert!(overlapping.is_empty(), "{}", overlapping.join("\n"));
+
+            // Each label, top to bottom, with the key drawn just before it.
+            let drawn = svg::drawn(&doc);
+            let mut found: Vec<(f64, String, roxmltree::Node)> = drawn
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| svg::has_class(**n, "label"))
+                .map(|(i, n)| {
+                    let y: f64 = n.attribute("y").unwrap().parse().unwrap();
+                    (y, n.text().unwrap().to_string(), drawn[i - 1])
+                })
+                .collect();
+            found.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let texts: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+            let names: Vec<&str> = labels.iter().map(|l| l.0).collect();
+            assert_eq!(texts, names, "labels in the order of their values\n{svg}");
+            for ((y, text, key), (_, class)) in found.iter().zip(labels) {
+                assert!(
+                    svg::has_class(*key, "key") || svg::has_class(*key, "key-p"),
+                    "{text} has a key"
+                );
+                let colour = svg::colour_class(*key).unwrap();
+                assert_eq!(colour, class, "{text}'s key");
+                // Centred on the label (a triangle marker is half a pixel taller above).
+                let off = svg::bounds(*key).centre_y() - y;
+                assert!(
+                    off.abs() <= 0.5,
+                    "{text}'s key is {off} off its label\n{svg}"
+                );
+                // The series is drawn in the key's colour, and a line's key is its marker.
+                let marks: Vec<_> = drawn
+                    .iter()
+                    .filter(|n| svg::colour_class(**n) == Some(colour))
+                    .filter(|n| {
+                        ["mark", "bar", "bar-p"]
+                            .iter()
+                            .any(|c| svg::has_class(**n, c))
+                    })
+                    .collect();
+                assert!(!marks.is_empty(), "{text}: no marks in {colour}\n{svg}");
+                if kind == "line" {
+                    assert!(
+                        marks
+                            .iter()
+                            .all(|m| m.tag_name().name() == key.tag_name().name()),
+                        "{text}'s key has its marker's shape"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,9 @@
 //! beside the repository): every value, including every `also` value, must be a record of that
 //! file with the same period, metric, value and source URL, credited to the same firm, and
 //! every record must be used unless it is listed below with the reason it is left out.
+//!
+//! Without the facts file the build script marks the test ignored, so `cargo test` reports it
+//! as ignored; under `CI=true` it runs, and fails.
 
 use std::path::{Path, PathBuf};
 
@@ -146,6 +149,10 @@ struct Published<'a> {
 }
 
 #[test]
+#[cfg_attr(
+    quarterly_missing_facts,
+    ignore = "needs ../shared/data/china-cloud-facts.yaml beside the repository: clone the repository next to shared/"
+)]
 fn every_shipped_figure_is_a_sourced_fact_and_every_fact_is_used() {
     let Some(path) = facts_path() else {
         let message = "the facts file ../shared/data/china-cloud-facts.yaml is not beside the repository; \

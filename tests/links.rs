@@ -1,8 +1,10 @@
-//! The built shipped site as a reader and a crawler meet it: every internal link and anchor
-//! resolves, the Atom feed and the sitemap parse with real parsers and list every briefing,
-//! and every page has its title, description and Open Graph tags.
+//! The built shipped site as a reader and a crawler meet it: the link checker finds links
+//! broken into a built page, every page links to its stylesheets and the feed, footnote
+//! markers carry their footnote's number, each chart's CSV holds the chart's data, the Atom
+//! feed and the sitemap parse with real parsers and list every briefing, and every page has
+//! its title, description and Open Graph tags.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn build() -> (tempfile::TempDir, PathBuf, quarterly::model::RenderedSite) {
@@ -31,24 +33,277 @@ fn html_files(dist: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
-use quarterly::links::attribute_values;
+use quarterly::links::{attribute_values, broken_links};
+
+const BASE_URL: &str = "https://example.org/china-cloud-quarterly/";
+
+/// The built HTML pages, by path.
+fn pages(site: &quarterly::model::RenderedSite) -> BTreeMap<&str, String> {
+    site.files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| {
+            let html = String::from_utf8(f.bytes.clone()).expect("UTF-8");
+            (f.path.as_str(), html)
+        })
+        .collect()
+}
+
+fn select<'h>(html: &'h scraper::Html, selector: &str) -> Vec<scraper::ElementRef<'h>> {
+    let selector = scraper::Selector::parse(selector).unwrap();
+    html.select(&selector).collect()
+}
 
 #[test]
-fn every_internal_link_and_anchor_resolves() {
+fn the_link_checker_reports_exactly_the_links_broken_in_a_built_page() {
     let (_tmp, _dist, site) = build();
-    let (broken, checked) =
-        quarterly::links::broken_links(&site.files, "https://example.org/china-cloud-quarterly/");
+    let (broken, checked) = broken_links(&site.files, BASE_URL);
+    assert!(broken.is_empty(), "the build checks its own links");
     assert!(checked > 1000, "{checked} links checked");
-    let broken: Vec<String> = broken
+
+    // One briefing gains three broken links among links that resolve (to a page, to an
+    // anchor on the page, through the site's own URL) and one that leaves the site.
+    let mut files = site.files.clone();
+    let page = "briefings/2023-q3.html";
+    let file = files.iter_mut().find(|f| f.path == page).unwrap();
+    let added = concat!(
+        "<p><a href=\"../briefings/2031-q1.html\">a quarter not written</a>",
+        " <a href=\"../about.html\">about</a>",
+        " <a href=\"../methodology.html#no-such-section\">a section not there</a>",
+        " <a href=\"#main\">top</a>",
+        " <img src=\"../static/missing.svg\" alt=\"\">",
+        " <a href=\"https://example.org/china-cloud-quarterly/data.html\">data</a>",
+        " <a href=\"https://elsewhere.example/gone.html\">elsewhere</a></p>",
+    );
+    let html = String::from_utf8(file.bytes.clone()).unwrap();
+    assert!(html.contains("</main>"));
+    file.bytes = html
+        .replacen("</main>", &format!("{added}</main>"), 1)
+        .into_bytes();
+    let (broken, _) = broken_links(&files, BASE_URL);
+    let mut found: Vec<(&str, &str, &str)> = broken
         .iter()
-        .map(|b| format!("{}: {}: {}", b.page, b.href, b.problem))
+        .map(|b| (b.page.as_str(), b.href.as_str(), b.problem.as_str()))
+        .collect();
+    found.sort();
+    let expected = [
+        ("../briefings/2031-q1.html", "briefings/2031-q1.html"),
+        ("../methodology.html#no-such-section", "no-such-section"),
+        ("../static/missing.svg", "static/missing.svg"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((on, href, problem), (wanted, names)) in found.iter().zip(expected) {
+        assert_eq!((*on, *href), (page, wanted));
+        assert!(problem.contains(names), "{href}: {problem}");
+    }
+
+    // A file taken out of the site is reported on every page that links to it, and only there.
+    let files: Vec<_> = site
+        .files
+        .iter()
+        .filter(|f| f.path != "about.html")
+        .cloned()
+        .collect();
+    let (broken, _) = broken_links(&files, BASE_URL);
+    let reported: BTreeSet<&str> = broken.iter().map(|b| b.page.as_str()).collect();
+    let linking: BTreeSet<&str> = pages(&site)
+        .into_iter()
+        .filter(|(path, html)| {
+            *path != "about.html"
+                && attribute_values(html, "href").iter().any(|href| {
+                    quarterly::links::resolve(path, href, BASE_URL)
+                        .is_some_and(|(target, _)| target == "about.html")
+                })
+        })
+        .map(|(path, _)| path)
         .collect();
     assert!(
-        broken.is_empty(),
-        "{} broken links:\n{}",
-        broken.len(),
-        broken.join("\n")
+        linking.len() > 40,
+        "the navigation links every page to about.html"
     );
+    assert_eq!(reported, linking);
+    for b in &broken {
+        assert!(
+            b.problem.contains("about.html"),
+            "{}: {}",
+            b.href,
+            b.problem
+        );
+    }
+}
+
+#[test]
+fn every_page_links_to_both_stylesheets_and_the_feed() {
+    let (_tmp, _dist, site) = build();
+    for (page, html) in pages(&site) {
+        let doc = scraper::Html::parse_document(&html);
+        let targets = |selector: &str| -> BTreeSet<String> {
+            select(&doc, selector)
+                .iter()
+                .filter_map(|link| link.value().attr("href"))
+                .filter_map(|href| quarterly::links::resolve(page, href, BASE_URL))
+                .map(|(target, _)| target)
+                .collect()
+        };
+        let stylesheets = targets("head link[rel=stylesheet]");
+        assert!(
+            stylesheets.contains("static/style.css") && stylesheets.contains("static/charts.css"),
+            "{page}: {stylesheets:?}"
+        );
+        let feeds = targets("head link[rel=alternate][type=\"application/atom+xml\"]");
+        assert_eq!(feeds, BTreeSet::from(["feed.xml".to_string()]), "{page}");
+    }
+}
+
+#[test]
+fn every_footnote_marker_is_numbered_as_its_footnote_and_every_footnote_is_cited() {
+    let (_tmp, _dist, site) = build();
+    let mut markers = 0;
+    for (page, html) in pages(&site) {
+        let doc = scraper::Html::parse_document(&html);
+        let cites = select(&doc, "a[href^=\"#source-\"]");
+        let lists = select(&doc, "ol.sources");
+        if cites.is_empty() && lists.is_empty() {
+            continue;
+        }
+        assert_eq!(lists.len(), 1, "{page}: one list of sources");
+        let footnotes: Vec<&str> = lists[0]
+            .children()
+            .filter_map(scraper::ElementRef::wrap)
+            .map(|li| {
+                assert_eq!(li.value().name(), "li");
+                li.value()
+                    .id()
+                    .unwrap_or_else(|| panic!("{page}: a footnote without an id"))
+            })
+            .collect();
+        let mut cited = BTreeSet::new();
+        for cite in &cites {
+            markers += 1;
+            let id = &cite.value().attr("href").unwrap()[1..];
+            let number = footnotes
+                .iter()
+                .position(|f| *f == id)
+                .unwrap_or_else(|| panic!("{page}: #{id} is not a footnote"))
+                + 1;
+            let text: String = cite.text().collect();
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            assert_eq!(
+                digits,
+                number.to_string(),
+                "{page}: marker {text} for #{id}"
+            );
+            let label = cite.value().attr("aria-label").unwrap_or("");
+            assert!(
+                label == format!("Source {number}")
+                    || label.starts_with(&format!("Source {number},")),
+                "{page}: marker for #{id} labelled {label:?}"
+            );
+            cited.insert(id);
+        }
+        let uncited: Vec<_> = footnotes.iter().filter(|f| !cited.contains(*f)).collect();
+        assert!(
+            uncited.is_empty(),
+            "{page}: footnotes never cited: {uncited:?}"
+        );
+    }
+    assert!(markers > 1000, "{markers} footnote markers");
+}
+
+/// The number a table cell or CSV field shows, if any: `over US$5bn` is 5.
+fn number_in(text: &str) -> Option<f64> {
+    let start = text.find(|c: char| c.is_ascii_digit() || c == '-')?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    Some(digits.parse().unwrap_or_else(|e| panic!("{text}: {e}")))
+}
+
+/// The name in a column heading, without its unit: `Spend (US$ bn)` is `Spend`.
+fn series_name(heading: &str) -> &str {
+    heading.rsplit_once(" (").map_or(heading, |(name, _)| name)
+}
+
+#[test]
+fn every_chart_csv_holds_the_series_periods_and_values_of_its_chart() {
+    let (_tmp, _dist, site) = build();
+    let csvs: BTreeMap<&str, &[u8]> = site
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".csv"))
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    let mut charts = 0;
+    for (page, html) in pages(&site) {
+        let doc = scraper::Html::parse_document(&html);
+        for figure in select(&doc, "figure.chart") {
+            charts += 1;
+            let id = figure.value().id().unwrap_or("a chart");
+            let figure = scraper::Html::parse_fragment(&figure.html());
+            let hrefs: Vec<&str> = select(&figure, "a[href$=\".csv\"]")
+                .iter()
+                .filter_map(|a| a.value().attr("href"))
+                .collect();
+            assert_eq!(hrefs.len(), 1, "{page} {id}: one CSV link");
+            let (target, _) = quarterly::links::resolve(page, hrefs[0], BASE_URL).unwrap();
+            let csv = csvs
+                .get(target.as_str())
+                .unwrap_or_else(|| panic!("{page} {id}: {target} is not built"));
+            let mut reader = csv::Reader::from_reader(*csv);
+            let header: Vec<String> = reader
+                .headers()
+                .unwrap()
+                .iter()
+                .map(str::to_string)
+                .collect();
+            let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+
+            // The columns: the period, then each series the table shows, by name.
+            let headings: Vec<String> = select(&figure, "thead th")
+                .iter()
+                .map(|th| th.text().collect())
+                .collect();
+            assert_eq!(header[0], "period", "{page} {id}");
+            let names: Vec<&str> = header[1..].iter().map(|h| series_name(h)).collect();
+            let shown: Vec<&str> = headings[1..].iter().map(|h| series_name(h)).collect();
+            assert_eq!(names, shown, "{page} {id}: {target}");
+            // Each series the chart is drawn with is named in the SVG's description.
+            let desc: String = select(&figure, "svg desc")
+                .first()
+                .map(|d| d.text().collect())
+                .unwrap_or_default();
+            for name in names.iter().filter(|n| **n != "Not broken out") {
+                assert!(desc.contains(name), "{page} {id}: {name} not in {desc:?}");
+            }
+
+            // The rows: the table's periods and values, a missing value left empty.
+            let table = select(&figure, "tbody tr");
+            assert_eq!(rows.len(), table.len(), "{page} {id}: {target}");
+            for (row, tr) in rows.iter().zip(&table) {
+                let period: quarterly::period::Period = row[0].parse().unwrap();
+                let th: String = select_in(tr, "th").concat();
+                assert_eq!(period.label(), th, "{page} {id}: {target}");
+                let cells = select_in(tr, "td");
+                assert_eq!(cells.len(), row.len() - 1, "{page} {id}: {target}");
+                for (field, cell) in row.iter().skip(1).zip(&cells) {
+                    let expected = number_in(cell);
+                    let value = (!field.is_empty()).then(|| field.parse::<f64>().unwrap());
+                    assert_eq!(value, expected, "{page} {id}: {target} {period}: {cell}");
+                }
+            }
+        }
+    }
+    assert!(charts >= 100, "{charts} charts");
+}
+
+/// The text of each `selector` match inside `element`.
+fn select_in(element: &scraper::ElementRef, selector: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).unwrap();
+    element
+        .select(&selector)
+        .map(|e| e.text().collect())
+        .collect()
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `quarterly serve` as an editor uses it: it serves the site on 127.0.0.1, shows an edit
 //! after the rebuild, shows a broken build's diagnostics over the last good page while it
-//! keeps serving, recovers on the fix, and refuses paths outside the site.
+//! keeps serving, recovers on the fix, refuses paths that try to leave the site however they
+//! are written, answers hostile paths without failing, and serves the root's index page.
 //!
 //! Waiting uses the server's own long poll (`/__quarterly/wait`), which answers when a
 //! rebuild has happened, so the test never sleeps; a deadline stops it if nothing happens.
@@ -173,24 +174,110 @@ fn serve_rebuilds_shows_errors_over_the_last_good_page_and_recovers() {
     });
 }
 
+/// Whether a response is a refusal (400 or 403, with no page of the site) or the site's own
+/// 404 page: the server answered, did not fail, and served nothing it should not.
+fn refused_or_not_found(status: u16, body: &str) -> bool {
+    match status {
+        400 | 403 => !body.contains("<!DOCTYPE html>"),
+        404 => body.contains("Page not found"),
+        _ => false,
+    }
+}
+
 #[test]
-fn serve_refuses_paths_outside_the_site() {
+fn serve_refuses_paths_that_leave_the_site_and_survives_hostile_ones() {
     let site = Site::new();
-    site.write("secret.txt", "do not serve");
     let server = start(&site);
+    let (status, index) = get(&server, "/index.html");
+    assert_eq!(status, 200);
+    assert!(index.contains("<h1>"), "{index}");
+
+    // Each names a file of the site once its `..` is dropped or resolved, so serving it would
+    // show: a `..` is refused however it is written, never followed or skipped.
     for path in [
-        "/../secret.txt",
-        "/briefings/../../secret.txt",
-        "/%2e%2e/secret.txt",
-        "/..%2fsecret.txt",
+        "/../index.html",
+        "/briefings/../index.html",
+        "/briefings/../../index.html",
+        "/%2e%2e/index.html",
+        "/%2E%2E/index.html",
+        "/.%2e/index.html",
+        "/briefings/%2e%2e/index.html",
+        "/..%2findex.html",
+        "/..%2Findex.html",
+        "/briefings%2f..%2findex.html",
+        "/briefings%2f%2e%2e%2f%2e%2e%2findex.html",
+        "/..\\index.html",
+        "/briefings\\..\\index.html",
+        "/..%5cindex.html",
+        "/briefings%5c..%5c..%5cindex.html",
+        "http://127.0.0.1/../index.html",
     ] {
         let (status, body) = get(&server, path);
-        assert_eq!(status, 403, "{path}");
-        assert!(!body.contains("do not serve"));
+        assert!(
+            refused_or_not_found(status, &body),
+            "{path}: {status}\n{body}"
+        );
     }
-    let (status, body) = get(&server, "/no-such-page.html");
-    assert_eq!(status, 404);
-    assert!(body.contains("Page not found"));
-    let (status, _) = get(&server, "/static/style.css");
+    // Absolute paths, NUL bytes, malformed escapes and very long paths: refused or not found,
+    // and never a failure of the server.
+    let long = [
+        format!("/{}", "a/".repeat(50_000)),
+        format!("/{}index.html", "../".repeat(30_000)),
+        format!("/{}index.html", "%2e%2e%2f".repeat(10_000)),
+        format!("/{}", "%".repeat(20_000)),
+    ];
+    for path in [
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/%2Fetc/passwd",
+        "/C:/Windows/win.ini",
+        "/C:%5cWindows%5cwin.ini",
+        "/%00",
+        "/index.html%00",
+        "/index.html%00.css",
+        "/\0",
+        "/%",
+        "/%2",
+        "/%zz",
+        "/%c3",
+        "/%ff%fe",
+        "/%e9t%e9.html",
+    ]
+    .into_iter()
+    .chain(long.iter().map(String::as_str))
+    {
+        let (status, body) = get(&server, path);
+        let shown: String = path.chars().take(60).collect();
+        assert!(
+            refused_or_not_found(status, &body),
+            "{shown}: {status}\n{body}"
+        );
+    }
+
+    // The server is still up and serving.
+    let (status, css) = get(&server, "/static/style.css");
     assert_eq!(status, 200);
+    assert!(css.contains("font-family"));
+    assert_eq!(get(&server, "/index.html"), (200, index));
+}
+
+#[test]
+fn serve_answers_the_site_root_with_its_index_page() {
+    let site = Site::new();
+    let server = start(&site);
+    let (status, index) = get(&server, "/index.html");
+    assert_eq!(status, 200);
+    assert!(
+        index.contains("Q3 2023: growth holds"),
+        "the home page lists briefings"
+    );
+    for path in ["/", "/./", "/?from=feed", "/#top", "//"] {
+        assert_eq!(get(&server, path), (200, index.clone()), "{path}");
+    }
+    // A directory that is not a page of the site is not found, with the site's 404 page.
+    for path in ["/briefings/", "/briefings", "/static/"] {
+        let (status, body) = get(&server, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(body.contains("Page not found"), "{path}");
+    }
 }

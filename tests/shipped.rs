@@ -1,5 +1,7 @@
 //! The shipped China cloud edition: it builds, and it holds what the product promises.
 
+mod svg;
+
 use std::path::Path;
 
 use quarterly::model::Segment;
@@ -111,8 +113,17 @@ fn every_svg_parses_and_every_chart_has_its_table_csv_and_source_line() {
                     desc.text().unwrap_or("").len() > 40,
                     "a description generated from the data"
                 );
-                // Compact: whole-number coordinates, no long decimals.
-                assert!(!svg.contains(".000"), "{page}: long decimals in an SVG");
+                // Every mark is drawn inside the viewBox, and so is every text the layout fits
+                // to its room (labels and notes, measured with the chart font); period and
+                // value labels are placed by their anchor, which is inside.
+                let outside = svg::marks_outside_view_box(&doc)
+                    .into_iter()
+                    .chain(svg::texts_outside_view_box(&doc, &["label", "note"]))
+                    .collect::<Vec<_>>();
+                assert!(outside.is_empty(), "{page}:\n{}", outside.join("\n"));
+                // Direct labels, bar names and legend entries each get their own line.
+                let crowded = svg::crowded_labels(&doc, 16.0);
+                assert!(crowded.is_empty(), "{page}:\n{}", crowded.join("\n"));
             }
         }
         for figure in elements(&html, "<figure class=\"chart ", "</figure>") {
