@@ -113,12 +113,15 @@ fn every_svg_parses_and_every_chart_has_its_table_csv_and_source_line() {
                     desc.text().unwrap_or("").len() > 40,
                     "a description generated from the data"
                 );
-                // Every mark is drawn inside the viewBox, and so is every text the layout fits
-                // to its room (labels and notes, measured with the chart font); period and
-                // value labels are placed by their anchor, which is inside.
+                // Every mark is drawn inside the viewBox, and so is every text (labels, notes,
+                // ticks and values, measured with the chart font), and no two texts overlap.
                 let outside = svg::marks_outside_view_box(&doc)
                     .into_iter()
-                    .chain(svg::texts_outside_view_box(&doc, &["label", "note"]))
+                    .chain(svg::texts_outside_view_box(
+                        &doc,
+                        &["label", "note", "tick", "value"],
+                    ))
+                    .chain(svg::overlapping_texts(&doc))
                     .collect::<Vec<_>>();
                 assert!(outside.is_empty(), "{page}:\n{}", outside.join("\n"));
                 // Direct labels, bar names and legend entries each get their own line.

@@ -255,10 +255,15 @@ fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str)
     let ticks = ticks(lo, hi, if narrow { 4 } else { 5 });
     let labels = end_labels(data);
     let max_label = painter.width * if narrow { 0.42 } else { 0.34 };
-    let frame = layout(painter, data, ticks, &labels, max_label);
+    let mut frame = layout(painter, data, ticks, &labels, max_label);
+    let notes = place_notes(painter, data, &frame);
+    let rows = notes.iter().map(|n| n.row + 1).max().unwrap_or(0);
+    if rows > 1 {
+        frame.top += NOTE_ROW * (rows - 1) as f64;
+    }
     draw_value_axis(painter, data, &frame)?;
     draw_period_labels(painter, data, &frame, narrow)?;
-    draw_markers(painter, data, &frame)?;
+    draw_markers(painter, &frame, &notes, rows)?;
     match data.kind {
         ChartKind::Line => lines(painter, data, &frame)?,
         ChartKind::Bar => bars(painter, data, &frame, prefix, narrow)?,
@@ -326,7 +331,14 @@ fn layout(
     Frame {
         left,
         right,
-        top: if data.markers.is_empty() { 10.0 } else { 30.0 },
+        // Room above the plot for marker notes, or for the values printed above bars.
+        top: if !data.markers.is_empty() {
+            30.0
+        } else if bar_values_shown(data) {
+            16.0
+        } else {
+            10.0
+        },
         bottom: painter.height - 24.0,
         band: (right - left) / data.periods.len().max(1) as f64,
         ticks,
@@ -394,47 +406,131 @@ fn draw_period_labels(
         .map(|i| text_width(&label_of(i), SMALL))
         .fold(0.0, f64::max);
     let every = (((widest + 10.0) / frame.band).ceil() as usize).max(1);
+    // From the last period back, every `every`th label, each centred under its period unless
+    // that would take it past the right edge or under the value axis's labels; a label that
+    // would then crowd the one to its right is left out.
+    let mut free_until = painter.width - 1.0;
     for i in (0..n).rev().step_by(every) {
+        let label = label_of(i);
+        let width = text_width(&label, SMALL);
+        let x = frame.x(i);
+        let (x, anchor, left, right) = if x + width / 2.0 > painter.width - 1.0 {
+            let x = painter.width - 1.0;
+            (x, HPos::Right, x - width, x)
+        } else if x - width / 2.0 < frame.left - 2.0 {
+            let x = frame.left - 2.0;
+            (x, HPos::Left, x, x + width)
+        } else {
+            (x, HPos::Center, x - width / 2.0, x + width / 2.0)
+        };
+        if right > free_until {
+            continue;
+        }
+        free_until = left - 6.0;
         painter.draw(
             "tick",
             &Text::new(
-                label_of(i),
-                at(frame.x(i), frame.bottom + 6.0),
-                style(SMALL, MUTED, HPos::Center, VPos::Top),
+                label,
+                at(x, frame.bottom + 6.0),
+                style(SMALL, MUTED, anchor, VPos::Top),
             ),
         )?;
     }
     Ok(())
 }
 
-/// Series breaks (between periods) and annotations (on a period), labelled above the plot.
-fn draw_markers(painter: &Painter, data: &ChartData, frame: &Frame) -> DrawResult {
-    for m in &data.markers {
-        let x = if m.between {
-            frame.x(m.index) - frame.band / 2.0
+/// Whether bars carry their values above them: when there is one series, so nothing else
+/// tells the bars apart.
+fn bar_values_shown(data: &ChartData) -> bool {
+    data.kind == ChartKind::Bar && data.series.len() == 1
+}
+
+/// The height of a row of marker notes above the plot.
+const NOTE_ROW: f64 = 14.0;
+
+/// A marker's note: where its line is, where its text goes and which row it takes.
+struct Note<'a> {
+    label: &'a str,
+    line_x: f64,
+    text_x: f64,
+    anchor: HPos,
+    /// The width the text may take before it is cut short.
+    room: f64,
+    row: usize,
+}
+
+/// Where each marker's note goes: beside its line, on the first row where it does not run
+/// into the note before it (a second row when two markers stand close).
+fn place_notes<'a>(painter: &Painter, data: &'a ChartData, frame: &Frame) -> Vec<Note<'a>> {
+    let mut row_ends: Vec<f64> = Vec::new();
+    let mut notes = Vec::new();
+    let mut markers: Vec<(f64, &str)> = data
+        .markers
+        .iter()
+        .map(|m| {
+            let x = if m.between {
+                frame.x(m.index) - frame.band / 2.0
+            } else {
+                frame.x(m.index)
+            };
+            (x, m.label.as_str())
+        })
+        .collect();
+    markers.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (x, label) in markers {
+        let room_right = painter.width - x - 6.0;
+        let width = text_width(label, SMALL);
+        let (anchor, text_x, room) = if width <= room_right || x < painter.width / 2.0 {
+            (HPos::Left, x + 4.0, room_right)
         } else {
-            frame.x(m.index)
+            (HPos::Right, x - 4.0, x - 6.0)
         };
+        let shown = width.min(room);
+        let (left, right) = match anchor {
+            HPos::Right => (text_x - shown, text_x),
+            _ => (text_x, text_x + shown),
+        };
+        let row = row_ends
+            .iter()
+            .position(|end| left > end + 6.0)
+            .unwrap_or(row_ends.len());
+        match row_ends.get_mut(row) {
+            Some(end) => *end = right,
+            None => row_ends.push(right),
+        }
+        notes.push(Note {
+            label,
+            line_x: x,
+            text_x,
+            anchor,
+            room,
+            row,
+        });
+    }
+    notes
+}
+
+/// Series breaks (between periods) and annotations (on a period): a line through the plot,
+/// and the note above it on its row.
+fn draw_markers(painter: &Painter, frame: &Frame, notes: &[Note], rows: usize) -> DrawResult {
+    for note in notes {
         painter.draw(
             "annot",
             &PathElement::new(
-                vec![at(x, frame.top - 4.0), at(x, frame.bottom)],
+                vec![
+                    at(note.line_x, frame.top - 4.0),
+                    at(note.line_x, frame.bottom),
+                ],
                 AXIS.stroke_width(1),
             ),
         )?;
-        let room_right = painter.width - x - 6.0;
-        let (anchor, tx, room) =
-            if text_width(&m.label, SMALL) <= room_right || x < painter.width / 2.0 {
-                (HPos::Left, x + 4.0, room_right)
-            } else {
-                (HPos::Right, x - 4.0, x - 6.0)
-            };
+        let y = frame.top - 26.0 - NOTE_ROW * (rows.max(1) - 1 - note.row) as f64;
         painter.draw(
             "note",
             &Text::new(
-                fit(&m.label, SMALL, room),
-                at(tx, frame.top - 26.0),
-                style(SMALL, MUTED, anchor, VPos::Top),
+                fit(note.label, SMALL, note.room),
+                at(note.text_x, y),
+                style(SMALL, MUTED, note.anchor, VPos::Top),
             ),
         )?;
     }
@@ -670,7 +766,7 @@ fn bars(
     let group = frame.band * 0.76;
     let width = group / m;
     let zero = frame.y(0.0);
-    let single = data.series.len() == 1;
+    let values_shown = bar_values_shown(data);
     for (j, s) in data.series.iter().enumerate() {
         let (class, fill) = paint(prefix, j, "bar", s);
         for (i, v) in s.values.iter().enumerate() {
@@ -687,7 +783,7 @@ fn bars(
                 ),
             )?;
             let label = data.format(s, *v);
-            if single
+            if values_shown
                 && text_width(&label, SMALL) + 4.0 <= frame.band
                 && (!narrow || data.periods.len() <= 8)
             {
