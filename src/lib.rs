@@ -31,6 +31,7 @@ use std::path::Path;
 
 use diagnostics::Diagnostics;
 use model::{RenderedSite, Site};
+use percent_encoding::percent_decode_str;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BuildOptions {
@@ -116,11 +117,11 @@ fn links_written_for<'s>(
         .map(|p| (&p.file, p.links.as_slice()))
 }
 
-/// Whether an `href` in built HTML is the destination a markdown link was written with
-/// (pulldown-cmark escapes `&` and percent-encodes spaces).
+/// Whether an `href` of built HTML, character references decoded as the link check reads
+/// it, is the destination a markdown link was written with. pulldown-cmark percent-encodes
+/// spaces, non-ASCII and other bytes unsafe in an href, so both are compared decoded.
 fn same_href(written: &str, built: &str) -> bool {
-    let built = built.replace("&amp;", "&");
-    written == built || written.replace(' ', "%20") == built
+    percent_decode_str(written).eq(percent_decode_str(built))
 }
 
 /// Everything `check` does: the whole pipeline except writing.
@@ -140,4 +141,20 @@ pub fn build(root: &Path, out: &Path, options: BuildOptions) -> Result<RenderedS
         d
     })?;
     Ok(rendered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_href;
+
+    #[test]
+    fn a_built_href_matches_the_markdown_destination_it_came_from() {
+        assert!(same_href("about.html", "about.html"));
+        assert!(same_href("a b.html", "a%20b.html"));
+        assert!(same_href("data.html?x=1&y=2", "data.html?x=1&y=2"));
+        assert!(same_href("关于.html", "%E5%85%B3%E4%BA%8E.html"));
+        assert!(same_href("50%25.html", "50%25.html"));
+        assert!(!same_href("about.html", "about.html#x"));
+        assert!(!same_href("a b.html", "a%2520b.html"));
+    }
 }

@@ -1,66 +1,323 @@
 //! Internal links in the rendered site: every `href` and `src` that stays inside the site
-//! must name a file that is built, and every `#fragment` an id on that page.
+//! must name a file that is built, and every `#fragment` an id on that page. Pages are read
+//! as a browser reads them: an HTML tokenizer finds the attributes, a URL parser resolves them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use html5ever::TokenizerResult;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
+use url::Url;
 
 use crate::model::OutputFile;
 
-/// The values of every `attr="…"` in `html`.
-pub fn attribute_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
-    let needle = format!(" {attr}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(i, _)| {
-            let rest = &html[i + needle.len()..];
-            rest.find('"').map(|end| &rest[..end])
-        })
-        .collect()
+/// What a page links to, and what other pages can link to on it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageLinks {
+    /// Every `href` and `src` on the page, in document order, with character references
+    /// decoded as a browser decodes them (`&amp;` reads `&`). The `<link rel="canonical">`
+    /// is left out: it names where the page will be published, not a file of the build.
+    pub links: Vec<String>,
+    /// Every `id` on the page, character references decoded.
+    pub ids: HashSet<String>,
 }
 
-/// Resolves `href` on the page at `page` to a site path and a fragment; `None` for links
-/// that leave the site. Absolute links under `base_url` (the 404 page's) count as internal.
-pub fn resolve(page: &str, href: &str, base_url: &str) -> Option<(String, Option<String>)> {
-    let href = href.replace("&amp;", "&");
-    let href = match href.strip_prefix(base_url) {
-        Some(rest) => format!("/{rest}"),
-        None if href.contains("://")
-            || href.starts_with("mailto:")
-            || href.starts_with("data:") =>
-        {
+/// The links and ids of one page, read in a single pass of an HTML tokenizer.
+pub fn links_and_ids(html: &str) -> PageLinks {
+    let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    for chunk in chunks(html) {
+        input.push_back(StrTendril::from_slice(chunk));
+    }
+    // Only a sink that runs scripts pauses the tokenizer; feeding again resumes it.
+    while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+    tokenizer.end();
+    tokenizer.sink.page.into_inner()
+}
+
+/// `html` in pieces that end on character boundaries: a tendril holds at most 4 GiB.
+fn chunks(html: &str) -> impl Iterator<Item = &str> {
+    const CHUNK: usize = 1 << 20;
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
             return None;
         }
-        None => href,
-    };
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p.to_string(), Some(f.to_string())),
-        None => (href.clone(), None),
-    };
-    let path = path.split('?').next().unwrap_or("").to_string();
-    let target = if path.is_empty() {
-        page.to_string()
-    } else if let Some(absolute) = path.strip_prefix('/') {
-        if absolute.is_empty() {
-            "index.html".to_string()
-        } else {
-            absolute.to_string()
+        let mut end = rest.len().min(CHUNK);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
         }
-    } else {
-        let mut parts: Vec<&str> = page.split('/').collect();
-        parts.pop();
-        for segment in path.split('/') {
-            match segment {
-                ".." => {
-                    // Above the site root: a link that can only be broken.
-                    if parts.pop().is_none() {
-                        return Some((format!("../{path}"), fragment));
-                    }
+        let (chunk, after) = rest.split_at(end);
+        rest = after;
+        Some(chunk)
+    })
+}
+
+/// Collects attributes from start tags. The tokenizer alone reads `<script>` or `<style>`
+/// content as markup and CDATA in SVG as a comment; a browser's tree builder tells it not
+/// to, and so does this sink, without building a tree.
+#[derive(Default)]
+struct Collector {
+    page: RefCell<PageLinks>,
+    /// How many `<svg>` and `<math>` elements are open: inside them, HTML's raw-text
+    /// elements are ordinary markup and CDATA sections are text.
+    foreign_depth: Cell<usize>,
+}
+
+impl Collector {
+    fn collect(&self, tag: &Tag) {
+        let canonical = &*tag.name == "link"
+            && tag.attrs.iter().any(|a| {
+                &*a.name.local == "rel"
+                    && a.value
+                        .split_ascii_whitespace()
+                        .any(|rel| rel.eq_ignore_ascii_case("canonical"))
+            });
+        let mut page = self.page.borrow_mut();
+        for attr in &tag.attrs {
+            match &*attr.name.local {
+                "id" => {
+                    page.ids.insert(attr.value.to_string());
                 }
-                "." | "" => {}
-                s => parts.push(s),
+                "href" | "src" if !canonical => page.links.push(attr.value.to_string()),
+                _ => {}
             }
         }
-        parts.join("/")
+    }
+}
+
+impl TokenSink for Collector {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        let foreign_root = matches!(&*tag.name, "svg" | "math");
+        if tag.kind == TagKind::EndTag {
+            if foreign_root {
+                self.foreign_depth
+                    .set(self.foreign_depth.get().saturating_sub(1));
+            }
+            return TokenSinkResult::Continue;
+        }
+        self.collect(&tag);
+        if foreign_root && !tag.self_closing {
+            self.foreign_depth.set(self.foreign_depth.get() + 1);
+        }
+        if self.foreign_depth.get() > 0 {
+            return TokenSinkResult::Continue;
+        }
+        // As the tree builder switches the tokenizer for these elements. `<noscript>` stays
+        // markup, as for a reader without scripts, so the links inside it are checked too.
+        match &*tag.name {
+            "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        }
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.foreign_depth.get() > 0
+    }
+}
+
+/// Two made-up site roots that differ only in their last segment. A relative link resolved
+/// from the same page under both stays inside the site exactly when both results keep their
+/// root: one that climbs above it lands on the same path from either, and the URL parser
+/// stops `..` at the host, so no single root could tell.
+static MADE_UP_ROOTS: LazyLock<(Url, Url)> = LazyLock::new(|| {
+    let root = |url| Url::parse(url).expect("a constant URL");
+    (
+        root("https://site.invalid/a/"),
+        root("https://site.invalid/b/"),
+    )
+});
+
+/// A page's address where it is published, and under the two made-up roots.
+struct PageAddress<'r> {
+    site_root: &'r Url,
+    published: Url,
+    under_a: Url,
+    under_b: Url,
+}
+
+impl<'r> PageAddress<'r> {
+    fn new(site_root: &'r Url, page: &str) -> Self {
+        let (a, b) = &*MADE_UP_ROOTS;
+        PageAddress {
+            site_root,
+            published: page_under(site_root, page),
+            under_a: page_under(a, page),
+            under_b: page_under(b, page),
+        }
+    }
+}
+
+/// The site's root URL: `base_url` as a directory. A base that is not an http(s) URL can
+/// hold no absolute link, so the first made-up root stands in for it.
+fn site_root(base_url: &str) -> Url {
+    match Url::parse(base_url) {
+        Ok(mut url) if matches!(url.scheme(), "http" | "https") => {
+            if !url.path().ends_with('/') {
+                let directory = format!("{}/", url.path());
+                url.set_path(&directory);
+            }
+            url.set_query(None);
+            url.set_fragment(None);
+            url
+        }
+        _ => MADE_UP_ROOTS.0.clone(),
+    }
+}
+
+/// `page`, a path relative to the site root, as a URL under `root`; each segment is
+/// percent-encoded, so no character of a file name can read as a query or a fragment.
+fn page_under(root: &Url, page: &str) -> Url {
+    let mut url = root.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.pop_if_empty().extend(page.split('/'));
+    }
+    url
+}
+
+/// Where a link leads.
+enum Destination {
+    /// Out of the site, or not a page fetch at all (`mailto:`, `data:`…): not ours to check.
+    Elsewhere,
+    /// A path in the site.
+    Site(Target),
+}
+
+struct Target {
+    /// The file, percent-decoded, relative to the site root; `index.html` for a directory.
+    /// A link above the root gets a path starting with `../`, which no file of the site has.
+    path: String,
+    /// Whether the link left the site root, where nothing of the build can be.
+    above_root: bool,
+    /// The fragment after `#`, as the URL parser serialises it (percent-encoded).
+    fragment: Option<String>,
+}
+
+/// Where `href` leads from the page at `address`, as a browser on the published site
+/// follows it; a link that names no host but climbs above the site root leads nowhere.
+fn destination(address: &PageAddress, href: &str) -> Destination {
+    let has_scheme = !matches!(
+        Url::parse(href),
+        Err(url::ParseError::RelativeUrlWithoutBase)
+    );
+    match leading_slashes(href) {
+        // Relative to the page: the part that can climb above the root.
+        0 if !has_scheme => beside_the_page(address, href),
+        // Relative to the host's root, so only the published site says where it leads.
+        1 if !has_scheme => match address.published.join(href) {
+            Ok(url) => match inside(&url, address.site_root) {
+                Some(target) => Destination::Site(target),
+                None => above_root(&url, address.site_root),
+            },
+            Err(_) => Destination::Elsewhere,
+        },
+        // A scheme or a host of its own: internal only under the site's root.
+        _ => address
+            .published
+            .join(href)
+            .ok()
+            .and_then(|url| inside(&url, address.site_root))
+            .map_or(Destination::Elsewhere, Destination::Site),
+    }
+}
+
+/// A relative path resolved from the page under both made-up roots.
+fn beside_the_page(address: &PageAddress, href: &str) -> Destination {
+    let (root_a, root_b) = &*MADE_UP_ROOTS;
+    let (Ok(a), Ok(b)) = (address.under_a.join(href), address.under_b.join(href)) else {
+        return Destination::Elsewhere;
     };
-    Some((target, fragment))
+    match (inside(&a, root_a), inside(&b, root_b)) {
+        (Some(target), Some(same)) if target.path == same.path => Destination::Site(target),
+        _ => above_root(&a, root_a),
+    }
+}
+
+/// `url` as a path of the site at `root`, when it is under it.
+fn inside(url: &Url, root: &Url) -> Option<Target> {
+    let same_origin = url.scheme() == root.scheme()
+        && url.host() == root.host()
+        && url.port_or_known_default() == root.port_or_known_default();
+    if !same_origin {
+        return None;
+    }
+    let rest = url.path().strip_prefix(root.path())?;
+    Some(Target {
+        path: file_path(rest),
+        above_root: false,
+        fragment: url.fragment().map(str::to_string),
+    })
+}
+
+/// A link that left the site root, shown as a path from the root to where it lands.
+fn above_root(url: &Url, root: &Url) -> Destination {
+    let levels = root.path().matches('/').count().saturating_sub(1);
+    let reached = url.path().strip_prefix('/').unwrap_or(url.path());
+    Destination::Site(Target {
+        path: format!("{}{}", "../".repeat(levels.max(1)), file_path(reached)),
+        above_root: true,
+        fragment: url.fragment().map(str::to_string),
+    })
+}
+
+/// A URL path below the root as a file name of the site.
+fn file_path(encoded: &str) -> String {
+    let mut path = percent_decode_str(encoded).decode_utf8_lossy().into_owned();
+    if path.is_empty() || path.ends_with('/') {
+        path.push_str("index.html");
+    }
+    path
+}
+
+/// How many of `/path` (one) or `//host/path` (two) start a link, as the URL parser reads
+/// it: leading spaces and control characters dropped, tabs and newlines ignored anywhere,
+/// `\` read as `/`.
+fn leading_slashes(href: &str) -> usize {
+    href.trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(2)
+        .take_while(|c| matches!(c, '/' | '\\'))
+        .count()
+}
+
+/// Resolves `href` on the page at `page` to a site path and a fragment (percent-decoded);
+/// `None` for links that leave the site or are no page fetch (`mailto:`, `data:`…).
+/// Absolute links under `base_url` (the 404 page's) count as internal. A link that climbs
+/// above the site root resolves to a path starting with `../`, which no file has.
+pub fn resolve(page: &str, href: &str, base_url: &str) -> Option<(String, Option<String>)> {
+    let root = site_root(base_url);
+    match destination(&PageAddress::new(&root, page), href) {
+        Destination::Elsewhere => None,
+        Destination::Site(target) => {
+            let fragment = target.fragment.as_deref().map(decoded);
+            Some((target.path, fragment))
+        }
+    }
+}
+
+/// A fragment as a browser matches it against ids the second time, percent-decoded.
+fn decoded(fragment: &str) -> String {
+    percent_decode_str(fragment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A link on a built page that leads nowhere in the site.
@@ -68,105 +325,159 @@ pub fn resolve(page: &str, href: &str, base_url: &str) -> Option<(String, Option
 pub struct BrokenLink {
     /// The built page it is on, relative to the site root.
     pub page: String,
-    /// The `href` or `src` as written in the HTML.
+    /// The `href` or `src` as a browser reads it from the HTML: the attribute's value with
+    /// character references decoded (`a&amp;b` in the file is `a&b` here).
     pub href: String,
-    /// What is wrong: the file is not in the site, or it has no such id.
+    /// What is wrong: the file is not in the site, it has no such id, or the link climbs
+    /// above the site root.
     pub problem: String,
     /// A link from the same page to a file of the site with the name asked for, when there
     /// is exactly one.
     pub suggestion: Option<String>,
 }
 
-/// Every broken internal link, and how many links were checked.
+/// Every broken internal link, and how many internal links were checked.
 pub fn broken_links(files: &[OutputFile], base_url: &str) -> (Vec<BrokenLink>, usize) {
-    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let pages: BTreeMap<&str, String> = files
-        .iter()
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut pages: Vec<(&str, PageLinks)> = files
+        .par_iter()
         .filter(|f| f.path.ends_with(".html"))
         .map(|f| {
             (
                 f.path.as_str(),
-                String::from_utf8_lossy(&f.bytes).into_owned(),
+                links_and_ids(&String::from_utf8_lossy(&f.bytes)),
             )
         })
         .collect();
-    let ids: BTreeMap<&str, BTreeSet<String>> = pages
+    // The report lists pages in path order, whatever order they were built in.
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    let ids: HashMap<&str, &HashSet<String>> = pages
         .iter()
-        .map(|(path, html)| {
-            (
-                *path,
-                attribute_values(html, "id")
-                    .into_iter()
-                    .map(|s| s.replace("&amp;", "&"))
-                    .collect(),
-            )
-        })
+        .map(|(page, links)| (*page, &links.ids))
+        .collect();
+    let by_name = files_by_name(&paths);
+    let root = site_root(base_url);
+    let site = Site {
+        paths: &paths,
+        ids: &ids,
+        by_name: &by_name,
+        root: &root,
+    };
+    let checked_pages: Vec<(Vec<BrokenLink>, usize)> = pages
+        .par_iter()
+        .map(|(page, links)| site.check(page, &links.links))
         .collect();
     let mut broken = Vec::new();
     let mut checked = 0;
-    for (page, html) in &pages {
-        // The canonical URL names where the page will be published, not a file of the build.
-        let canonical = html
-            .split("rel=\"canonical\" href=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next());
-        for href in attribute_values(html, "href")
-            .into_iter()
-            .chain(attribute_values(html, "src"))
-        {
-            if Some(href) == canonical {
-                continue;
-            }
-            let Some((target, fragment)) = resolve(page, href, base_url) else {
-                continue;
-            };
-            checked += 1;
-            if !paths.contains(target.as_str()) {
-                broken.push(BrokenLink {
-                    page: page.to_string(),
-                    href: href.to_string(),
-                    problem: format!("{target} is not in the site"),
-                    suggestion: same_name_elsewhere(page, &target, &paths),
-                });
-                continue;
-            }
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty())
-                && !ids
-                    .get(target.as_str())
-                    .is_some_and(|set| set.contains(&fragment))
-            {
-                broken.push(BrokenLink {
-                    page: page.to_string(),
-                    href: href.to_string(),
-                    problem: format!("{target} has no id `{fragment}`"),
-                    suggestion: None,
-                });
-            }
-        }
+    for (page_broken, page_checked) in checked_pages {
+        broken.extend(page_broken);
+        checked += page_checked;
     }
     (broken, checked)
 }
 
-/// The one file of the site named like `target`, as a link from `page`.
-fn same_name_elsewhere(page: &str, target: &str, paths: &BTreeSet<&str>) -> Option<String> {
-    let name = target.rsplit('/').next()?;
-    let mut found = paths.iter().filter(|p| p.rsplit('/').next() == Some(name));
-    let only = found.next()?;
-    if found.next().is_some() {
-        return None;
+/// What a link is checked against.
+struct Site<'s> {
+    paths: &'s HashSet<&'s str>,
+    ids: &'s HashMap<&'s str, &'s HashSet<String>>,
+    by_name: &'s HashMap<&'s str, Option<&'s str>>,
+    root: &'s Url,
+}
+
+impl Site<'_> {
+    /// The broken links among `links` on `page`, and how many of them are internal.
+    fn check(&self, page: &str, links: &[String]) -> (Vec<BrokenLink>, usize) {
+        let address = PageAddress::new(self.root, page);
+        let mut broken = Vec::new();
+        let mut checked = 0;
+        for href in links {
+            let Destination::Site(target) = destination(&address, href) else {
+                continue;
+            };
+            checked += 1;
+            let broken_link = |problem: String, suggestion: Option<String>| BrokenLink {
+                page: page.to_string(),
+                href: href.clone(),
+                problem,
+                suggestion,
+            };
+            if target.above_root || !self.paths.contains(target.path.as_str()) {
+                let problem = if target.above_root {
+                    "it climbs above the site root".to_string()
+                } else {
+                    format!("{} is not in the site", target.path)
+                };
+                broken.push(broken_link(problem, self.same_name(page, &target.path)));
+                continue;
+            }
+            let Some(fragment) = target.fragment.filter(|f| !f.is_empty()) else {
+                continue;
+            };
+            // A browser looks for the fragment as written, then percent-decoded.
+            let readable = decoded(&fragment);
+            let found = self
+                .ids
+                .get(target.path.as_str())
+                .is_some_and(|ids| ids.contains(&fragment) || ids.contains(&readable));
+            if !found {
+                let problem = format!("{} has no id `{readable}`", target.path);
+                broken.push(broken_link(problem, None));
+            }
+        }
+        (broken, checked)
     }
-    Some(format!("{}{only}", "../".repeat(page.matches('/').count())))
+
+    /// The one file of the site named like `target`, as a link from `page`.
+    fn same_name(&self, page: &str, target: &str) -> Option<String> {
+        let name = target.rsplit('/').next()?;
+        let only = (*self.by_name.get(name)?)?;
+        Some(format!("{}{only}", "../".repeat(page.matches('/').count())))
+    }
+}
+
+/// Each file name of the site with its path, or `None` when several files share it.
+fn files_by_name<'p>(paths: &HashSet<&'p str>) -> HashMap<&'p str, Option<&'p str>> {
+    let mut by_name: HashMap<&str, Option<&str>> = HashMap::new();
+    for path in paths {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        by_name
+            .entry(name)
+            .and_modify(|only| *only = None)
+            .or_insert(Some(path));
+    }
+    by_name
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const BASE: &str = "https://example.org/s/";
+
     fn file(path: &str, html: &str) -> OutputFile {
         OutputFile {
             path: path.to_string(),
             bytes: html.as_bytes().to_vec(),
         }
+    }
+
+    /// The broken links as `page href: problem`, and how many links were checked.
+    fn check(files: &[OutputFile]) -> (Vec<String>, usize) {
+        let (broken, checked) = broken_links(files, BASE);
+        let broken = broken
+            .iter()
+            .map(|b| format!("{} {}: {}", b.page, b.href, b.problem))
+            .collect();
+        (broken, checked)
+    }
+
+    /// A site of `index.html` holding `body`, beside a briefing and a stylesheet.
+    fn check_index(body: &str) -> (Vec<String>, usize) {
+        check(&[
+            file("index.html", body),
+            file("briefings/2023-q3.html", "<h2 id=\"spend\">Spend</h2>"),
+            file("static/style.css", "body {}"),
+        ])
     }
 
     #[test]
@@ -208,6 +519,25 @@ mod tests {
     }
 
     #[test]
+    fn suggests_nothing_when_several_files_have_the_name() {
+        let files = [
+            file("briefings/a.html", "<a href=\"about.html\">about</a>"),
+            file("about.html", "<p>about</p>"),
+            file("vendors/about.html", "<p>about</p>"),
+        ];
+        let (broken, _) = broken_links(&files, "https://e/");
+        assert_eq!(
+            broken,
+            [BrokenLink {
+                page: "briefings/a.html".to_string(),
+                href: "about.html".to_string(),
+                problem: "briefings/about.html is not in the site".to_string(),
+                suggestion: None,
+            }]
+        );
+    }
+
+    #[test]
     fn links_above_the_root_are_broken() {
         let (broken, _) = broken_links(
             &[file("index.html", "<a href=\"../x.html\">x</a>")],
@@ -216,5 +546,336 @@ mod tests {
         assert_eq!(broken.len(), 1);
         assert_eq!(broken[0].suggestion, None);
         assert_eq!(resolve("a.html", "https://other/x", "https://e/"), None);
+    }
+
+    #[test]
+    fn links_that_climb_above_the_root_are_broken_even_when_they_come_back() {
+        let files = [
+            file(
+                "briefings/2023-q3.html",
+                "<a href=\"../index.html\">fine</a>\
+                 <a href=\"../../index.html\">out</a>\
+                 <a href=\"../../s/index.html\">out and back</a>\
+                 <a href=\"../../a/index.html\">out and back by another name</a>\
+                 <a href=\"../../b/index.html\">and another</a>\
+                 <a href=\"./../%2e%2e/index.html\">encoded dots</a>",
+            ),
+            file("index.html", ""),
+        ];
+        let (broken, checked) = check(&files);
+        assert_eq!(
+            broken,
+            [
+                "briefings/2023-q3.html ../../index.html: it climbs above the site root",
+                "briefings/2023-q3.html ../../s/index.html: it climbs above the site root",
+                "briefings/2023-q3.html ../../a/index.html: it climbs above the site root",
+                "briefings/2023-q3.html ../../b/index.html: it climbs above the site root",
+                "briefings/2023-q3.html ./../%2e%2e/index.html: it climbs above the site root",
+            ]
+        );
+        assert_eq!(checked, 6);
+        let (with_suggestion, _) = broken_links(&files, BASE);
+        assert_eq!(
+            with_suggestion[0].suggestion.as_deref(),
+            Some("../index.html")
+        );
+        assert_eq!(
+            resolve("index.html", "../x.html", BASE),
+            Some(("../x.html".to_string(), None))
+        );
+    }
+
+    #[test]
+    fn root_relative_links_resolve_from_the_host() {
+        let (broken, checked) = check_index(
+            "<a href=\"/s/briefings/2023-q3.html\">in the site</a>\
+             <a href=\"/briefings/2023-q3.html\">above it</a>",
+        );
+        assert_eq!(
+            broken,
+            ["index.html /briefings/2023-q3.html: it climbs above the site root"]
+        );
+        assert_eq!(checked, 2);
+    }
+
+    #[test]
+    fn single_quoted_unquoted_and_multi_line_attributes_are_read() {
+        let (broken, checked) = check_index(
+            "<a href='briefings/2023-q3.html'>q</a><a href='gone-1.html'>g</a>\
+             <a href=gone-2.html>g</a><a class=x href=briefings/2023-q3.html>q</a>\
+             <a\n  class=\"x\"\n  href=\"gone-3.html\"\n>g</a>\
+             <img\n src=gone-4.png alt=''>",
+        );
+        assert_eq!(
+            broken,
+            [
+                "index.html gone-1.html: gone-1.html is not in the site",
+                "index.html gone-2.html: gone-2.html is not in the site",
+                "index.html gone-3.html: gone-3.html is not in the site",
+                "index.html gone-4.png: gone-4.png is not in the site",
+            ]
+        );
+        assert_eq!(checked, 6);
+    }
+
+    #[test]
+    fn upper_case_attribute_names_are_read() {
+        let (broken, _) = check_index("<A HREF=\"gone.html\">g</A><IMG SRC=\"gone.png\">");
+        assert_eq!(
+            broken,
+            [
+                "index.html gone.html: gone.html is not in the site",
+                "index.html gone.png: gone.png is not in the site",
+            ]
+        );
+    }
+
+    #[test]
+    fn character_references_in_hrefs_and_ids_are_decoded() {
+        let files = [
+            file(
+                "index.html",
+                "<a href=\"briefings&#x2F;2023-q3.html#a&amp;b\">hex</a>\
+                 <a href=\"briefings&#47;2023-q3.html#caf&#233;\">decimal</a>\
+                 <a href=\"briefings/2023-q3.html#a&amp;amp;b\">double</a>\
+                 <a href=\"gone.html?a=1&amp;b=2\">query</a>",
+            ),
+            file(
+                "briefings/2023-q3.html",
+                "<h2 id=\"a&amp;b\">a</h2><h2 id='caf&eacute;'>c</h2>",
+            ),
+        ];
+        let (broken, checked) = check(&files);
+        assert_eq!(
+            broken,
+            [
+                "index.html briefings/2023-q3.html#a&amp;b: briefings/2023-q3.html has no id `a&amp;b`",
+                "index.html gone.html?a=1&b=2: gone.html is not in the site",
+            ]
+        );
+        assert_eq!(checked, 4);
+    }
+
+    #[test]
+    fn upper_case_schemes_are_schemes() {
+        let (broken, checked) = check_index(
+            "<a href=\"HTTPS://example.org/s/gone.html\">ours</a>\
+             <a href=\"HTTP://elsewhere.example/gone.html\">theirs</a>\
+             <a href=\"MailTo:editor@example.org\">mail</a>\
+             <a href=\"Https://EXAMPLE.ORG/s/briefings/2023-q3.html\">ours, found</a>",
+        );
+        assert_eq!(
+            broken,
+            ["index.html HTTPS://example.org/s/gone.html: gone.html is not in the site"]
+        );
+        assert_eq!(checked, 2);
+    }
+
+    #[test]
+    fn mail_phone_script_and_data_links_are_left_alone() {
+        let (broken, checked) = check_index(
+            "<a href=\"mailto:editor@example.org\">m</a><a href=\"tel:+4412345\">t</a>\
+             <a href=\"javascript:void(0)\">j</a><img src=\"data:image/png;base64,AAAA\">\
+             <a href=\"ftp://example.org/s/gone.html\">f</a><a href=\"urn:isbn:0451450523\">u</a>",
+        );
+        assert_eq!(broken, Vec::<String>::new());
+        assert_eq!(checked, 0);
+    }
+
+    #[test]
+    fn protocol_relative_links_are_external_unless_under_the_base() {
+        let (broken, checked) = check_index(
+            "<script src=\"//cdn.example.net/gone.js\"></script>\
+             <a href=\"\\\\cdn.example.net/gone.html\">backslashes</a>\
+             <a href=\"//example.org/other/gone.html\">same host, other site</a>\
+             <a href=\"//example.org/s/gone.html\">ours</a>",
+        );
+        assert_eq!(
+            broken,
+            ["index.html //example.org/s/gone.html: gone.html is not in the site"]
+        );
+        assert_eq!(checked, 1);
+    }
+
+    #[test]
+    fn absolute_links_under_the_base_url_are_checked_as_internal() {
+        let files = [
+            file(
+                "404.html",
+                "<a href=\"https://example.org/s/\">home</a>\
+                 <a href=\"https://example.org/s/briefings/2023-q3.html#spend\">q3</a>\
+                 <link rel=\"stylesheet\" href=\"https://example.org/s/static/style.css\">\
+                 <a href=\"https://example.org/s/briefings/2019-q1.html\">gone</a>\
+                 <a href=\"https://example.org/s/briefings/\">a directory</a>\
+                 <a href=\"http://example.org/s/gone.html\">other scheme</a>\
+                 <a href=\"https://example.org:8443/s/gone.html\">other port</a>\
+                 <a href=\"https://example.org/sister/gone.html\">other path</a>",
+            ),
+            file("index.html", ""),
+            file("briefings/2023-q3.html", "<h2 id=\"spend\">Spend</h2>"),
+            file("static/style.css", "body {}"),
+        ];
+        let (broken, checked) = check(&files);
+        assert_eq!(
+            broken,
+            [
+                "404.html https://example.org/s/briefings/2019-q1.html: briefings/2019-q1.html is not in the site",
+                "404.html https://example.org/s/briefings/: briefings/index.html is not in the site",
+            ]
+        );
+        assert_eq!(checked, 5);
+    }
+
+    #[test]
+    fn the_canonical_link_is_not_checked() {
+        let (broken, checked) = check_index(
+            "<link rel=\"canonical\" href=\"https://example.org/s/published-elsewhere.html\">\
+             <link REL=\"alternate Canonical\" href=\"https://example.org/s/also-skipped.html\">\
+             <meta property=\"og:url\" content=\"https://example.org/s/not-a-link.html\">\
+             <link rel=\"stylesheet\" href=\"static/gone.css\">",
+        );
+        assert_eq!(
+            broken,
+            ["index.html static/gone.css: static/gone.css is not in the site"]
+        );
+        assert_eq!(checked, 1);
+    }
+
+    #[test]
+    fn percent_encoded_paths_are_decoded_before_the_lookup() {
+        let files = [
+            file(
+                "index.html",
+                "<a href=\"data/market%20share.csv\">space</a>\
+                 <a href=\"data/%E5%B8%82%E5%9C%BA.csv\">encoded</a>\
+                 <a href=\"data/市场.csv\">as written</a>\
+                 <a href=\"data/market%2520share.csv\">encoded twice</a>\
+                 <a href=\"data/%FF.csv\">not UTF-8</a>",
+            ),
+            file("data/market share.csv", ""),
+            file("data/市场.csv", ""),
+        ];
+        let (broken, checked) = check(&files);
+        assert_eq!(
+            broken,
+            [
+                "index.html data/market%2520share.csv: data/market%20share.csv is not in the site",
+                "index.html data/%FF.csv: data/\u{FFFD}.csv is not in the site",
+            ]
+        );
+        assert_eq!(checked, 5);
+    }
+
+    #[test]
+    fn query_strings_are_ignored() {
+        let (broken, checked) = check_index(
+            "<a href=\"briefings/2023-q3.html?from=home#spend\">q</a>\
+             <a href=\"?page=2\">this page</a>\
+             <a href=\"gone.html?briefings/2023-q3.html\">g</a>",
+        );
+        assert_eq!(
+            broken,
+            ["index.html gone.html?briefings/2023-q3.html: gone.html is not in the site"]
+        );
+        assert_eq!(checked, 3);
+    }
+
+    #[test]
+    fn fragments_are_checked_against_the_ids_of_the_target_page() {
+        let (broken, checked) = check_index(
+            "<p id=\"intro\">i</p>\
+             <a href=\"#intro\">here, found</a><a href=\"#outro\">here, missing</a>\
+             <a href=\"#\">empty</a><a href=\"\">this page</a>\
+             <a href=\"briefings/2023-q3.html#spend\">there, found</a>\
+             <a href=\"briefings/2023-q3.html#Spend\">ids are case-sensitive</a>\
+             <a href=\"static/style.css#spend\">no ids in a stylesheet</a>\
+             <a href=\"#spend\">an id of another page</a>",
+        );
+        assert_eq!(
+            broken,
+            [
+                "index.html #outro: index.html has no id `outro`",
+                "index.html briefings/2023-q3.html#Spend: briefings/2023-q3.html has no id `Spend`",
+                "index.html static/style.css#spend: static/style.css has no id `spend`",
+                "index.html #spend: index.html has no id `spend`",
+            ]
+        );
+        assert_eq!(checked, 8);
+    }
+
+    #[test]
+    fn percent_encoded_fragments_match_ids_as_written_or_decoded() {
+        let (broken, checked) = check_index(
+            "<h2 id=café>c</h2><h2 id=50%>p</h2><h2 id=a%20b>s</h2>\
+             <a href=\"#caf%C3%A9\">encoded</a><a href=\"#café\">as written</a>\
+             <a href=\"#50%25\">percent sign</a><a href=\"#a%20b\">an id with a percent</a>\
+             <a href=\"#na%C3%AFve\">missing</a>",
+        );
+        assert_eq!(
+            broken,
+            ["index.html #na%C3%AFve: index.html has no id `naïve`"]
+        );
+        assert_eq!(checked, 5);
+    }
+
+    #[test]
+    fn script_style_and_comment_contents_are_not_markup() {
+        let (broken, checked) = check_index(
+            "<script>document.write('<a href=\"gone-1.html\">')</script>\
+             <style>/* <a href=\"gone-2.html\"> */</style>\
+             <!-- <a href=\"gone-3.html\"> -->\
+             <textarea><a href=\"gone-4.html\"></textarea>\
+             <title><img src=gone-5.png></title>\
+             <noscript><a href=\"gone-6.html\">read without scripts</a></noscript>\
+             <svg><style><![CDATA[ a > b { } <a href=\"gone-8.html\"> ]]></style>\
+             <a href=\"gone-7.html\">in SVG</a></svg>",
+        );
+        assert_eq!(
+            broken,
+            [
+                "index.html gone-6.html: gone-6.html is not in the site",
+                "index.html gone-7.html: gone-7.html is not in the site",
+            ]
+        );
+        assert_eq!(checked, 2);
+    }
+
+    #[test]
+    fn links_and_ids_reads_a_page_once_in_document_order() {
+        let page = links_and_ids(
+            "<html><head><link rel=canonical href=https://e/x.html>\
+             <link rel=stylesheet href='s.css'></head>\
+             <body><img id=logo src=\"logo.svg\" srcset=\"logo-2x.svg 2x\">\
+             <a href=\"a.html?x=1&amp;y=2\" id=\"a&#38;b\">a</a>",
+        );
+        assert_eq!(page.links, ["s.css", "logo.svg", "a.html?x=1&y=2"]);
+        let mut ids: Vec<&str> = page.ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["a&b", "logo"]);
+    }
+
+    #[test]
+    fn damaged_html_never_panics() {
+        for html in [
+            "<a href=",
+            "<a href='",
+            "<a href=\"#",
+            "<a href=\"&#xFFFFFFFF;\">",
+            "<a href=\"&#0;\">",
+            "<svg><![CDATA[",
+            "<script>",
+            "<a href=\"http://[::1\">",
+            "<a href=\"//\">",
+            "<a href=\"%\">",
+            "<a href=\"../../../../..\">",
+            "\u{FEFF}<a href=x>",
+        ] {
+            let _ = check_index(html);
+        }
+        let long = format!("<p>{}</p><a href=\"gone.html\">", "é".repeat(1 << 20));
+        assert_eq!(
+            check_index(&long).0,
+            ["index.html gone.html: gone.html is not in the site"]
+        );
     }
 }

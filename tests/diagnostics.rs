@@ -253,6 +253,18 @@ fn broken_link_is_reported_where_the_markdown_wrote_it() {
 }
 
 #[test]
+fn broken_link_with_escaped_characters_is_reported_where_the_markdown_wrote_it() {
+    let err = failing_build(|s| {
+        s.edit(
+            "content/briefings/2023-q1.md",
+            "Spend was {{market.spend@2023-Q1}}.",
+            "Spend was {{market.spend@2023-Q1}}; see [q](gone.html?a=1&b=2), [s](<gone page.html>) and [c](关于.html).",
+        )
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
 fn value_credited_to_a_firm_its_source_does_not_report() {
     let err = failing_build(|s| {
         s.edit(
