@@ -54,21 +54,21 @@ SOURCES = {
     "bench-market-tracker": {
         "publisher": "Benchmark Research",
         "title": "Benchmark Research: synthetic China cloud infrastructure spend tracker",
-        "url": "https://example.org/bench/market-tracker",
+        "url": "https://sources.example.net/bench/market-tracker",
         "published": "2024-01-15",
         "note": "Synthetic figures generated for the build benchmark.",
     },
     "bench-vendor-tracker": {
         "publisher": "Benchmark Research",
         "title": "Benchmark Research: synthetic China cloud vendor share tracker",
-        "url": "https://example.org/bench/vendor-tracker",
+        "url": "https://sources.example.net/bench/vendor-tracker",
         "published": "2024-02",
         "firm": "Benchmark Analytics",
     },
     "bench-methodology": {
         "publisher": "Benchmark Research",
         "title": "How the synthetic benchmark figures are made",
-        "url": "https://example.org/bench/methodology",
+        "url": "https://sources.example.net/bench/methodology",
     },
 }
 
