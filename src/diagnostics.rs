@@ -2,6 +2,7 @@
 //! and prints rustc-style with the offending line underlined. Stages collect every problem
 //! they find before failing, so an editor sees all of them in one run.
 
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,10 +25,56 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub file: String,
     pub position: Option<Loc>,
-    /// The text of the offending line, kept so the diagnostic prints without the file.
-    pub snippet: Option<String>,
+    /// The text of the offending line, kept so the diagnostic prints without the file; of
+    /// a long line, only the part around the span.
+    pub snippet: Option<Snippet>,
     pub message: String,
-    pub hint: Option<String>,
+    /// Most hints are fixed sentences, shared by every diagnostic of their kind.
+    pub hint: Option<Cow<'static, str>>,
+}
+
+/// The line a diagnostic points into, or the part of it around the span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    /// The 1-based column (in characters) of `text` where the span starts.
+    pub column: usize,
+}
+
+/// Lines longer than this many characters are shown cut down to the part around the span.
+const SNIPPET_WIDTH: usize = 140;
+/// How many characters a cut-down snippet shows before the span.
+const SNIPPET_BEFORE: usize = 50;
+
+impl Snippet {
+    /// `line` with the span at `column` (1-based, in characters) of `len` characters; a line
+    /// wider than a terminal keeps the span and some context, the cuts marked with `…`.
+    fn of(line: &str, column: usize, len: usize) -> Snippet {
+        let width = line.chars().count();
+        if width <= SNIPPET_WIDTH {
+            return Snippet {
+                text: line.to_string(),
+                column,
+            };
+        }
+        let span_start = column.saturating_sub(1).min(width);
+        let start = span_start.saturating_sub(SNIPPET_BEFORE);
+        let end = (span_start + len.max(1))
+            .max(start + SNIPPET_WIDTH)
+            .min(width);
+        let mut text = String::new();
+        if start > 0 {
+            text.push('…');
+        }
+        text.extend(line.chars().skip(start).take(end - start));
+        if end < width {
+            text.push('…');
+        }
+        Snippet {
+            text,
+            column: span_start - start + 1 + usize::from(start > 0),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -47,13 +94,36 @@ impl Diagnostic {
     pub fn at(mut self, text: &str, line: usize, column: usize, len: usize) -> Self {
         let line = line.max(1);
         let column = column.max(1);
-        self.snippet = text.lines().nth(line - 1).map(|l| l.trim_end().to_string());
+        self.snippet = text
+            .lines()
+            .nth(line - 1)
+            .map(|l| Snippet::of(l.trim_end(), column, len));
         self.position = Some(Loc {
             line,
             column,
             len: len.max(1),
         });
         self
+    }
+
+    /// Points the diagnostic at a byte offset range of `text`, finding its line in `lines`
+    /// (the index of `text`) rather than by reading `text` from the start.
+    pub fn at_offset_in(
+        self,
+        text: &str,
+        lines: &LineIndex,
+        start: usize,
+        len_bytes: usize,
+    ) -> Self {
+        let (line, column) = lines.line_column(text, start);
+        let end = (start + len_bytes).min(text.len());
+        let span_text = text.get(start..end).unwrap_or("");
+        let len = span_text.lines().next().unwrap_or("").chars().count();
+        let len = len.max(1);
+        let mut located = self;
+        located.position = Some(Loc { line, column, len });
+        located.snippet = Some(Snippet::of(lines.line(text, line).trim_end(), column, len));
+        located
     }
 
     /// Points the diagnostic at `loc` in `text` (the file's contents).
@@ -70,7 +140,7 @@ impl Diagnostic {
         self.at(text, line, column, len)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -89,6 +159,46 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+/// Where each line of a text starts, so byte offsets become lines and columns without
+/// reading the text from its start each time: a file with many problems stays quick.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset of `text`, the text
+    /// this index was made from; the same as [`line_column`].
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        (line, column)
+    }
+
+    /// The text of 1-based line `line`, without its line break.
+    pub fn line<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self
+            .starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(line)
+            .map_or(text.len(), |next| next.saturating_sub(1));
+        text.get(start..end.max(start))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -165,16 +275,19 @@ impl Diagnostic {
                 ));
                 out.push_str(&format!("{pad} {}\n", paint(p.frame, "|")));
                 out.push_str(&format!(
-                    "{} {snippet}\n",
-                    paint(p.frame, &format!("{} |", pos.line))
+                    "{} {}\n",
+                    paint(p.frame, &format!("{} |", pos.line)),
+                    snippet.text
                 ));
                 // Tabs keep their width so the carets line up under the span.
+                let column = snippet.column.max(1);
                 let lead: String = snippet
+                    .text
                     .chars()
-                    .take(pos.column - 1)
+                    .take(column - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                let available = snippet.chars().count().saturating_sub(pos.column - 1);
+                let available = snippet.text.chars().count().saturating_sub(column - 1);
                 let carets = "^".repeat(pos.len.min(available.max(1)));
                 out.push_str(&format!(
                     "{pad} {} {lead}{}\n",
@@ -258,9 +371,12 @@ impl Diagnostics {
         self.items.sort_by(|a, b| {
             let key = |d: &Diagnostic| {
                 let (l, c) = d.position.as_ref().map_or((0, 0), |p| (p.line, p.column));
-                (d.file.clone(), l, c, d.severity)
+                (l, c, d.severity)
             };
-            key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+            a.file
+                .cmp(&b.file)
+                .then_with(|| key(a).cmp(&key(b)))
+                .then_with(|| a.message.cmp(&b.message))
         });
         self.items.dedup();
         self
@@ -270,10 +386,39 @@ impl Diagnostics {
 impl Diagnostics {
     /// Every diagnostic and a count, with ANSI colours when `styled`.
     pub fn render(&self, styled: bool) -> String {
+        self.render_some(styled, usize::MAX)
+    }
+
+    /// Every error but only the first `warnings` warnings, then how many more there are and
+    /// a count: a build that warns about thousands of lines shows a few and stays readable.
+    pub fn render_some(&self, styled: bool, warnings: usize) -> String {
         let mut out = String::new();
+        let mut shown = 0;
         for d in &self.items {
+            if d.severity == Severity::Warning {
+                if shown == warnings {
+                    continue;
+                }
+                shown += 1;
+            }
             out.push_str(&d.render(styled));
             out.push('\n');
+        }
+        let hidden = self.warning_count() - shown;
+        if hidden > 0 {
+            let files: std::collections::BTreeSet<&str> = self
+                .items
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .map(|d| d.file.as_str())
+                .collect();
+            out.push_str(&format!(
+                "… and {hidden} more {} not shown ({} in all, in {} {}); `quarterly check` lists every one\n",
+                if hidden == 1 { "warning" } else { "warnings" },
+                self.warning_count(),
+                files.len(),
+                if files.len() == 1 { "file" } else { "files" },
+            ));
         }
         let (e, w) = (self.error_count(), self.warning_count());
         let plural = |n: usize, word: &str| {
@@ -348,6 +493,48 @@ pub fn suggestion<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_line_index_agrees_with_reading_from_the_start() {
+        let text = "first line\r\nsecond, naïve 数字\n\nfourth\nno break at the end";
+        let index = super::LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_column(text, offset),
+                super::line_column(text, offset),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(index.line(text, 1), "first line");
+        assert_eq!(index.line(text, 2), "second, naïve 数字");
+        assert_eq!(index.line(text, 3), "");
+        assert_eq!(index.line(text, 5), "no break at the end");
+        assert_eq!(index.line(text, 6), "");
+        let a = super::Diagnostic::error("f", "m").at_offset(text, 17, 6);
+        let b = super::Diagnostic::error("f", "m").at_offset_in(text, &index, 17, 6);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_long_line_shows_the_part_around_the_span() {
+        let line = format!("{}needle{}", "a".repeat(200), "b".repeat(200));
+        let d = super::Diagnostic::error("f.md", "found").at(&line, 1, 201, 6);
+        let shown = d.render(false);
+        let snippet_line = shown.lines().nth(3).unwrap();
+        let caret_line = shown.lines().nth(4).unwrap();
+        assert!(
+            snippet_line.contains("…aaa") && snippet_line.ends_with("bbb…"),
+            "{shown}"
+        );
+        assert!(snippet_line.chars().count() < 160, "{shown}");
+        // The carets still sit under the span, and the header keeps the real column.
+        let at = caret_line.chars().position(|c| c == '^').unwrap();
+        let under: String = snippet_line.chars().skip(at).take(6).collect();
+        assert_eq!(under, "needle", "{shown}");
+        assert!(shown.contains("f.md:1:201"), "{shown}");
+        // A short line is shown whole.
+        let short = super::Diagnostic::error("f.md", "found").at("x needle y", 1, 3, 6);
+        assert!(short.render(false).contains("1 | x needle y"));
+    }
     use super::*;
 
     #[test]

@@ -4,12 +4,15 @@
 //! typed output, with I/O only at the two ends:
 //!
 //! ```text
-//! load ─▶ parse ─▶ validate ─▶ render (pages, bodies, charts, downloads, search) ─▶ links ─▶ output
+//! load ─▶ parse ─▶ validate ─▶ render (pages, bodies, charts, downloads, search) ─▶ links
+//!                                      │ each file as it is made
+//!                                      ▼
+//!                                    output (a staging directory, published at the end)
 //! ```
 //!
 //! Below every stage: `model` (what the site is made of, before and after checking),
-//! `routes` (every output path), `diagnostics`, and the leaves `period`, `format`, `escape`
-//! and `colour`. On top: the commands `serve` and `scaffold` (`new`).
+//! `routes` (every output path), `diagnostics`, `timings`, and the leaves `period`,
+//! `format`, `escape` and `colour`. On top: the commands `serve` and `scaffold` (`new`).
 
 pub mod colour;
 pub mod diagnostics;
@@ -25,13 +28,16 @@ pub mod render;
 pub mod routes;
 pub mod scaffold;
 pub mod serve;
+pub mod timings;
 pub mod validate;
 
 use std::path::Path;
 
-use diagnostics::Diagnostics;
-use model::{RenderedSite, Site};
-use percent_encoding::percent_decode_str;
+use diagnostics::{Diagnostic, Diagnostics};
+use load::ContentFiles;
+use model::RenderedSite;
+use output::{Memory, Nowhere, Sink, Staging};
+use timings::Timings;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BuildOptions {
@@ -39,122 +45,83 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
-/// Loads, parses, validates and renders the site at `root`, in memory, and checks that
-/// every internal link of the result resolves.
-pub fn render_from_disk(root: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
-    let files = load::load_content(root)?;
-    let content = parse::parse_content(&files)?;
-    let site = validate::validate_site(content, options.drafts)?;
-    let rendered = render::render_site(&site, &files.templates, &files.assets)?;
-    check_links(&rendered, &site)?;
-    Ok(rendered)
-}
-
-/// A broken internal link fails the build: a template or a page links to something the
-/// site does not have. A link written in a briefing or page is reported at the line of the
-/// markdown file that wrote it; one written by a template, at the page it appeared on.
-fn check_links(rendered: &RenderedSite, site: &Site) -> Result<(), Diagnostics> {
-    let (broken, _) = links::broken_links(&rendered.files, &site.config.base_url);
-    if broken.is_empty() {
-        return Ok(());
-    }
-    let mut diagnostics = rendered.warnings.clone();
-    for link in broken {
-        let links::BrokenLink {
-            page,
-            href,
-            problem,
-            suggestion,
-        } = link;
-        let message = format!("broken link `{href}`: {problem}");
-        let hint = match &suggestion {
-            Some(better) => {
-                format!("did you mean `{better}`? links are relative to the built page `{page}`")
-            }
-            None => format!("links are relative to the built page `{page}`"),
-        };
-        let written = links_written_for(site, &page)
-            .map(|(file, links)| {
-                let found: Vec<_> = links.iter().filter(|l| same_href(&l.href, &href)).collect();
-                (file, found)
-            })
-            .filter(|(_, found)| !found.is_empty());
-        match written {
-            Some((file, found)) => {
-                for link in found {
-                    diagnostics.push(
-                        diagnostics::Diagnostic::error(&file.path, message.clone())
-                            .at(&file.text, link.at.line, link.at.column, link.at.len)
-                            .with_hint(hint.clone()),
-                    );
-                }
-            }
-            None => diagnostics.push(
-                diagnostics::Diagnostic::error(&format!("dist/{page}"), message).with_hint(
-                    format!("{hint}; no briefing or page writes this link, so a template does: fix it in templates/"),
-                ),
-            ),
-        }
-    }
-    Err(diagnostics)
-}
-
-/// The markdown file behind a built page, and the links it writes.
-fn links_written_for<'s>(
-    site: &'s Site,
-    page: &str,
-) -> Option<(&'s model::SourceFile, &'s [model::Link])> {
-    if let Some(b) = site
-        .briefings
-        .iter()
-        .find(|b| routes::briefing(b.period) == page)
-    {
-        return Some((&b.file, &b.links));
-    }
-    site.pages
-        .iter()
-        .find(|p| routes::page(&p.id) == page)
-        .map(|p| (&p.file, p.links.as_slice()))
-}
-
-/// Whether an `href` of built HTML, character references decoded as the link check reads
-/// it, is the destination a markdown link was written with. pulldown-cmark percent-encodes
-/// spaces, non-ASCII and other bytes unsafe in an href, so both are compared decoded.
-fn same_href(written: &str, built: &str) -> bool {
-    percent_decode_str(written).eq(percent_decode_str(built))
-}
-
-/// Everything `check` does: the whole pipeline except writing.
-pub fn check(root: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
-    render_from_disk(root, options)
-}
-
-/// Builds the site at `root` into `out`. On any error `out` is left exactly as it was.
+/// Builds the site at `root` into `out`, writing each file as it is rendered into a staging
+/// directory that replaces `out` only when the whole build succeeded. On any error `out` is
+/// left exactly as it was.
 pub fn build(root: &Path, out: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
-    let rendered = render_from_disk(root, options)?;
-    output::write_site_atomically(out, &rendered.files).map_err(|err| {
+    let cannot_write = |err: std::io::Error| {
         let mut d = Diagnostics::new();
-        d.push(diagnostics::Diagnostic::error(
+        d.push(Diagnostic::error(
             &out.display().to_string(),
             format!("cannot write the site: {err}"),
         ));
         d
-    })?;
-    Ok(rendered)
+    };
+    let staging = Staging::new(out).map_err(cannot_write)?;
+    let mut built = run(root, options, &staging)?;
+    built.timings.writing = staging.busy();
+    built
+        .timings
+        .time("write", || staging.publish())
+        .map_err(cannot_write)?;
+    Ok(built)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::same_href;
+/// Everything `build` does except writing: every page is rendered and every link checked.
+pub fn check(root: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
+    run(root, options, &Nowhere)
+}
 
-    #[test]
-    fn a_built_href_matches_the_markdown_destination_it_came_from() {
-        assert!(same_href("about.html", "about.html"));
-        assert!(same_href("a b.html", "a%20b.html"));
-        assert!(same_href("data.html?x=1&y=2", "data.html?x=1&y=2"));
-        assert!(same_href("关于.html", "%E5%85%B3%E4%BA%8E.html"));
-        assert!(same_href("50%25.html", "50%25.html"));
-        assert!(!same_href("about.html", "about.html#x"));
-        assert!(!same_href("a b.html", "a%2520b.html"));
-    }
+/// Builds the site at `root` into memory, for the preview server and for tests.
+pub fn render_in_memory(root: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
+    let memory = Memory::default();
+    let mut built = run(root, options, &memory)?;
+    built.files = memory.into_files();
+    Ok(built)
+}
+
+/// Parses, validates and renders files already in memory, and checks the links of the
+/// result: everything `render_in_memory` does after reading the disk.
+pub fn render_from_files(
+    files: &ContentFiles,
+    options: BuildOptions,
+) -> Result<RenderedSite, Diagnostics> {
+    let memory = Memory::default();
+    let mut built = run_loaded(files, options, &memory, Timings::default())?;
+    built.files = memory.into_files();
+    Ok(built)
+}
+
+/// The pipeline: load, then the rest.
+fn run(root: &Path, options: BuildOptions, sink: &dyn Sink) -> Result<RenderedSite, Diagnostics> {
+    let mut timings = Timings::default();
+    let files = timings.time("load", || load::load_content(root))?;
+    run_loaded(&files, options, sink, timings)
+}
+
+/// Parse, validate, render (handing each file to `sink`), and check that every internal
+/// link of the result resolves.
+fn run_loaded(
+    files: &ContentFiles,
+    options: BuildOptions,
+    sink: &dyn Sink,
+    mut timings: Timings,
+) -> Result<RenderedSite, Diagnostics> {
+    let content = timings.time("parse", || parse::parse_content(files))?;
+    let site = timings.time("validate", || {
+        validate::validate_site(content, options.drafts)
+    })?;
+    let rendered = timings.time("render", || {
+        render::render_site(&site, &files.templates, &files.assets, sink)
+    })?;
+    timings.time("links", || {
+        links::check_links(&rendered.links, &rendered.paths, &site, &site.warnings)
+    })?;
+    Ok(RenderedSite {
+        files: Vec::new(),
+        pages: rendered.pages,
+        charts: rendered.charts,
+        warnings: site.warnings,
+        timings,
+    })
 }

@@ -1,6 +1,7 @@
 //! Internal links in the rendered site: every `href` and `src` that stays inside the site
 //! must name a file that is built, and every `#fragment` an id on that page. Pages are read
 //! as a browser reads them: an HTML tokenizer finds the attributes, a URL parser resolves them.
+//! Pages are read as they are rendered, so the check needs no second pass over the output.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -16,7 +17,9 @@ use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 use url::Url;
 
-use crate::model::OutputFile;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Link, OutputFile, Site, SourceFile};
+use crate::routes;
 
 /// What a page links to, and what other pages can link to on it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,15 +34,96 @@ pub struct PageLinks {
 
 /// The links and ids of one page, read in a single pass of an HTML tokenizer.
 pub fn links_and_ids(html: &str) -> PageLinks {
+    page_links(html, &[])
+}
+
+/// The links and ids of a page, as [`links_and_ids`] reads them, except that each image of
+/// `drawn` (SVG this build drew into the page, in page order) is read by a quick scan rather
+/// than by the tokenizer: drawn markup escapes every quote in its text, so each ` id="` or
+/// ` href="` in it starts an attribute. An image the page does not hold verbatim is read
+/// with the rest of the page.
+pub fn page_links(html: &str, drawn: &[String]) -> PageLinks {
     let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
     let input = BufferQueue::default();
-    for chunk in chunks(html) {
-        input.push_back(StrTendril::from_slice(chunk));
+    let read = |text: &str| {
+        for chunk in chunks(text) {
+            input.push_back(StrTendril::from_slice(chunk));
+        }
+        // Only a sink that runs scripts pauses the tokenizer; feeding again resumes it.
+        while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+    };
+    let mut rest = html;
+    for image in drawn.iter().filter(|image| !image.is_empty()) {
+        let Some(at) = find_verbatim(rest, image) else {
+            continue;
+        };
+        read(&rest[..at]);
+        scan_drawn(image, &mut tokenizer.sink.page.borrow_mut());
+        rest = &rest[at + image.len()..];
     }
-    // Only a sink that runs scripts pauses the tokenizer; feeding again resumes it.
-    while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+    read(rest);
     tokenizer.end();
     tokenizer.sink.page.into_inner()
+}
+
+/// Where `needle` first stands in `haystack`. A drawn image is long and its opening tag
+/// names its own id, so its start finds the candidates and a comparison confirms each.
+fn find_verbatim(haystack: &str, needle: &str) -> Option<usize> {
+    let mut head = needle.len().min(256);
+    while !needle.is_char_boundary(head) {
+        head -= 1;
+    }
+    let prefix = &needle[..head];
+    let mut from = 0;
+    while let Some(found) = haystack[from..].find(prefix) {
+        let at = from + found;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+        while !haystack.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
+}
+
+/// The ids and links of markup this build drew, where a `"` only ever delimits a value.
+fn scan_drawn(markup: &str, page: &mut PageLinks) {
+    let mut rest = markup;
+    while let Some(at) = rest.find("=\"") {
+        let name_start = rest[..at]
+            .rfind(|c: char| c.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        let name = &rest[name_start..at];
+        let value_start = at + 2;
+        let Some(len) = rest[value_start..].find('"') else {
+            break;
+        };
+        let value = decode_references(&rest[value_start..value_start + len]);
+        match name {
+            "id" => {
+                page.ids.insert(value);
+            }
+            "href" | "src" => page.links.push(value),
+            _ => {}
+        }
+        rest = &rest[value_start + len + 1..];
+    }
+}
+
+/// The character references the markup escapes write, decoded.
+fn decode_references(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#13;", "\r")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// `html` in pieces that end on character boundaries: a tendril holds at most 4 GiB.
@@ -336,28 +420,40 @@ pub struct BrokenLink {
     pub suggestion: Option<String>,
 }
 
-/// Every broken internal link, and how many internal links were checked.
+/// Every broken internal link among `files`, and how many internal links were checked.
 pub fn broken_links(files: &[OutputFile], base_url: &str) -> (Vec<BrokenLink>, usize) {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut pages: Vec<(&str, PageLinks)> = files
+    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    let pages: Vec<(String, PageLinks)> = files
         .par_iter()
         .filter(|f| f.path.ends_with(".html"))
         .map(|f| {
             (
-                f.path.as_str(),
+                f.path.clone(),
                 links_and_ids(&String::from_utf8_lossy(&f.bytes)),
             )
         })
         .collect();
+    broken_links_among(&pages, &paths, base_url)
+}
+
+/// Every broken internal link on `pages` (each page's path and what it links to) in a site
+/// of the files at `paths`, and how many internal links were checked.
+pub fn broken_links_among(
+    pages: &[(String, PageLinks)],
+    paths: &[String],
+    base_url: &str,
+) -> (Vec<BrokenLink>, usize) {
+    let paths: HashSet<&str> = paths.iter().map(String::as_str).collect();
     // The report lists pages in path order, whatever order they were built in.
-    pages.sort_by(|a, b| a.0.cmp(b.0));
+    let mut pages: Vec<&(String, PageLinks)> = pages.iter().collect();
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
     let ids: HashMap<&str, &HashSet<String>> = pages
         .iter()
-        .map(|(page, links)| (*page, &links.ids))
+        .map(|(page, links)| (page.as_str(), &links.ids))
         .collect();
     let by_name = files_by_name(&paths);
     let root = site_root(base_url);
-    let site = Site {
+    let checker = Checker {
         paths: &paths,
         ids: &ids,
         by_name: &by_name,
@@ -365,7 +461,7 @@ pub fn broken_links(files: &[OutputFile], base_url: &str) -> (Vec<BrokenLink>, u
     };
     let checked_pages: Vec<(Vec<BrokenLink>, usize)> = pages
         .par_iter()
-        .map(|(page, links)| site.check(page, &links.links))
+        .map(|(page, links)| checker.check(page, &links.links))
         .collect();
     let mut broken = Vec::new();
     let mut checked = 0;
@@ -377,14 +473,14 @@ pub fn broken_links(files: &[OutputFile], base_url: &str) -> (Vec<BrokenLink>, u
 }
 
 /// What a link is checked against.
-struct Site<'s> {
+struct Checker<'s> {
     paths: &'s HashSet<&'s str>,
     ids: &'s HashMap<&'s str, &'s HashSet<String>>,
     by_name: &'s HashMap<&'s str, Option<&'s str>>,
     root: &'s Url,
 }
 
-impl Site<'_> {
+impl Checker<'_> {
     /// The broken links among `links` on `page`, and how many of them are internal.
     fn check(&self, page: &str, links: &[String]) -> (Vec<BrokenLink>, usize) {
         let address = PageAddress::new(self.root, page);
@@ -448,9 +544,97 @@ fn files_by_name<'p>(paths: &HashSet<&'p str>) -> HashMap<&'p str, Option<&'p st
     by_name
 }
 
+/// A broken internal link fails the build: a template or a page links to something the
+/// site does not have. A link written in a briefing or page is reported at the line of the
+/// markdown file that wrote it; one written by a template, at the page it appeared on. The
+/// error comes with `warnings`, so a failed build still shows every problem.
+pub fn check_links(
+    pages: &[(String, PageLinks)],
+    paths: &[String],
+    site: &Site,
+    warnings: &Diagnostics,
+) -> Result<(), Diagnostics> {
+    let (broken, _) = broken_links_among(pages, paths, &site.config.base_url);
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let mut diagnostics = warnings.clone();
+    for link in broken {
+        let BrokenLink {
+            page,
+            href,
+            problem,
+            suggestion,
+        } = link;
+        let message = format!("broken link `{href}`: {problem}");
+        let hint = match &suggestion {
+            Some(better) => {
+                format!("did you mean `{better}`? links are relative to the built page `{page}`")
+            }
+            None => format!("links are relative to the built page `{page}`"),
+        };
+        let written = links_written_for(site, &page)
+            .map(|(file, links)| {
+                let found: Vec<_> = links.iter().filter(|l| same_href(&l.href, &href)).collect();
+                (file, found)
+            })
+            .filter(|(_, found)| !found.is_empty());
+        match written {
+            Some((file, found)) => {
+                for link in found {
+                    diagnostics.push(
+                        Diagnostic::error(&file.path, message.clone())
+                            .at(&file.text, link.at.line, link.at.column, link.at.len)
+                            .with_hint(hint.clone()),
+                    );
+                }
+            }
+            None => diagnostics.push(
+                Diagnostic::error(&format!("dist/{page}"), message).with_hint(
+                    format!("{hint}; no briefing or page writes this link, so a template does: fix it in templates/"),
+                ),
+            ),
+        }
+    }
+    Err(diagnostics)
+}
+
+/// The markdown file behind a built page, and the links it writes.
+fn links_written_for<'s>(site: &'s Site, page: &str) -> Option<(&'s SourceFile, &'s [Link])> {
+    if let Some(b) = site
+        .briefings
+        .iter()
+        .find(|b| routes::briefing(b.period) == page)
+    {
+        return Some((&b.file, &b.links));
+    }
+    site.pages
+        .iter()
+        .find(|p| routes::page(&p.id) == page)
+        .map(|p| (&p.file, p.links.as_slice()))
+}
+
+/// Whether an `href` of built HTML, character references decoded as the link check reads
+/// it, is the destination a markdown link was written with. pulldown-cmark percent-encodes
+/// spaces, non-ASCII and other bytes unsafe in an href, so both are compared decoded.
+fn same_href(written: &str, built: &str) -> bool {
+    percent_decode_str(written).eq(percent_decode_str(built))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_built_href_matches_the_markdown_destination_it_came_from() {
+        assert!(same_href("about.html", "about.html"));
+        assert!(same_href("a b.html", "a%20b.html"));
+        assert!(same_href("data.html?x=1&y=2", "data.html?x=1&y=2"));
+        assert!(same_href("关于.html", "%E5%85%B3%E4%BA%8E.html"));
+        assert!(same_href("50%25.html", "50%25.html"));
+        assert!(!same_href("about.html", "about.html#x"));
+        assert!(!same_href("a b.html", "a%2520b.html"));
+    }
 
     const BASE: &str = "https://example.org/s/";
 
@@ -838,6 +1022,32 @@ mod tests {
             ]
         );
         assert_eq!(checked, 2);
+    }
+
+    #[test]
+    fn drawn_images_read_by_the_quick_scan_give_what_the_tokenizer_gives() {
+        let wide = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"c-w-title\">\n\
+            <title id=\"c-w-title\">Spend &quot;quoted&quot; id=&quot;x&quot; &amp; more</title>\n\
+            <defs><pattern id=\"c-w-p1\" width=\"6\"><rect fill=\"#FFF\"/></pattern></defs>\n\
+            <a href=\"data/a&amp;b.csv\"><text x=\"1\">a &lt; b</text></a></svg>";
+        let narrow = wide.replace("c-w-", "c-n-");
+        let html = format!(
+            "<p id=\"before\"><a href=\"x.html\">x</a></p><figure id=\"c\">{wide}\n{narrow}</figure>\
+             <a href=\"#c-w-p1\">y</a><p id=\"after\">"
+        );
+        let drawn = [wide.to_string(), narrow.clone()];
+        assert_eq!(page_links(&html, &drawn), links_and_ids(&html));
+        let page = page_links(&html, &drawn);
+        assert_eq!(
+            page.links,
+            ["x.html", "data/a&b.csv", "data/a&b.csv", "#c-w-p1"],
+            "in page order"
+        );
+        assert!(page.ids.contains("c-n-p1") && page.ids.contains("c-w-title"));
+        assert!(!page.ids.contains("x"), "words in a title are no id");
+        // An image the page does not hold as drawn is read with the page.
+        let altered = html.replace("a &lt; b", "changed");
+        assert_eq!(page_links(&altered, &drawn), links_and_ids(&altered));
     }
 
     #[test]

@@ -35,6 +35,9 @@ enum Command {
         /// Include briefings marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage took, and the peak memory.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate everything (data, charts, templates, internal links) without writing anything.
     Check {
@@ -47,6 +50,9 @@ enum Command {
         /// Treat warnings as errors, for publishing pipelines.
         #[arg(long)]
         deny_warnings: bool,
+        /// Print how long each stage took, and the peak memory.
+        #[arg(long)]
+        timings: bool,
     },
     /// Preview the site with drafts, rebuilding and reloading the browser on every change.
     Serve {
@@ -82,7 +88,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out, drafts } => {
+        Command::Build {
+            root,
+            out,
+            drafts,
+            timings,
+        } => {
             let out = out.unwrap_or_else(|| root.join("dist"));
             if let Err(message) = check_output_dir(&root, &out) {
                 eprintln!("error: {message}");
@@ -91,7 +102,7 @@ fn main() -> ExitCode {
             let started = Instant::now();
             match build(&root, &out, BuildOptions { drafts }) {
                 Ok(site) => {
-                    print_diagnostics(&site.warnings);
+                    print_some_diagnostics(site.warnings, BUILD_WARNINGS_SHOWN);
                     println!(
                         "built {} pages with {} charts into {} in {} ms",
                         site.pages,
@@ -99,6 +110,9 @@ fn main() -> ExitCode {
                         out.display(),
                         started.elapsed().as_millis()
                     );
+                    if timings {
+                        print!("{}", site.timings);
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => fail(
@@ -111,6 +125,7 @@ fn main() -> ExitCode {
             root,
             drafts,
             deny_warnings,
+            timings,
         } => match check(&root, BuildOptions { drafts }) {
             Ok(site) if deny_warnings && !site.warnings.is_empty() => fail(
                 site.warnings.deny_warnings(),
@@ -127,6 +142,9 @@ fn main() -> ExitCode {
                     "checked {} pages with {} charts: {verdict}",
                     site.pages, site.charts
                 );
+                if timings {
+                    print!("{}", site.timings);
+                }
                 ExitCode::SUCCESS
             }
             Err(diagnostics) => fail(diagnostics, "nothing was written"),
@@ -234,10 +252,18 @@ fn new(period: Option<String>, root: &Path) -> ExitCode {
     }
 }
 
+/// How many warnings `build` prints in full; `check` prints them all.
+const BUILD_WARNINGS_SHOWN: usize = 20;
+
 /// Prints diagnostics to stderr, coloured on a terminal and plain otherwise.
 fn print_diagnostics(diagnostics: &Diagnostics) {
+    print_some_diagnostics(diagnostics.clone(), usize::MAX);
+}
+
+/// Prints every error and the first `warnings` warnings, and how many more there are.
+fn print_some_diagnostics(diagnostics: Diagnostics, warnings: usize) {
     if !diagnostics.is_empty() {
-        anstream::eprint!("{}", diagnostics.clone().sorted().render(true));
+        anstream::eprint!("{}", diagnostics.sorted().render_some(true, warnings));
     }
 }
 

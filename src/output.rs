@@ -1,62 +1,170 @@
-//! Last stage: write the rendered site into the output directory atomically. Files go to a
-//! staging directory beside it, which replaces the old output only once everything is
-//! written, so a failed build never leaves a half-written or emptied `dist/`.
+//! Last stage: where the built files go. A build writes each file as soon as it is rendered,
+//! into a staging directory beside the output directory; only once the whole site is built
+//! and its links check out does the staging directory replace the old output, so a failed
+//! build never leaves a half-written or emptied `dist/`. `check` writes nowhere, and the
+//! preview server keeps the files in memory.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::model::OutputFile;
 
-/// Writes `files` into `out`, replacing whatever was there only when all writes succeeded.
-pub fn write_site_atomically(out: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dist".to_string());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    if let Err(err) = write_all(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    if out.exists() {
-        fs::rename(out, &retired)?;
-        if let Err(err) = fs::rename(&staging, out) {
-            // Put the old site back rather than leave nothing.
-            let _ = fs::rename(&retired, out);
-            let _ = fs::remove_dir_all(&staging);
-            return Err(err);
-        }
-        let _ = fs::remove_dir_all(&retired);
-    } else {
-        fs::rename(&staging, out)?;
-    }
-    Ok(())
+/// Where rendered files go. Pages render on several threads, so a sink takes files from any.
+pub trait Sink: Sync {
+    /// Takes one file of the site, its path relative to the output directory.
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d)?;
+/// Keeps every file in memory, for the preview server and for tests.
+#[derive(Default)]
+pub struct Memory {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Memory {
+    /// The files, in path order.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
     }
-    files
-        .par_iter()
-        .try_for_each(|file| fs::write(dir.join(&file.path), &file.bytes))
+}
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let file = OutputFile {
+            path: path.to_string(),
+            bytes,
+        };
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file);
+        Ok(())
+    }
+}
+
+/// Drops every file: `check` builds the whole site and writes nothing.
+pub struct Nowhere;
+
+impl Sink for Nowhere {
+    fn put(&self, _path: &str, _bytes: Vec<u8>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A directory beside the output directory that the build writes into, and that replaces
+/// the output directory when the build succeeds. Dropped without [`Staging::publish`], it
+/// removes itself and the output directory stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    /// The directories made so far, so each is made once however many files it holds.
+    made: Mutex<HashSet<PathBuf>>,
+    /// Nanoseconds spent writing, summed over threads.
+    busy: AtomicU64,
+}
+
+impl Staging {
+    /// Starts a staging directory for `out`, beside it.
+    pub fn new(out: &Path) -> io::Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "dist".to_string());
+        let id = std::process::id();
+        let dir = parent.join(format!(".{name}.staging-{id}"));
+        let retired = parent.join(format!(".{name}.old-{id}"));
+        // Left over from a build of a process with the same id that was killed.
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            made: Mutex::new(HashSet::from([dir.clone()])),
+            busy: AtomicU64::new(0),
+            dir,
+            retired,
+        })
+    }
+
+    /// The time spent writing files so far, summed over the threads that wrote them.
+    pub fn busy(&self) -> Duration {
+        Duration::from_nanos(self.busy.load(Ordering::Relaxed))
+    }
+
+    /// Replaces the output directory with everything written so far.
+    pub fn publish(self) -> io::Result<()> {
+        if self.out.exists() {
+            fs::rename(&self.out, &self.retired)?;
+            if let Err(err) = fs::rename(&self.dir, &self.out) {
+                // Put the old site back rather than leave nothing.
+                let _ = fs::rename(&self.retired, &self.out);
+                return Err(err);
+            }
+            let _ = fs::remove_dir_all(&self.retired);
+        } else {
+            fs::rename(&self.dir, &self.out)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // After `publish` the directory is gone and this does nothing.
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let started = Instant::now();
+        let written = self.write(path, &bytes);
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.busy.fetch_add(nanos, Ordering::Relaxed);
+        written
+    }
+}
+
+impl Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            let known = self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(parent);
+            if !known {
+                fs::create_dir_all(parent)?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(parent.to_path_buf());
+            }
+        }
+        fs::write(target, bytes)
+    }
+}
+
+/// Writes `files` into `out`, replacing whatever was there only when all writes succeeded.
+pub fn write_site_atomically(out: &Path, files: &[OutputFile]) -> io::Result<()> {
+    let staging = Staging::new(out)?;
+    for file in files {
+        staging.put(&file.path, file.bytes.clone())?;
+    }
+    staging.publish()
 }
 
 #[cfg(test)]
@@ -95,6 +203,21 @@ mod tests {
         let err = write_site_atomically(&out, &[file("x", "1"), file("x/y.html", "2")]);
         assert!(err.is_err());
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "1");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_staging_directory_dropped_unpublished_leaves_the_output_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        write_site_atomically(&out, &[file("a.html", "1")]).unwrap();
+        {
+            let staging = Staging::new(&out).unwrap();
+            staging.put("a.html", b"2".to_vec()).unwrap();
+            staging.put("deep/er/b.html", b"3".to_vec()).unwrap();
+        }
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "1");
+        assert!(!out.join("deep").exists());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 }

@@ -12,6 +12,7 @@ pub const DATA: &str = "data.html";
 pub const SEARCH: &str = "search.html";
 pub const FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
+pub const ARCHIVE: &str = "archive.html";
 pub const CHART_STYLESHEET: &str = "static/charts.css";
 pub const CHART_FONT: &str = "static/chart-sans.woff2";
 
@@ -19,7 +20,7 @@ pub const CHART_FONT: &str = "static/chart-sans.woff2";
 pub const BUILT_IN_TARGETS: [&str; 3] = ["data", "vendors", "search"];
 
 /// Page ids the site's own output uses: a page with one of these names would collide with it.
-pub const RESERVED_PAGE_IDS: [&str; 8] = [
+pub const RESERVED_PAGE_IDS: [&str; 9] = [
     "index",
     "404",
     "data",
@@ -28,6 +29,7 @@ pub const RESERVED_PAGE_IDS: [&str; 8] = [
     "vendors",
     "search",
     "feed",
+    "archive",
 ];
 
 pub fn briefing(period: Period) -> String {
@@ -40,6 +42,25 @@ pub fn page(id: &str) -> String {
 
 pub fn vendor(id: &str) -> String {
     format!("vendors/{id}.html")
+}
+
+/// The archive page of one year's briefings.
+pub fn archive_year(year: u16) -> String {
+    format!("archive/{year}.html")
+}
+
+/// A page of a dataset's table: the first page (the latest rows) is `data/{id}.html`.
+pub fn dataset_page(id: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("data/{id}.html")
+    } else {
+        format!("data/{id}-{page}.html")
+    }
+}
+
+/// One part of a sitemap split because it has more URLs than one sitemap may hold.
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
 }
 
 pub fn dataset_csv(id: &str) -> String {

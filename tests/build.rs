@@ -18,9 +18,10 @@ fn builds_every_page_with_figures_charts_and_sources() {
     let out = site.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        // Home, two briefings, about, two vendors and their index, data, search and 404;
-        // three charts in the briefings and one on each vendor's page.
-        stdout(&out).starts_with("built 10 pages with 5 charts into "),
+        // Home, two briefings, about, two vendors and their index, the data index and a
+        // page per dataset, search, 404, and the archive with a page for 2023; three
+        // charts in the briefings and one on each vendor's page.
+        stdout(&out).starts_with("built 14 pages with 5 charts into "),
         "{}",
         stdout(&out)
     );
@@ -326,7 +327,7 @@ fn every_figure_is_credited_to_its_own_firm_and_second_hand_pages_say_so() {
     let json = site.read("dist/data/vendor-shares.json");
     assert!(json.contains("\"firm\": \"Canalys\""), "{json}");
     assert!(json.contains("\"kind\": \"repost\""), "{json}");
-    let data = site.read("dist/data.html");
+    let data = site.read("dist/data/vendor-shares.html");
     assert!(data.contains("39%<sup class=\"cite\">"), "{data}");
     assert!(data.contains("†</a></sup>"));
 }
@@ -381,4 +382,74 @@ fn archetypes_are_not_page_templates() {
     assert!(!site.dist().join("static/archetypes").exists());
     let check = site.run(&["check", "--deny-warnings"]);
     assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn a_build_shows_the_first_warnings_and_counts_the_rest_while_check_lists_them_all() {
+    let site = Site::new();
+    let numbers: Vec<String> = (1..=30).map(|n| format!("{n} units")).collect();
+    site.edit(
+        "content/briefings/2023-q1.md",
+        "Spend was {{market.spend@2023-Q1}}.",
+        &format!(
+            "Spend was {{{{market.spend@2023-Q1}}}}. {}.",
+            numbers.join(", ")
+        ),
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stderr(&out);
+    assert_eq!(
+        shown.matches("warning: number typed in prose").count(),
+        20,
+        "{shown}"
+    );
+    assert!(
+        shown.contains("… and 10 more warnings not shown (30 in all, in 1 file); `quarterly check` lists every one"),
+        "{shown}"
+    );
+    let out = site.run(&["check"]);
+    let listed = stderr(&out);
+    assert_eq!(
+        listed.matches("warning: number typed in prose").count(),
+        30,
+        "{listed}"
+    );
+    assert!(!listed.contains("not shown"), "{listed}");
+}
+
+#[test]
+fn timings_name_every_stage_and_the_peak_memory() {
+    let site = Site::new();
+    let out = site.run(&["build", "--timings"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stdout(&out);
+    let stages: Vec<&str> = report
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "load", "parse", "validate", "render", "links", "write", "total", "peak"
+        ],
+        "{report}"
+    );
+    assert!(report.contains(" ms"), "{report}");
+    if cfg!(target_os = "linux") {
+        assert!(
+            report.contains("peak memory ") && report.contains(" MiB"),
+            "{report}"
+        );
+    }
+    let out = site.run(&["check", "--timings"]);
+    let report = stdout(&out);
+    assert!(
+        report.contains("  links ") && !report.contains("  write "),
+        "{report}"
+    );
+    // Without the flag, a build prints its one line.
+    let out = site.run(&["build"]);
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
 }

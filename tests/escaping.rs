@@ -168,9 +168,8 @@ fn site(values: &[String]) -> ContentFiles {
 }
 
 fn build(files: &ContentFiles) -> Result<Vec<OutputFile>, String> {
-    let content = quarterly::parse::parse_content(files).map_err(|d| d.to_string())?;
-    let site = quarterly::validate::validate_site(content, true).map_err(|d| d.to_string())?;
-    let rendered = quarterly::render::render_site(&site, &[], &[]).map_err(|d| d.to_string())?;
+    let options = quarterly::BuildOptions { drafts: true };
+    let rendered = quarterly::render_from_files(files, options).map_err(|d| d.to_string())?;
     Ok(rendered.files)
 }
 

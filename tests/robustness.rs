@@ -24,14 +24,8 @@ fn files_with(path: &str, text: &str) -> ContentFiles {
 
 /// Runs every stage in memory; returns whether the site built.
 fn run(files: &ContentFiles) -> bool {
-    let Ok(content) = quarterly::parse::parse_content(files) else {
-        return false;
-    };
-    let Ok(site) = quarterly::validate::validate_site(content, true) else {
-        return false;
-    };
-    let rendered = quarterly::render::render_site(&site, &[], &[]);
-    rendered.is_ok()
+    let options = quarterly::BuildOptions { drafts: true };
+    quarterly::render_from_files(files, options).is_ok()
 }
 
 fn mutations(text: &str) -> Vec<String> {

@@ -24,6 +24,8 @@ pub struct SiteConfig {
     pub navigation: Vec<NavLink>,
     /// Figures shown as cards on the home page, latest value first: `dataset.column`.
     pub headline: Vec<ColumnRef>,
+    /// How many of the latest briefings the Atom feed carries, in full.
+    pub feed_entries: usize,
     pub file: SourceFile,
 }
 

@@ -5,7 +5,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 use super::chart::parse_chart;
-use crate::diagnostics::{Diagnostic, Diagnostics, Loc};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Loc};
 use crate::model::{
     Calculation, Citation, Expr, FigureRef, Link, Op, Quotation, Ref, Segment, SourceFile,
     markdown_options,
@@ -27,6 +27,7 @@ pub fn split_body(
     let mut in_code = false;
     let mut prose: Vec<std::ops::Range<usize>> = Vec::new();
     let mut links = Vec::new();
+    let lines = LineIndex::new(&file.text);
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "chart" => {
@@ -52,8 +53,7 @@ pub fn split_body(
             }
             Event::Text(_) if !in_code => prose.push(range),
             Event::Start(Tag::Link { dest_url, .. }) => {
-                let (line, column) =
-                    crate::diagnostics::line_column(&file.text, offset + range.start);
+                let (line, column) = lines.line_column(&file.text, offset + range.start);
                 links.push(Link {
                     href: dest_url.to_string(),
                     at: Loc {
@@ -66,7 +66,7 @@ pub fn split_body(
             _ => {}
         }
     }
-    warn_typed_numbers(file, body, offset, &prose, diagnostics);
+    warn_typed_numbers(file, &lines, body, offset, &prose, diagnostics);
     code.sort_by_key(|(r, _)| r.start);
     // Nested ranges (a code block's own events) collapse into the outer one.
     let mut merged: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
@@ -83,13 +83,14 @@ pub fn split_body(
         if let Some(yaml) = chart {
             split_prose(
                 file,
+                &lines,
                 body,
                 cursor..range.start,
                 offset,
                 &mut segments,
                 diagnostics,
             );
-            let (fence_line, _) = crate::diagnostics::line_column(&file.text, offset + range.start);
+            let (fence_line, _) = lines.line_column(&file.text, offset + range.start);
             if let Some(spec) = parse_chart(file, &yaml, fence_line, diagnostics) {
                 segments.push(Segment::Chart(spec));
             }
@@ -97,6 +98,7 @@ pub fn split_body(
         } else {
             split_prose(
                 file,
+                &lines,
                 body,
                 cursor..range.start,
                 offset,
@@ -111,6 +113,7 @@ pub fn split_body(
     }
     split_prose(
         file,
+        &lines,
         body,
         cursor..body.len(),
         offset,
@@ -124,6 +127,7 @@ pub fn split_body(
 /// source, as a warning: it has no source, and nothing keeps it in step with the data.
 fn warn_typed_numbers(
     file: &SourceFile,
+    lines: &LineIndex,
     body: &str,
     offset: usize,
     prose: &[std::ops::Range<usize>],
@@ -142,7 +146,7 @@ fn warn_typed_numbers(
             let written = &text[number.clone()];
             diagnostics.push(
                 Diagnostic::error(&file.path, format!("number typed in prose: `{written}`"))
-                    .at_offset(&file.text, offset + start, number.len())
+                    .at_offset_in(&file.text, lines, offset + start, number.len())
                     .with_hint(TYPED_NUMBER_HINT)
                     .warning(),
             );
@@ -259,6 +263,7 @@ pub fn typed_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
 /// Finds `{{ … }}` references in a stretch of prose.
 fn split_prose(
     file: &SourceFile,
+    lines: &LineIndex,
     body: &str,
     range: std::ops::Range<usize>,
     offset: usize,
@@ -274,7 +279,7 @@ fn split_prose(
             let at = offset + range.start + open;
             diagnostics.push(
                 Diagnostic::error(&file.path, "unclosed `{{`")
-                    .at_offset(&file.text, at, 2)
+                    .at_offset_in(&file.text, lines, at, 2)
                     .with_hint("close the reference with `}}`, e.g. `{{market.spend@2023-Q3}}`"),
             );
             break;
@@ -284,7 +289,7 @@ fn split_prose(
         }
         let inner = &text[open + 2..close];
         let at_byte = offset + range.start + open;
-        let (line, column) = crate::diagnostics::line_column(&file.text, at_byte);
+        let (line, column) = lines.line_column(&file.text, at_byte);
         let loc = Loc {
             line,
             column,

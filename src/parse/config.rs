@@ -4,6 +4,9 @@ use super::yaml::{Reader, parse_file};
 use crate::diagnostics::Diagnostics;
 use crate::model::{ColumnRef, NavLink, Ref, SiteConfig, SourceFile};
 
+/// How many of the latest briefings the Atom feed carries when `site.yaml` does not say.
+pub const DEFAULT_FEED_ENTRIES: usize = 20;
+
 pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let root = parse_file(file, diagnostics)?;
     let mut r = Reader::new(file, diagnostics);
@@ -18,6 +21,7 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
             "author",
             "navigation",
             "headline",
+            "feed_entries",
         ],
         "site.yaml",
     );
@@ -50,6 +54,20 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
     let description = text_or(&mut r, "description", "");
     let language = text_or(&mut r, "language", "en");
     let author = text_or(&mut r, "author", "");
+    let feed_entries = match f.get("feed_entries") {
+        None => DEFAULT_FEED_ENTRIES,
+        Some(n) => match n.as_f64() {
+            Some(v) if v >= 1.0 && v.fract() == 0.0 && v <= 10_000.0 => v as usize,
+            _ => {
+                r.error_at(
+                    n,
+                    "`feed_entries` must be a whole number from 1 to 10000",
+                    format!("the feed carries the latest {DEFAULT_FEED_ENTRIES} briefings when it is left out"),
+                );
+                DEFAULT_FEED_ENTRIES
+            }
+        },
+    };
     let mut navigation = Vec::new();
     if let Some(nav) = f.get("navigation") {
         for item in r.seq(nav, "`navigation`") {
@@ -93,6 +111,7 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
     }
     Some(SiteConfig {
         headline,
+        feed_entries,
         file: file.clone(),
         title: title?,
         description,

@@ -130,9 +130,14 @@ pub fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Pa
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !RESERVED_PAGE_IDS.contains(&id.as_str());
     if !valid_id {
-        r.diagnostics.push(Diagnostic::error(&file.path, format!("`{id}` cannot be a page name")).with_hint(
-            "page file names use lowercase letters, digits and `-`, and may not be one the site uses itself: index, 404, data, briefings, static, vendors, search, feed",
-        ));
+        r.diagnostics.push(
+            Diagnostic::error(&file.path, format!("`{id}` cannot be a page name")).with_hint(
+                format!(
+                    "page file names use lowercase letters, digits and `-`, and may not be one the site uses itself: {}",
+                    RESERVED_PAGE_IDS.join(", ")
+                ),
+            ),
+        );
     }
     let title = match front_field(&root, "title") {
         Some(n) => r.text(n, "`title`"),

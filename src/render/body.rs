@@ -24,6 +24,8 @@ pub struct RenderedBody {
     pub charts: usize,
     /// Files the body links to: one CSV per chart.
     pub files: Vec<OutputFile>,
+    /// The SVG images of its charts, as they stand in `html`.
+    pub drawn: Vec<String>,
 }
 
 /// A heading of a body, with the id it was given.
@@ -59,6 +61,7 @@ pub fn render_body(
     let mut markdown = String::new();
     let mut charts = Vec::new();
     let mut files = Vec::new();
+    let mut drawn = Vec::new();
     for segment in segments {
         match segment {
             Segment::Markdown(text) => markdown.push_str(text),
@@ -80,13 +83,15 @@ pub fn render_body(
             Segment::Calc(calc) => markdown.push_str(&render_calculation(calc, data, citations)?),
             Segment::Chart(spec) => {
                 let id = format!("{}{}", place.chart_prefix, charts.len() + 1);
-                let (html, csv) = render_chart_figure(spec, data, citations, &id, place.root)
-                    .map_err(|problem| BodyError {
+                let figure = render_chart_figure(spec, data, citations, &id, place.root).map_err(
+                    |problem| BodyError {
                         message: format!("the chart `{}` cannot be drawn: {problem}", spec.title),
                         at: spec.at,
-                    })?;
-                charts.push(html);
-                files.push(csv);
+                    },
+                )?;
+                charts.push(figure.html);
+                files.push(figure.csv);
+                drawn.extend(figure.drawn);
                 markdown.push_str(&format!(
                     "\n\n<div data-chart=\"{}\"></div>\n\n",
                     charts.len() - 1
@@ -103,6 +108,7 @@ pub fn render_body(
         headings,
         charts: charts.len(),
         files,
+        drawn,
     })
 }
 

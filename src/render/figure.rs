@@ -8,6 +8,15 @@ use crate::escape::{html_text, url};
 use crate::model::{ChartKind, ChartSpec, Credit, Data, OutputFile};
 use crate::routes;
 
+/// A chart as a page shows it.
+pub struct Figure {
+    pub html: String,
+    /// The chart's data as CSV, linked from the figure.
+    pub csv: OutputFile,
+    /// The SVG images drawn, as they stand in `html`.
+    pub drawn: Vec<String>,
+}
+
 /// A chart with everything beside it: title, the SVG (wide and narrow), a legend where
 /// series are not labelled directly, caption, source line, data table and CSV download.
 pub fn render_chart_figure(
@@ -16,7 +25,7 @@ pub fn render_chart_figure(
     citations: &mut Citations,
     id: &str,
     root: &str,
-) -> Result<(String, OutputFile), String> {
+) -> Result<Figure, String> {
     let dataset = data
         .dataset(&spec.data.id)
         .ok_or_else(|| format!("dataset `{}` is not in the site", spec.data.id))?;
@@ -29,24 +38,20 @@ pub fn render_chart_figure(
     if spec.kind == ChartKind::Bar && chart.series.len() > 1 {
         html.push_str(&legend(&chart, id));
     }
+    let mut drawn = Vec::new();
     if spec.kind == ChartKind::Sparkline {
-        html.push_str(&render_svg(&chart, &spec.title, id, Variant::Spark)?);
+        let svg = render_svg(&chart, &spec.title, id, Variant::Spark)?;
+        html.push_str(&svg);
+        drawn.push(svg);
     } else {
+        let wide = render_svg(&chart, &spec.title, &format!("{id}-w"), Variant::Wide)?;
+        let narrow = render_svg(&chart, &spec.title, &format!("{id}-n"), Variant::Narrow)?;
         html.push_str("<div class=\"chart-frame\">\n");
-        html.push_str(&render_svg(
-            &chart,
-            &spec.title,
-            &format!("{id}-w"),
-            Variant::Wide,
-        )?);
+        html.push_str(&wide);
         html.push('\n');
-        html.push_str(&render_svg(
-            &chart,
-            &spec.title,
-            &format!("{id}-n"),
-            Variant::Narrow,
-        )?);
+        html.push_str(&narrow);
         html.push_str("\n</div>");
+        drawn.extend([wide, narrow]);
     }
     html.push('\n');
     if let Some(caption) = &spec.caption {
@@ -85,7 +90,7 @@ pub fn render_chart_figure(
         path: csv_path,
         bytes: chart.csv().into_bytes(),
     };
-    Ok((html, csv))
+    Ok(Figure { html, csv, drawn })
 }
 
 /// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia (repost)³." Pages are

@@ -1,6 +1,8 @@
-//! Fourth stage: render every page of a validated `Site` into memory (what each page shows
-//! is in `pages`), then the feed, the sitemap and the static assets. Output paths are
-//! relative to `dist/`, and no two outputs may claim the same path.
+//! Fourth stage: render every page of a validated `Site` (what each page shows is in
+//! `pages`), then the feed, the sitemap and the static assets, handing each file to the
+//! output as soon as it is made and keeping only what the link check needs: each page's
+//! links and ids. Output paths are relative to `dist/`, and no two outputs may claim the
+//! same path.
 
 mod body;
 pub mod charts;
@@ -15,9 +17,11 @@ mod templates;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{OutputFile, RenderedSite, Site, SourceFile};
+use crate::links::{PageLinks, links_and_ids, page_links};
+use crate::model::{Site, SourceFile};
+use crate::output::Sink;
 use crate::routes;
-use pages::{PageJob, PageParts};
+use pages::PageJob;
 use templates::Templates;
 pub use templates::{BUILTIN_TEMPLATES, TemplateSource, template_diagnostic};
 
@@ -41,50 +45,59 @@ pub const BUILTIN_ASSETS: [(&str, &[u8]); 3] = [
 
 /// A file of the built site and what made it, to name both makers when two want one path.
 struct Made {
-    file: OutputFile,
+    path: String,
     origin: String,
 }
 
+/// What rendering leaves behind once every file is with the output.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub pages: usize,
+    pub charts: usize,
+    /// Every file of the site, relative to the output directory, in path order.
+    pub paths: Vec<String>,
+    /// The links and ids of every HTML file, in path order.
+    pub links: Vec<(String, PageLinks)>,
+}
+
+/// One rendered page and the files that came with it, already with the output.
+struct PageDone {
+    made: Vec<Made>,
+    links: (String, PageLinks),
+    charts: usize,
+}
+
+/// Renders the site, handing every file to `sink` as soon as it is made. Fails with every
+/// problem found: a page that cannot be rendered, a file that cannot be written, two
+/// outputs with one path.
 pub fn render_site(
     site: &Site,
     templates: &[SourceFile],
     assets: &[(String, Vec<u8>)],
-) -> Result<RenderedSite, Diagnostics> {
+    sink: &dyn Sink,
+) -> Result<Rendered, Diagnostics> {
     let templates = Templates::load(templates)?;
+    let jobs = pages::jobs(site);
 
     // Pages are independent of each other, so they render in parallel; `collect` keeps
     // their order, and the output does not depend on which thread did what.
-    let results: Vec<Result<(String, PageParts), Box<Diagnostic>>> = pages::jobs(site)
+    let results: Vec<Result<PageDone, Box<Diagnostic>>> = jobs
         .par_iter()
-        .map(|job| {
-            let parts = pages::build_page(site, *job)?;
-            let html = templates.render(parts.template, &parts.context)?;
-            Ok((html, parts))
-        })
+        .map(|job| render_page(site, &templates, *job, sink))
         .collect();
 
     let mut diagnostics = Diagnostics::new();
+    let mut rendered = Rendered::default();
     let mut made = Vec::new();
     let mut page_paths = Vec::new();
-    let (mut pages, mut charts) = (0, 0);
-    for (job, result) in pages::jobs(site).into_iter().zip(results) {
+    for result in results {
         match result {
-            Ok((html, parts)) => {
-                let origin = origin_of(site, job);
-                page_paths.push(parts.path.clone());
-                made.push(Made {
-                    file: OutputFile {
-                        path: parts.path,
-                        bytes: html.into_bytes(),
-                    },
-                    origin: origin.clone(),
-                });
-                made.extend(parts.files.into_iter().map(|file| Made {
-                    file,
-                    origin: origin.clone(),
-                }));
-                pages += 1;
-                charts += parts.charts;
+            Ok(done) => {
+                page_paths.push(done.links.0.clone());
+                rendered.links.push(done.links);
+                made.extend(done.made);
+                rendered.pages += 1;
+                rendered.charts += done.charts;
             }
             Err(d) => diagnostics.push(*d),
         }
@@ -97,77 +110,117 @@ pub fn render_site(
             feeds::sitemap_context(site, &page_paths),
         ),
     ] {
+        let origin = format!("the template templates/{template}");
         match templates.render(template, &context) {
-            Ok(xml) => made.push(Made {
-                file: OutputFile {
-                    path: path.to_string(),
-                    bytes: xml.into_bytes(),
-                },
-                origin: format!("the template templates/{template}"),
-            }),
+            Ok(xml) => match put(sink, path, xml.into_bytes(), origin) {
+                Ok(m) => made.push(m),
+                Err(d) => diagnostics.push(*d),
+            },
             Err(d) => diagnostics.push(*d),
         }
     }
-    made.extend(static_files(site, assets));
-    check_collisions(&made, &mut diagnostics);
+    for (path, bytes, origin) in static_files(site, assets) {
+        if path.ends_with(".html") {
+            let page = links_and_ids(&String::from_utf8_lossy(&bytes));
+            rendered.links.push((path.clone(), page));
+        }
+        match put(sink, &path, bytes, origin) {
+            Ok(m) => made.push(m),
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    check_collisions(&mut made, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut files: Vec<OutputFile> = made.into_iter().map(|m| m.file).collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(RenderedSite {
-        files,
-        pages,
-        charts,
-        warnings: site.warnings.clone(),
+    rendered.paths = made.into_iter().map(|m| m.path).collect();
+    rendered.links.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(rendered)
+}
+
+/// Renders one page, reads its links, and hands it and its files to `sink`.
+fn render_page(
+    site: &Site,
+    templates: &Templates,
+    job: PageJob,
+    sink: &dyn Sink,
+) -> Result<PageDone, Box<Diagnostic>> {
+    let parts = pages::build_page(site, job)?;
+    let html = templates.render(parts.template, &parts.context)?;
+    let links = page_links(&html, &parts.drawn);
+    drop(parts.drawn);
+    let origin = origin_of(site, job);
+    let mut made = Vec::with_capacity(parts.files.len() + 1);
+    for file in parts.files {
+        made.push(put(sink, &file.path, file.bytes, origin.clone())?);
+    }
+    let path = parts.path;
+    made.push(put(sink, &path, html.into_bytes(), origin)?);
+    Ok(PageDone {
+        made,
+        links: (path, links),
+        charts: parts.charts,
     })
 }
 
+/// Hands one file to `sink`, remembering what made it.
+fn put(
+    sink: &dyn Sink,
+    path: &str,
+    bytes: Vec<u8>,
+    origin: String,
+) -> Result<Made, Box<Diagnostic>> {
+    match sink.put(path, bytes) {
+        Ok(()) => Ok(Made {
+            path: path.to_string(),
+            origin,
+        }),
+        Err(err) => Err(Box::new(Diagnostic::error(
+            &format!("dist/{path}"),
+            format!("cannot write `{path}` ({origin}): {err}"),
+        ))),
+    }
+}
+
 /// The site's own static files, the built-in ones it does not replace, and the files made
-/// for charts: their colours and their font.
-fn static_files(site: &Site, assets: &[(String, Vec<u8>)]) -> Vec<Made> {
-    let mut made = Vec::new();
+/// for charts: their colours and their font; each with what made it.
+fn static_files(site: &Site, assets: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>, String)> {
+    let mut files = Vec::new();
     for (name, bytes) in BUILTIN_ASSETS {
         if !assets.iter().any(|(n, _)| n == name) {
-            made.push(Made {
-                file: OutputFile {
-                    path: routes::asset(name),
-                    bytes: bytes.to_vec(),
-                },
-                origin: format!("the built-in {name}"),
-            });
+            files.push((
+                routes::asset(name),
+                bytes.to_vec(),
+                format!("the built-in {name}"),
+            ));
         }
     }
     for (name, bytes) in assets {
-        made.push(Made {
-            file: OutputFile {
-                path: routes::asset(name),
-                bytes: bytes.clone(),
-            },
-            origin: format!("templates/static/{name}"),
-        });
+        files.push((
+            routes::asset(name),
+            bytes.clone(),
+            format!("templates/static/{name}"),
+        ));
     }
-    made.push(Made {
-        file: OutputFile {
-            path: routes::CHART_STYLESHEET.to_string(),
-            bytes: charts::colour_stylesheet(&site.data.vendors).into_bytes(),
-        },
-        origin: "the chart colours made from content/data/vendors.yaml".to_string(),
-    });
-    made.push(Made {
-        file: OutputFile {
-            path: routes::CHART_FONT.to_string(),
-            bytes: CHART_FONT.to_vec(),
-        },
-        origin: "the built-in chart font".to_string(),
-    });
-    made
+    files.push((
+        routes::CHART_STYLESHEET.to_string(),
+        charts::colour_stylesheet(&site.data.vendors).into_bytes(),
+        "the chart colours made from content/data/vendors.yaml".to_string(),
+    ));
+    files.push((
+        routes::CHART_FONT.to_string(),
+        CHART_FONT.to_vec(),
+        "the built-in chart font".to_string(),
+    ));
+    files
 }
 
 /// What makes a page's files, for collision reports.
 fn origin_of(site: &Site, job: PageJob) -> String {
     match job {
         PageJob::Home => "the home page".to_string(),
+        PageJob::Archive => "the archive".to_string(),
+        PageJob::ArchiveYear(year) => format!("the archive page of {year}"),
         PageJob::Briefing(i) => site
             .briefings
             .get(i)
@@ -181,25 +234,30 @@ fn origin_of(site: &Site, job: PageJob) -> String {
         }),
         PageJob::Vendors => "the vendor index".to_string(),
         PageJob::Data => "the data page".to_string(),
+        PageJob::Dataset(i, _) => site
+            .data
+            .datasets
+            .get(i)
+            .map_or_else(String::new, |d| d.file.path.clone()),
         PageJob::Search => "the search page".to_string(),
         PageJob::NotFound => "the 404 page".to_string(),
     }
 }
 
 /// Two things that would write the same path are an error naming both: one would silently
-/// replace the other, and writing them at once would race.
-fn check_collisions(made: &[Made], diagnostics: &mut Diagnostics) {
-    let mut by_path: Vec<&Made> = made.iter().collect();
-    by_path.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-    for pair in by_path.windows(2) {
+/// replace the other. The files went out already, but a failed build never publishes them.
+/// `made` ends up in path order.
+fn check_collisions(made: &mut [Made], diagnostics: &mut Diagnostics) {
+    made.sort_by(|a, b| a.path.cmp(&b.path));
+    for pair in made.windows(2) {
         let [first, second] = pair else { continue };
-        if first.file.path == second.file.path {
+        if first.path == second.path {
             diagnostics.push(
                 Diagnostic::error(
-                    &format!("dist/{}", first.file.path),
+                    &format!("dist/{}", first.path),
                     format!(
                         "two outputs would be written to `{}`: {} and {}",
-                        first.file.path, first.origin, second.origin
+                        first.path, first.origin, second.origin
                     ),
                 )
                 .with_hint("rename one of them; each file of the site must come from one place"),

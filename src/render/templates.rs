@@ -10,10 +10,15 @@ use crate::escape;
 use crate::model::SourceFile;
 
 /// The built-in templates; a site's own `templates/` overrides them by name.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
     ("sources.html", include_str!("../../templates/sources.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    (
+        "archive-year.html",
+        include_str!("../../templates/archive-year.html"),
+    ),
     (
         "briefing.html",
         include_str!("../../templates/briefing.html"),
@@ -22,6 +27,7 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
     ("vendor.html", include_str!("../../templates/vendor.html")),
     ("vendors.html", include_str!("../../templates/vendors.html")),
     ("data.html", include_str!("../../templates/data.html")),
+    ("dataset.html", include_str!("../../templates/dataset.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),

@@ -171,13 +171,10 @@ pub fn render_briefing(
                 Some(hint) => format!("{hint}; "),
                 None => String::new(),
             };
-            diagnostics.push(Diagnostic {
-                hint: Some(format!(
-                    "{hint}this is the file {} renders, and it was not written",
-                    archetype.path
-                )),
-                ..problem.clone()
-            });
+            diagnostics.push(problem.clone().with_hint(format!(
+                "{hint}this is the file {} renders, and it was not written",
+                archetype.path
+            )));
         }
         return Err(diagnostics);
     }

@@ -23,6 +23,9 @@ pub struct PageParts {
     pub context: Context,
     pub charts: usize,
     pub files: Vec<OutputFile>,
+    /// The SVG images drawn into the page, in page order, so the link check can read them
+    /// without the HTML tokenizer.
+    pub drawn: Vec<String>,
 }
 
 impl PageParts {
@@ -33,7 +36,15 @@ impl PageParts {
             context,
             charts: 0,
             files: Vec::new(),
+            drawn: Vec::new(),
         }
+    }
+
+    /// Takes over the charts, files and images a body made.
+    pub fn keep_made(&mut self, body: &mut RenderedBody) {
+        self.charts += body.charts;
+        self.files.append(&mut body.files);
+        self.drawn.append(&mut body.drawn);
     }
 }
 

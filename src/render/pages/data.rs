@@ -1,5 +1,6 @@
-//! The data page: every dataset as a table, value by value with every published version
-//! and its footnote, and each dataset as CSV and JSON downloads.
+//! The data pages: an index of the datasets, and for each its table (in pages of a few
+//! hundred rows), value by value with every published version and its footnote, and its
+//! CSV and JSON downloads.
 
 use serde::Serialize;
 
@@ -11,18 +12,27 @@ use crate::escape::html_text;
 use crate::model::{Data, Dataset, OutputFile, Site, Value};
 use crate::routes;
 
+/// How many rows a page of a dataset's table holds; longer datasets get more pages.
+pub const ROWS_PER_PAGE: usize = 400;
+
+/// A dataset as the data index lists it.
 #[derive(Serialize)]
-struct DataTable {
+struct DatasetEntry {
+    /// The id the dataset's section had when all tables stood on this page, so old links
+    /// still land on it.
     id: String,
     title: String,
     description: String,
+    href: String,
     columns: Vec<String>,
-    rows: Vec<DataRow>,
-    breaks: Vec<String>,
+    rows: usize,
+    first: String,
+    last: String,
     csv: String,
     json: String,
 }
 
+/// A page of a dataset's table.
 #[derive(Serialize)]
 struct DataRow {
     period: String,
@@ -30,31 +40,49 @@ struct DataRow {
     cells: Vec<String>,
 }
 
+#[derive(Serialize)]
+struct PageLink {
+    href: String,
+    label: String,
+}
+
+/// How many pages the table of `dataset` takes.
+pub fn page_count(dataset: &Dataset) -> usize {
+    dataset.rows.len().div_ceil(ROWS_PER_PAGE).max(1)
+}
+
+/// `data.html`: every dataset, what it holds, and where to read and download it.
 pub fn data(site: &Site) -> Result<PageParts, PageError> {
     let path = routes::DATA;
-    let mut citations = Citations::default();
-    let mut files = Vec::new();
-    let mut tables = Vec::new();
-    for dataset in &site.data.datasets {
-        files.push(OutputFile {
-            path: routes::dataset_csv(&dataset.id),
-            bytes: dataset_csv(dataset, &site.data).into_bytes(),
-        });
-        let json = dataset_json(dataset, &site.data).map_err(|problem| {
-            Box::new(Diagnostic::error(
-                &dataset.file.path,
-                format!(
-                    "the JSON download of dataset `{}` cannot be written: {problem}",
-                    dataset.id
-                ),
-            ))
-        })?;
-        files.push(OutputFile {
-            path: routes::dataset_json(&dataset.id),
-            bytes: json.into_bytes(),
-        });
-        tables.push(table(&site.data, dataset, &mut citations));
-    }
+    let entries: Vec<DatasetEntry> = site
+        .data
+        .datasets
+        .iter()
+        .map(|dataset| DatasetEntry {
+            id: dataset.id.clone(),
+            title: dataset.title.clone(),
+            description: dataset.description.clone(),
+            href: routes::dataset_page(&dataset.id, 1),
+            columns: dataset
+                .columns
+                .iter()
+                .map(|c| format!("{} ({})", c.label, c.unit.axis_label()))
+                .collect(),
+            rows: dataset.rows.len(),
+            first: dataset
+                .rows
+                .first()
+                .map(|r| r.period.label())
+                .unwrap_or_default(),
+            last: dataset
+                .rows
+                .last()
+                .map(|r| r.period.label())
+                .unwrap_or_default(),
+            csv: routes::dataset_csv(&dataset.id),
+            json: routes::dataset_json(&dataset.id),
+        })
+        .collect();
     let mut context = base_context(
         site,
         path,
@@ -62,44 +90,117 @@ pub fn data(site: &Site) -> Result<PageParts, PageError> {
         "Data",
         "Every dataset behind the briefings, value by value with its source, and as CSV and JSON.",
     );
-    context.insert("datasets", &tables);
-    insert_sources(&mut context, site, &citations);
-    let mut parts = PageParts::new(path.to_string(), "data.html", context);
-    parts.files = files;
-    Ok(parts)
+    context.insert("datasets", &entries);
+    Ok(PageParts::new(path.to_string(), "data.html", context))
 }
 
-fn table(data: &Data, dataset: &Dataset, citations: &mut Citations) -> DataTable {
-    DataTable {
-        id: dataset.id.clone(),
-        title: dataset.title.clone(),
-        description: dataset.description.clone(),
-        columns: dataset
+/// A page of one dataset's table, each value with its footnote and every other published
+/// version. The first page holds the latest rows, each page in time order; the first page
+/// also makes the downloads.
+pub fn dataset_page(site: &Site, index: usize, page: usize) -> Result<PageParts, PageError> {
+    let Some(dataset) = site.data.datasets.get(index) else {
+        return Err(Box::new(Diagnostic::error(
+            "content/data/",
+            format!("no dataset number {index}"),
+        )));
+    };
+    let path = routes::dataset_page(&dataset.id, page);
+    let pages = page_count(dataset);
+    let end = end_of(dataset, page);
+    let start = end.saturating_sub(ROWS_PER_PAGE);
+    let mut citations = Citations::default();
+    let rows: Vec<DataRow> = dataset
+        .rows
+        .get(start..end)
+        .unwrap_or(&[])
+        .iter()
+        .map(|row| DataRow {
+            period: row.period.label(),
+            cells: row
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| data_cell(&site.data, dataset, c, cell.as_ref(), &mut citations))
+                .collect(),
+        })
+        .collect();
+    let link = |p: usize| PageLink {
+        href: format!("../{}", routes::dataset_page(&dataset.id, p)),
+        label: rows_label(dataset, p),
+    };
+    let mut context = base_context(site, &path, "data", &dataset.title, &dataset.description);
+    context.insert(
+        "columns",
+        &dataset
             .columns
             .iter()
             .map(|c| format!("{} ({})", c.label, c.unit.axis_label()))
-            .collect(),
-        rows: dataset
-            .rows
-            .iter()
-            .map(|row| DataRow {
-                period: row.period.label(),
-                cells: row
-                    .cells
-                    .iter()
-                    .enumerate()
-                    .map(|(c, cell)| data_cell(data, dataset, c, cell.as_ref(), citations))
-                    .collect(),
-            })
-            .collect(),
-        breaks: dataset
+            .collect::<Vec<_>>(),
+    );
+    context.insert("dataset_description", &dataset.description);
+    context.insert("rows_label", &rows_label(dataset, page));
+    context.insert("rows", &rows);
+    context.insert(
+        "breaks",
+        &dataset
             .breaks
             .iter()
             .map(|b| format!("{}: {}. {}", b.period.label(), b.label, b.note))
-            .collect(),
-        csv: routes::dataset_csv(&dataset.id),
-        json: routes::dataset_json(&dataset.id),
+            .collect::<Vec<_>>(),
+    );
+    context.insert("csv", &format!("../{}", routes::dataset_csv(&dataset.id)));
+    context.insert("json", &format!("../{}", routes::dataset_json(&dataset.id)));
+    context.insert("later", &(page > 1).then(|| link(page - 1)));
+    context.insert("earlier", &(page < pages).then(|| link(page + 1)));
+    insert_sources(&mut context, site, &citations);
+    let mut parts = PageParts::new(path, "dataset.html", context);
+    if page == 1 {
+        parts.files = downloads(site, dataset)?;
     }
+    Ok(parts)
+}
+
+/// The periods page `page` of a dataset's table covers: "2019 Q1 to 2024 Q4".
+fn rows_label(dataset: &Dataset, page: usize) -> String {
+    let end = end_of(dataset, page);
+    let first = dataset.rows.get(end.saturating_sub(ROWS_PER_PAGE));
+    let last = dataset.rows.get(end.saturating_sub(1));
+    match (first, last) {
+        (Some(a), Some(b)) if a.period == b.period => a.period.label(),
+        (Some(a), Some(b)) => format!("{} to {}", a.period.label(), b.period.label()),
+        _ => "no rows".to_string(),
+    }
+}
+
+/// Where page `page` of a dataset's table ends (exclusive), counting rows oldest first.
+fn end_of(dataset: &Dataset, page: usize) -> usize {
+    dataset
+        .rows
+        .len()
+        .saturating_sub((page.max(1) - 1) * ROWS_PER_PAGE)
+}
+
+/// A dataset as CSV and JSON.
+fn downloads(site: &Site, dataset: &Dataset) -> Result<Vec<OutputFile>, PageError> {
+    let json = dataset_json(dataset, &site.data).map_err(|problem| {
+        Box::new(Diagnostic::error(
+            &dataset.file.path,
+            format!(
+                "the JSON download of dataset `{}` cannot be written: {problem}",
+                dataset.id
+            ),
+        ))
+    })?;
+    Ok(vec![
+        OutputFile {
+            path: routes::dataset_csv(&dataset.id),
+            bytes: dataset_csv(dataset, &site.data).into_bytes(),
+        },
+        OutputFile {
+            path: routes::dataset_json(&dataset.id),
+            bytes: json.into_bytes(),
+        },
+    ])
 }
 
 /// One cell: the value and its footnote, its note, and every other published version.

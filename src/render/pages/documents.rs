@@ -74,7 +74,7 @@ pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
     let path = routes::briefing(briefing.period);
     let mut citations = Citations::default();
     let key_figures = key_figures(site, briefing.period, &mut citations);
-    let body = page_body(
+    let mut body = page_body(
         site,
         &briefing.body,
         &mut citations,
@@ -106,8 +106,7 @@ pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
         .collect();
     context.insert("vendors", &mentioned);
     let mut parts = PageParts::new(path, "briefing.html", context);
-    parts.charts = body.charts;
-    parts.files = body.files;
+    parts.keep_made(&mut body);
     Ok(parts)
 }
 
@@ -115,7 +114,7 @@ pub fn page(site: &Site, i: usize) -> Result<PageParts, PageError> {
     let page = &site.pages[i];
     let path = routes::page(&page.id);
     let mut citations = Citations::default();
-    let body = page_body(
+    let mut body = page_body(
         site,
         &page.body,
         &mut citations,
@@ -128,7 +127,6 @@ pub fn page(site: &Site, i: usize) -> Result<PageParts, PageError> {
     context.insert("toc", &contents(&body.headings));
     insert_sources(&mut context, site, &citations);
     let mut parts = PageParts::new(path, "page.html", context);
-    parts.charts = body.charts;
-    parts.files = body.files;
+    parts.keep_made(&mut body);
     Ok(parts)
 }

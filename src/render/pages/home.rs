@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::super::charts::{ChartData, Variant, render_svg};
 use super::super::citations::Citations;
+use super::archive::{YearLink, year_link, years};
 use super::common::{
     BriefingLink, PageError, PageParts, base_context, briefing_link, chart_of, headline_figures,
     insert_sources, page_body,
@@ -50,10 +51,11 @@ pub fn home(site: &Site) -> Result<PageParts, PageError> {
     // The long-run trend: the first headline figure over every period it has.
     let mut citations = Citations::default();
     let mut parts = PageParts::new(path.to_string(), "home.html", context);
+    parts.drawn = cards.into_iter().map(|card| card.sparkline).collect();
     let mut trend = String::new();
     if let Some((dataset, column)) = figures.first() {
         let spec = chart_of(dataset, *column, ChartKind::Line, dataset.title.clone());
-        let body = page_body(
+        let mut body = page_body(
             site,
             &[Segment::Chart(spec)],
             &mut citations,
@@ -61,15 +63,30 @@ pub fn home(site: &Site) -> Result<PageParts, PageError> {
             path,
             None,
         )?;
+        parts.keep_made(&mut body);
         trend = body.html;
-        parts.charts = body.charts;
-        parts.files = body.files;
     }
     parts.context.insert("trend", &trend);
     insert_sources(&mut parts.context, site, &citations);
-    parts.context.insert("years", &years(site));
+    parts.context.insert("latest", &latest(site));
+    let all_years = years(site);
+    let recent: Vec<YearLink> = all_years
+        .iter()
+        .take(HOME_YEARS)
+        .map(|y| year_link(site, *y, ""))
+        .collect();
+    parts.context.insert("archive_years", &recent);
+    parts.context.insert("year_count", &all_years.len());
+    parts
+        .context
+        .insert("briefing_count", &site.briefings.len());
     Ok(parts)
 }
+
+/// How many of the latest briefings the home page lists.
+const HOME_BRIEFINGS: usize = 8;
+/// How many of the latest years the home page links to; the archive has them all.
+const HOME_YEARS: usize = 10;
 
 /// A card for the latest value of a headline figure, with its sparkline; none when the
 /// column has no values yet.
@@ -134,9 +151,10 @@ fn headline_card(
     }))
 }
 
-fn years(site: &Site) -> Vec<YearGroup> {
+/// The latest briefings, newest first, grouped by year.
+fn latest(site: &Site) -> Vec<YearGroup> {
     let mut groups: Vec<YearGroup> = Vec::new();
-    for b in site.briefings.iter().rev() {
+    for b in site.briefings.iter().rev().take(HOME_BRIEFINGS) {
         let link = briefing_link(b, "");
         match groups.last_mut() {
             Some(group) if group.year == b.period.year() => group.briefings.push(link),

@@ -3,6 +3,7 @@
 //! from disk and under any sub-path; only the 404 page, which a host serves at any path,
 //! links absolutely.
 
+mod archive;
 mod common;
 mod data;
 mod documents;
@@ -19,17 +20,21 @@ use crate::model::Site;
 #[derive(Clone, Copy, Debug)]
 pub enum PageJob {
     Home,
+    Archive,
+    ArchiveYear(u16),
     Briefing(usize),
     Page(usize),
     Vendor(usize),
     Vendors,
     Data,
+    Dataset(usize, usize),
     Search,
     NotFound,
 }
 
 pub fn jobs(site: &Site) -> Vec<PageJob> {
-    let mut jobs = vec![PageJob::Home];
+    let mut jobs = vec![PageJob::Home, PageJob::Archive];
+    jobs.extend(archive::years(site).into_iter().map(PageJob::ArchiveYear));
     jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
     jobs.extend((0..site.pages.len()).map(PageJob::Page));
     jobs.extend((0..site.data.vendors.len()).map(PageJob::Vendor));
@@ -39,17 +44,23 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         PageJob::Search,
         PageJob::NotFound,
     ]);
+    for (i, dataset) in site.data.datasets.iter().enumerate() {
+        jobs.extend((1..=data::page_count(dataset)).map(|page| PageJob::Dataset(i, page)));
+    }
     jobs
 }
 
 pub fn build_page(site: &Site, job: PageJob) -> Result<PageParts, PageError> {
     match job {
         PageJob::Home => home::home(site),
+        PageJob::Archive => archive::archive(site),
+        PageJob::ArchiveYear(year) => archive::archive_year(site, year),
         PageJob::Briefing(i) => documents::briefing(site, i),
         PageJob::Page(i) => documents::page(site, i),
         PageJob::Vendor(i) => vendors::vendor(site, i),
         PageJob::Vendors => vendors::vendors(site),
         PageJob::Data => data::data(site),
+        PageJob::Dataset(i, page) => data::dataset_page(site, i, page),
         PageJob::Search => search::search(site),
         PageJob::NotFound => not_found::not_found(site),
     }

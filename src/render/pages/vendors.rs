@@ -46,7 +46,7 @@ pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
         segments.push(Segment::Chart(spec));
     }
     let mut citations = Citations::default();
-    let body = page_body(
+    let mut body = page_body(
         site,
         &segments,
         &mut citations,
@@ -67,8 +67,7 @@ pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
     context.insert("briefings", &mentioned);
     insert_sources(&mut context, site, &citations);
     let mut parts = PageParts::new(path, "vendor.html", context);
-    parts.charts = body.charts;
-    parts.files = body.files;
+    parts.keep_made(&mut body);
     Ok(parts)
 }
 
