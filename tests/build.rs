@@ -453,3 +453,32 @@ fn timings_name_every_stage_and_the_peak_memory() {
     let out = site.run(&["build"]);
     assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
 }
+
+#[test]
+fn site_yaml_sets_how_many_briefings_the_feed_carries() {
+    let site = Site::new();
+    site.edit(
+        "content/site.yaml",
+        "headline:",
+        "feed_entries: 1\nheadline:",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let feed = site.read("dist/feed.xml");
+    assert_eq!(feed.matches("<entry>").count(), 1, "{feed}");
+    assert!(
+        feed.contains("briefings/2023-q3.html"),
+        "the latest: {feed}"
+    );
+    assert!(!feed.contains("briefings/2023-q1.html"), "{feed}");
+
+    site.edit("content/site.yaml", "feed_entries: 1", "feed_entries: 0");
+    let out = site.run(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("`feed_entries` must be a whole number from 1 to 10000")
+            && err.contains("content/site.yaml:"),
+        "{err}"
+    );
+}

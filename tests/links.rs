@@ -340,26 +340,73 @@ fn links_in_pages_are_relative_so_the_site_works_from_disk_and_under_any_path() 
 }
 
 #[test]
-fn the_atom_feed_and_sitemap_parse_and_list_every_briefing() {
+fn the_atom_feed_carries_the_latest_briefings_in_full_and_the_sitemap_lists_every_one() {
     let (_tmp, dist, _) = build();
-    let briefings: Vec<String> = std::fs::read_dir(dist.join("briefings"))
+    let mut briefings: Vec<String> = std::fs::read_dir(dist.join("briefings"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    briefings.sort();
     assert!(briefings.len() >= 24);
 
     let feed_xml = std::fs::read(dist.join("feed.xml")).unwrap();
     let feed = feed_rs::parser::parse(&feed_xml[..]).expect("a valid Atom feed");
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
-    assert_eq!(feed.entries.len(), briefings.len());
-    for entry in &feed.entries {
+    // The 20 latest, newest first.
+    let latest: Vec<&String> = briefings.iter().rev().take(20).collect();
+    assert_eq!(feed.entries.len(), latest.len());
+    for (entry, briefing) in feed.entries.iter().zip(&latest) {
         let link = &entry.links[0].href;
-        assert!(
-            link.starts_with("https://example.org/china-cloud-quarterly/briefings/"),
-            "{link}"
+        assert_eq!(
+            link,
+            &format!("https://example.org/china-cloud-quarterly/briefings/{briefing}")
         );
-        assert!(briefings.iter().any(|b| link.ends_with(b.as_str())));
         assert!(entry.updated.is_some() && entry.summary.is_some());
+        // The whole briefing: its text, its charts as tables, its sources; every link
+        // absolute, and every link into the site to a file that was built.
+        let content = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_deref())
+            .unwrap();
+        let html = scraper::Html::parse_fragment(content);
+        assert!(
+            !select(&html, "figure table").is_empty(),
+            "{briefing}: charts as tables"
+        );
+        assert!(
+            select(&html, "svg").is_empty(),
+            "{briefing}: no inline SVG in a feed"
+        );
+        assert!(
+            !select(&html, "ol.sources li").is_empty(),
+            "{briefing}: sources"
+        );
+        let page = std::fs::read_to_string(dist.join("briefings").join(briefing)).unwrap();
+        let first_paragraph = select(&scraper::Html::parse_document(&page), ".prose > p")
+            .first()
+            .map(|p| p.text().collect::<String>())
+            .unwrap();
+        // Footnotes are numbered within the entry, so compare the words before the first.
+        let opening: String = first_paragraph.chars().take(40).collect();
+        assert!(
+            html.root_element()
+                .text()
+                .collect::<String>()
+                .contains(&opening),
+            "{briefing}: the entry holds the text of the page"
+        );
+        for a in select(&html, "a[href]") {
+            let href = a.value().attr("href").unwrap();
+            assert!(
+                href.starts_with("https://") || href.starts_with("http://"),
+                "{briefing}: {href} is absolute"
+            );
+            if let Some(path) = href.strip_prefix("https://example.org/china-cloud-quarterly/") {
+                let file = path.split('#').next().unwrap();
+                assert!(dist.join(file).is_file(), "{briefing}: {href} is built");
+            }
+        }
     }
 
     let sitemap = std::fs::read_to_string(dist.join("sitemap.xml")).unwrap();

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
+use url::Url;
 
 use super::citations::Citations;
 use super::figure::render_chart_figure;
@@ -47,8 +48,13 @@ pub struct BodyError {
 pub struct BodyPlace<'p> {
     /// Keeps chart ids unique on the page: charts are `{chart_prefix}1`, `{chart_prefix}2`…
     pub chart_prefix: &'p str,
-    /// The relative path from the page to the site root, for links to chart CSVs.
+    /// The relative path from the page to the site root, for links to chart CSVs; the
+    /// site's address when the body goes into the feed.
     pub root: &'p str,
+    /// When the body goes into the feed: the address of its page. Its links are made
+    /// absolute against it and its charts come as description and table; the page itself
+    /// makes the charts' files.
+    pub feed_page: Option<&'p str>,
 }
 
 /// Renders a validated body against the site's data.
@@ -83,14 +89,19 @@ pub fn render_body(
             Segment::Calc(calc) => markdown.push_str(&render_calculation(calc, data, citations)?),
             Segment::Chart(spec) => {
                 let id = format!("{}{}", place.chart_prefix, charts.len() + 1);
-                let figure = render_chart_figure(spec, data, citations, &id, place.root).map_err(
-                    |problem| BodyError {
-                        message: format!("the chart `{}` cannot be drawn: {problem}", spec.title),
-                        at: spec.at,
-                    },
-                )?;
+                let figure =
+                    render_chart_figure(spec, data, citations, &id, place.root, place.feed_page)
+                        .map_err(|problem| BodyError {
+                            message: format!(
+                                "the chart `{}` cannot be drawn: {problem}",
+                                spec.title
+                            ),
+                            at: spec.at,
+                        })?;
                 charts.push(figure.html);
-                files.push(figure.csv);
+                if place.feed_page.is_none() {
+                    files.push(figure.csv);
+                }
                 drawn.extend(figure.drawn);
                 markdown.push_str(&format!(
                     "\n\n<div data-chart=\"{}\"></div>\n\n",
@@ -99,14 +110,19 @@ pub fn render_body(
             }
         }
     }
-    let (mut html, headings) = markdown_to_html(&markdown);
+    let base = place.feed_page.and_then(|page| Url::parse(page).ok());
+    let (mut html, headings) = markdown_to_html(&markdown, base.as_ref());
     for (i, chart) in charts.iter().enumerate() {
         html = html.replacen(&format!("<div data-chart=\"{i}\"></div>"), chart, 1);
     }
     Ok(RenderedBody {
         html,
         headings,
-        charts: charts.len(),
+        charts: if place.feed_page.is_some() {
+            0
+        } else {
+            charts.len()
+        },
         files,
         drawn,
     })
@@ -121,8 +137,15 @@ fn credit_of<'d>(data: &'d Data, citation: &'d Citation) -> Result<Credit<'d>, B
 }
 
 /// pulldown-cmark with ids on every heading (it makes none itself), unique on the page.
-fn markdown_to_html(markdown: &str) -> (String, Vec<Heading>) {
-    let events: Vec<Event> = Parser::new_ext(markdown, markdown_options()).collect();
+/// A body's markdown as HTML, each heading given an id, and its headings. With `base`,
+/// every link and image is made absolute against it.
+fn markdown_to_html(markdown: &str, base: Option<&Url>) -> (String, Vec<Heading>) {
+    let events: Vec<Event> = Parser::new_ext(markdown, markdown_options())
+        .map(|event| match base {
+            Some(base) => absolute(event, base),
+            None => event,
+        })
+        .collect();
     let mut out_events = Vec::with_capacity(events.len());
     let mut used = BTreeSet::new();
     let mut headings = Vec::new();
@@ -167,6 +190,40 @@ fn markdown_to_html(markdown: &str) -> (String, Vec<Heading>) {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     (html, headings)
+}
+
+/// A link or image with its destination made absolute against `base`; any other event as
+/// it is. A destination the URL parser cannot read stays as written.
+fn absolute<'e>(event: Event<'e>, base: &Url) -> Event<'e> {
+    let resolve = |dest: CowStr<'e>| match base.join(&dest) {
+        Ok(url) => CowStr::from(url.to_string()),
+        Err(_) => dest,
+    };
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: resolve(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: resolve(dest_url),
+            title,
+            id,
+        }),
+        event => event,
+    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -249,7 +306,8 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let (html, headings) = markdown_to_html("## What changed\n\ntext\n\n## What changed\n");
+        let (html, headings) =
+            markdown_to_html("## What changed\n\ntext\n\n## What changed\n", None);
         assert!(html.contains("<h2 id=\"what-changed\">"), "{html}");
         assert!(html.contains("<h2 id=\"what-changed-2\">"), "{html}");
         assert_eq!(
@@ -260,5 +318,26 @@ mod tests {
                 text: "What changed".to_string()
             }
         );
+    }
+
+    #[test]
+    fn for_the_feed_every_link_and_image_is_absolute() {
+        let base = Url::parse("https://example.org/s/briefings/2023-q3.html").unwrap();
+        let (html, _) = markdown_to_html(
+            "[m](../methodology.html#growth) [q](2023-q2.html) [f](#spend) [e](https://else.where/x) ![i](../static/a.png) [mail](mailto:a@b.c)",
+            Some(&base),
+        );
+        for href in [
+            "href=\"https://example.org/s/methodology.html#growth\"",
+            "href=\"https://example.org/s/briefings/2023-q2.html\"",
+            "href=\"https://example.org/s/briefings/2023-q3.html#spend\"",
+            "href=\"https://else.where/x\"",
+            "src=\"https://example.org/s/static/a.png\"",
+            "href=\"mailto:a@b.c\"",
+        ] {
+            assert!(html.contains(href), "{href} in {html}");
+        }
+        let (page, _) = markdown_to_html("[m](../methodology.html)", None);
+        assert!(page.contains("href=\"../methodology.html\""), "{page}");
     }
 }

@@ -1,7 +1,7 @@
 //! What a page cites, numbered in order of first use: footnote markers in the text, and the
 //! list of sources printed at the page's foot.
 
-use crate::escape::html_attr;
+use crate::escape::url;
 use crate::model::{Credit, Data, Value, Version};
 use crate::routes::source_anchor;
 
@@ -12,6 +12,9 @@ pub struct Citations {
     pub cited: Vec<Cited>,
     /// Whether a figure on the page was marked as read only at second hand.
     pub secondhand_marked: bool,
+    /// What footnote links start with before their `#`: nothing on the page itself, the
+    /// page's address where the text is read elsewhere (the feed).
+    link_base: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +27,14 @@ pub struct Cited {
 pub const SECONDHAND_MARK: &str = "†";
 
 impl Citations {
+    /// Citations whose footnote links lead to the sources list of the page at `url`.
+    pub fn linking_to(url: &str) -> Citations {
+        Citations {
+            link_base: url.to_string(),
+            ..Citations::default()
+        }
+    }
+
     pub fn number(&mut self, credit: Credit) -> usize {
         let cited = Cited {
             source: credit.source.id.clone(),
@@ -52,15 +63,20 @@ impl Citations {
         if secondhand_only {
             self.secondhand_marked = true;
             format!(
-                "<a href=\"#{}\" aria-label=\"Source {n}, the only source, second-hand\">{n}{SECONDHAND_MARK}</a>",
-                html_attr(&source_anchor(&credit))
+                "<a href=\"{}\" aria-label=\"Source {n}, the only source, second-hand\">{n}{SECONDHAND_MARK}</a>",
+                self.href(&credit)
             )
         } else {
             format!(
-                "<a href=\"#{}\" aria-label=\"Source {n}\">{n}</a>",
-                html_attr(&source_anchor(&credit))
+                "<a href=\"{}\" aria-label=\"Source {n}\">{n}</a>",
+                self.href(&credit)
             )
         }
+    }
+
+    /// The link to a source's entry in the list, as an attribute value.
+    fn href(&self, credit: &Credit) -> String {
+        url(&format!("{}#{}", self.link_base, source_anchor(credit)))
     }
 
     /// The marker for one published version of a dataset value.

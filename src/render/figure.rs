@@ -19,12 +19,16 @@ pub struct Figure {
 
 /// A chart with everything beside it: title, the SVG (wide and narrow), a legend where
 /// series are not labelled directly, caption, source line, data table and CSV download.
+/// For the feed (`feed_page`, the page's address, is set), the chart comes as its
+/// description and its table, with a link to the drawing on the page: feed readers show
+/// no inline SVG and no stylesheet.
 pub fn render_chart_figure(
     spec: &ChartSpec,
     data: &Data,
     citations: &mut Citations,
     id: &str,
     root: &str,
+    feed_page: Option<&str>,
 ) -> Result<Figure, String> {
     let dataset = data
         .dataset(&spec.data.id)
@@ -35,24 +39,33 @@ pub fn render_chart_figure(
         kind_class(spec.kind),
         html_text(&spec.title)
     );
-    if spec.kind == ChartKind::Bar && chart.series.len() > 1 {
-        html.push_str(&legend(&chart, id));
-    }
-    let mut drawn = Vec::new();
-    if spec.kind == ChartKind::Sparkline {
-        let svg = render_svg(&chart, &spec.title, id, Variant::Spark)?;
-        html.push_str(&svg);
-        drawn.push(svg);
-    } else {
-        let wide = render_svg(&chart, &spec.title, &format!("{id}-w"), Variant::Wide)?;
-        let narrow = render_svg(&chart, &spec.title, &format!("{id}-n"), Variant::Narrow)?;
-        html.push_str("<div class=\"chart-frame\">\n");
-        html.push_str(&wide);
-        html.push('\n');
-        html.push_str(&narrow);
-        html.push_str("\n</div>");
-        drawn.extend([wide, narrow]);
-    }
+    let drawn = match feed_page {
+        Some(page) => {
+            html.push_str(&format!(
+                "<p>{} <a href=\"{}\">See the chart on its page</a>.</p>",
+                html_text(&chart.describe()),
+                url(&format!("{page}#{id}"))
+            ));
+            Vec::new()
+        }
+        None => {
+            if spec.kind == ChartKind::Bar && chart.series.len() > 1 {
+                html.push_str(&legend(&chart, id));
+            }
+            let drawn = draw(&chart, &spec.title, id)?;
+            match drawn.as_slice() {
+                [wide, narrow] => {
+                    html.push_str("<div class=\"chart-frame\">\n");
+                    html.push_str(wide);
+                    html.push('\n');
+                    html.push_str(narrow);
+                    html.push_str("\n</div>");
+                }
+                images => images.iter().for_each(|svg| html.push_str(svg)),
+            }
+            drawn
+        }
+    };
     html.push('\n');
     if let Some(caption) = &spec.caption {
         html.push_str(&format!(
@@ -84,13 +97,28 @@ pub fn render_chart_figure(
     }
     html.push_str(&source_line(&credits, citations));
     let csv_path = routes::chart_csv(id);
-    html.push_str(&data_table(&chart, &format!("{root}{csv_path}")));
+    html.push_str(&data_table(
+        &chart,
+        &format!("{root}{csv_path}"),
+        feed_page.is_none(),
+    ));
     html.push_str("</figure>");
     let csv = OutputFile {
         path: csv_path,
         bytes: chart.csv().into_bytes(),
     };
     Ok(Figure { html, csv, drawn })
+}
+
+/// The chart's SVG: one for a sparkline, else a wide and a narrow variant.
+fn draw(chart: &ChartData, title: &str, id: &str) -> Result<Vec<String>, String> {
+    if chart.kind == ChartKind::Sparkline {
+        return Ok(vec![render_svg(chart, title, id, Variant::Spark)?]);
+    }
+    Ok(vec![
+        render_svg(chart, title, &format!("{id}-w"), Variant::Wide)?,
+        render_svg(chart, title, &format!("{id}-n"), Variant::Narrow)?,
+    ])
 }
 
 /// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia (repost)³." Pages are
@@ -177,10 +205,14 @@ fn kind_class(kind: ChartKind) -> &'static str {
     }
 }
 
-fn data_table(data: &ChartData, csv_href: &str) -> String {
-    let mut t = String::from(
-        "<details class=\"chart-data\"><summary>Data table</summary>\n<table>\n<thead><tr><th scope=\"col\">Period</th>",
-    );
+/// The chart's values as a table, folded away under "Data table" when `folded`.
+fn data_table(data: &ChartData, csv_href: &str, folded: bool) -> String {
+    let mut t = String::from(if folded {
+        "<details class=\"chart-data\"><summary>Data table</summary>\n"
+    } else {
+        ""
+    });
+    t.push_str("<table>\n<thead><tr><th scope=\"col\">Period</th>");
     for s in &data.series {
         t.push_str(&format!(
             "<th scope=\"col\">{} ({})</th>",
@@ -223,8 +255,11 @@ fn data_table(data: &ChartData, csv_href: &str) -> String {
         t.push_str("</tr>\n");
     }
     t.push_str(&format!(
-        "</tbody>\n</table>\n<p><a href=\"{}\" download>Download these values as CSV</a></p>\n</details>\n",
+        "</tbody>\n</table>\n<p><a href=\"{}\" download>Download these values as CSV</a></p>\n",
         url(csv_href)
     ));
+    if folded {
+        t.push_str("</details>\n");
+    }
     t
 }

@@ -102,17 +102,18 @@ pub fn render_site(
             Err(d) => diagnostics.push(*d),
         }
     }
-    for (path, template, context) in [
-        (routes::FEED, "feed.xml", feeds::feed_context(site)),
-        (
-            routes::SITEMAP,
-            "sitemap.xml",
-            feeds::sitemap_context(site, &page_paths),
-        ),
-    ] {
+    let feed = match feeds::feed_context(site, &templates) {
+        Ok(context) => Some((routes::FEED.to_string(), "feed.xml", context)),
+        Err(d) => {
+            diagnostics.push(*d);
+            None
+        }
+    };
+    let sitemaps = feeds::sitemaps(site, &page_paths);
+    for (path, template, context) in feed.into_iter().chain(sitemaps) {
         let origin = format!("the template templates/{template}");
         match templates.render(template, &context) {
-            Ok(xml) => match put(sink, path, xml.into_bytes(), origin) {
+            Ok(xml) => match put(sink, &path, xml.into_bytes(), origin) {
                 Ok(m) => made.push(m),
                 Err(d) => diagnostics.push(*d),
             },

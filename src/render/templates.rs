@@ -10,7 +10,7 @@ use crate::escape;
 use crate::model::SourceFile;
 
 /// The built-in templates; a site's own `templates/` overrides them by name.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 17] = [
     ("sources.html", include_str!("../../templates/sources.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
@@ -30,8 +30,16 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
     ("dataset.html", include_str!("../../templates/dataset.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "feed-entry.html",
+        include_str!("../../templates/feed-entry.html"),
+    ),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    (
+        "sitemap-index.xml",
+        include_str!("../../templates/sitemap-index.xml"),
+    ),
 ];
 
 /// One template in use: its name for tera, the path diagnostics show, and its text.

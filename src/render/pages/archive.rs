@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::common::{BriefingLink, PageError, PageParts, base_context, briefing_link};
+use super::common::{BriefingLink, PageError, PageParts, base_context, briefing_link, mentions};
 use crate::model::{Briefing, Site};
 use crate::routes;
 
@@ -17,8 +17,18 @@ pub struct YearLink {
 
 #[derive(Serialize)]
 struct Decade {
+    id: String,
     label: String,
     years: Vec<YearLink>,
+}
+
+/// A briefing as its year's page lists it: with the vendors it discusses, so a reader who
+/// came from a vendor's page finds its briefings.
+#[derive(Serialize)]
+struct ArchiveEntry {
+    #[serde(flatten)]
+    link: BriefingLink,
+    vendors: Vec<String>,
 }
 
 /// The years that have briefings, newest first, with how many each has.
@@ -45,16 +55,27 @@ fn briefings_of(site: &Site, year: u16) -> &[Briefing] {
     site.briefings.get(start..end).unwrap_or(&[])
 }
 
+/// The decade of `year` as the archive heads it: "2020s".
+pub fn decade_label(year: u16) -> String {
+    format!("{}s", year - year % 10)
+}
+
+/// The id of the archive's section for the decade of `year`.
+pub fn decade_id(year: u16) -> String {
+    format!("decade-{}", decade_label(year))
+}
+
 /// `archive.html`: every year with briefings, newest first, grouped by decade.
 pub fn archive(site: &Site) -> Result<PageParts, PageError> {
     let path = routes::ARCHIVE;
     let mut decades: Vec<Decade> = Vec::new();
     for year in years(site) {
-        let label = format!("{}s", year - year % 10);
+        let label = decade_label(year);
         let link = year_link(site, year, "");
         match decades.last_mut() {
             Some(d) if d.label == label => d.years.push(link),
             _ => decades.push(Decade {
+                id: decade_id(year),
                 label,
                 years: vec![link],
             }),
@@ -76,10 +97,19 @@ pub fn archive(site: &Site) -> Result<PageParts, PageError> {
 /// either side.
 pub fn archive_year(site: &Site, year: u16) -> Result<PageParts, PageError> {
     let path = routes::archive_year(year);
-    let briefings: Vec<BriefingLink> = briefings_of(site, year)
+    let briefings: Vec<ArchiveEntry> = briefings_of(site, year)
         .iter()
         .rev()
-        .map(|b| briefing_link(b, "../"))
+        .map(|b| ArchiveEntry {
+            link: briefing_link(b, "../"),
+            vendors: site
+                .data
+                .vendors
+                .iter()
+                .filter(|v| mentions(site, b, v))
+                .map(|v| v.name.clone())
+                .collect(),
+        })
         .collect();
     let years = years(site);
     let position = years.iter().position(|y| *y == year);

@@ -185,6 +185,7 @@ pub fn page_body(
     let place = BodyPlace {
         chart_prefix,
         root: &root,
+        feed_page: None,
     };
     render_body(segments, &site.data, citations, &place).map_err(|e| body_error(file, path, e))
 }
@@ -265,20 +266,44 @@ pub fn headline_figures(site: &Site) -> Vec<(&Dataset, usize)> {
         .collect()
 }
 
-/// A chart of one column over every period it has, made by the site rather than written.
+/// How many periods a chart the site makes (not one an editor wrote) shows at most: the
+/// latest ones. A long series stays readable and its page light; the data pages have it all.
+pub const CHART_WINDOW: usize = 40;
+
+/// A chart of one column over the latest periods it has (at most [`CHART_WINDOW`]), made
+/// by the site rather than written. A chart that leaves earlier periods out says so.
 pub fn chart_of(dataset: &Dataset, column: usize, kind: ChartKind, title: String) -> ChartSpec {
     let at = Loc::default();
     let reference = |id: &str| Ref {
         id: id.to_string(),
         at,
     };
+    let with_values: Vec<_> = dataset
+        .rows
+        .iter()
+        .filter(|r| r.cells.get(column).is_some_and(Option::is_some))
+        .map(|r| r.period)
+        .collect();
+    let window = with_values.len().saturating_sub(CHART_WINDOW);
+    let (from, caption) = match (with_values.get(window), with_values.first()) {
+        (Some(start), Some(first)) if window > 0 && kind != ChartKind::Sparkline => (
+            Some((*start, at)),
+            Some(format!(
+                "The latest {CHART_WINDOW} of {} periods with values; the data page has every one since {}.",
+                with_values.len(),
+                first.label()
+            )),
+        ),
+        (Some(start), _) if window > 0 => (Some((*start, at)), None),
+        _ => (None, None),
+    };
     ChartSpec {
         kind,
         title,
-        caption: None,
+        caption,
         data: reference(&dataset.id),
         columns: vec![reference(&dataset.columns[column].id)],
-        from: None,
+        from,
         to: None,
         period: None,
         annotations: Vec::new(),

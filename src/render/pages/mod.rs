@@ -12,7 +12,7 @@ mod not_found;
 mod search;
 mod vendors;
 
-pub use common::{PageError, PageParts};
+pub use common::{PageError, PageParts, insert_sources};
 
 use crate::model::Site;
 

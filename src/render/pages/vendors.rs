@@ -1,12 +1,15 @@
 //! The vendor pages: each vendor's figures over time and every briefing that discusses it,
 //! and the index of vendors.
 
+use serde::Serialize;
+
 use super::super::citations::Citations;
+use super::archive;
 use super::common::{
     BriefingLink, PageError, PageParts, VendorLink, base_context, briefing_link, chart_of,
     insert_sources, mentions, page_body, vendor_link,
 };
-use crate::model::{ChartKind, Segment, Site};
+use crate::model::{ChartKind, Segment, Site, Vendor};
 use crate::routes;
 
 pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
@@ -54,21 +57,73 @@ pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
         &path,
         None,
     )?;
-    let mentioned: Vec<BriefingLink> = site
-        .briefings
-        .iter()
-        .rev()
-        .filter(|b| mentions(site, b, vendor))
-        .map(|b| briefing_link(b, "../"))
-        .collect();
+    let (years, earlier) = mentions_by_year(site, vendor);
     let mut context = base_context(site, &path, "vendors", &title, &description);
     context.insert("vendor", &vendor_link(vendor, "../"));
     context.insert("body", &body.html);
-    context.insert("briefings", &mentioned);
+    context.insert("years", &years);
+    context.insert("earlier", &earlier);
     insert_sources(&mut context, site, &citations);
     let mut parts = PageParts::new(path, "vendor.html", context);
     parts.keep_made(&mut body);
     Ok(parts)
+}
+
+/// How many of the latest years with briefings that discuss a vendor its page lists in
+/// full; earlier ones are counted by decade, with a link to the decade in the archive.
+const VENDOR_YEARS: usize = 10;
+
+/// A year of briefings that discuss a vendor.
+#[derive(Serialize)]
+struct MentionYear {
+    year: u16,
+    briefings: Vec<BriefingLink>,
+}
+
+/// A decade of earlier briefings that discuss a vendor, linked to the archive.
+#[derive(Serialize)]
+struct MentionDecade {
+    label: String,
+    href: String,
+    count: usize,
+}
+
+/// The briefings that discuss `vendor`: the latest years in full, newest first, and the
+/// decades before them.
+fn mentions_by_year(site: &Site, vendor: &Vendor) -> (Vec<MentionYear>, Vec<MentionDecade>) {
+    let mut years: Vec<MentionYear> = Vec::new();
+    let mut earlier: Vec<MentionDecade> = Vec::new();
+    for briefing in site.briefings.iter().rev() {
+        if !mentions(site, briefing, vendor) {
+            continue;
+        }
+        let year = briefing.period.year();
+        let listed = years.len();
+        match years.last_mut() {
+            Some(y) if y.year == year => {
+                y.briefings.push(briefing_link(briefing, "../"));
+                continue;
+            }
+            _ if listed < VENDOR_YEARS => {
+                years.push(MentionYear {
+                    year,
+                    briefings: vec![briefing_link(briefing, "../")],
+                });
+                continue;
+            }
+            _ => {}
+        }
+        let decade = archive::decade_label(year);
+        match earlier.last_mut() {
+            Some(d) if d.label == decade => d.count += 1,
+            _ => earlier.push(MentionDecade {
+                href: format!("../{}#{}", routes::ARCHIVE, archive::decade_id(year)),
+                label: decade,
+                count: 1,
+            }),
+        }
+    }
+    (years, earlier)
 }
 
 pub fn vendors(site: &Site) -> Result<PageParts, PageError> {
