@@ -1,9 +1,9 @@
 //! Escaping by output context: text from content reaches the site through exactly one of
 //! these functions, chosen by where it lands (HTML text, an HTML attribute, a URL attribute,
-//! JSON inside a script element, XML, SVG, a CSV field). Characters no HTML or XML document
-//! can carry (control characters other than tab and line breaks) become U+FFFD, the
-//! replacement character; a carriage return is kept as a character reference so it reads back
-//! as itself rather than as a line feed.
+//! JSON inside a script element, JSON inside a JavaScript file, XML, SVG, a CSV field).
+//! Characters no HTML or XML document can carry (control characters other than tab and line
+//! breaks) become U+FFFD, the replacement character; a carriage return is kept as a character
+//! reference so it reads back as itself rather than as a line feed.
 
 use std::io::{self, Write};
 
@@ -111,6 +111,31 @@ pub fn json_in_script<T: serde::Serialize>(value: &T) -> Result<String, serde_js
     Ok(out)
 }
 
+/// A value as JSON inside a JavaScript file that a page loads with `<script src>` (the search
+/// index). Everything outside ASCII is written as a `\u` escape, so the file reads the same
+/// whatever encoding a host declares or a browser assumes for it, and U+2028 and U+2029, which
+/// older engines take for line breaks, cannot end a string. `<`, `>` and `&` are escaped as in
+/// `json_in_script`, so the text could not close a script element even if it were inlined.
+/// Outside strings JSON is ASCII, so only string contents change, and the JSON reads back the
+/// same.
+pub fn json_in_js_file<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let json = serde_json::to_string(value)?;
+    let mut out = String::with_capacity(json.len() + json.len() / 4);
+    for c in json.chars() {
+        match c {
+            '<' | '>' | '&' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
 pub fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
@@ -147,6 +172,20 @@ mod tests {
             pulldown_cmark::Parser::new_ext(&html, crate::model::markdown_options()),
         );
         assert_eq!(rendered, "<p>China's *top* `3` -- \"so\"...</p>\n");
+    }
+
+    #[test]
+    fn json_in_a_javascript_file_is_ascii_and_reads_back() {
+        let text = "</script><!-- & \u{2028}\u{2029} \"q\" 阿里云 😀 \u{1}\\";
+        let json = json_in_js_file(&vec![text]).unwrap();
+        assert!(json.is_ascii(), "{json}");
+        assert!(!json.contains(['<', '>', '&']), "{json}");
+        assert!(
+            json.contains("\\u2028") && json.contains("\\ud83d\\ude00"),
+            "{json}"
+        );
+        let back: Vec<String> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, [text]);
     }
 
     #[test]

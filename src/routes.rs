@@ -16,6 +16,11 @@ pub const ARCHIVE: &str = "archive.html";
 pub const CHART_STYLESHEET: &str = "static/charts.css";
 pub const CHART_FONT: &str = "static/chart-sans.woff2";
 
+/// The folder of the search index, loaded by the search page's script only when a reader
+/// searches. `search.js` makes the same file names from it: `t-` and the shard number as two
+/// lowercase hex digits, `d-` and the block number in decimal, then `.js`.
+pub const SEARCH_INDEX: &str = "search/";
+
 /// Navigation targets the site provides itself, besides `home` and the pages.
 pub const BUILT_IN_TARGETS: [&str; 3] = ["data", "vendors", "search"];
 
@@ -34,6 +39,16 @@ pub const RESERVED_PAGE_IDS: [&str; 9] = [
 
 pub fn briefing(period: Period) -> String {
     format!("briefings/{}.html", period.slug())
+}
+
+/// One shard of the search index's terms: every token whose hash falls in `shard` (0–255).
+pub fn search_terms(shard: usize) -> String {
+    format!("{SEARCH_INDEX}t-{shard:02x}.js")
+}
+
+/// One block of the search index's briefings: what a result shows, for a run of ids.
+pub fn search_docs(block: usize) -> String {
+    format!("{SEARCH_INDEX}d-{block}.js")
 }
 
 pub fn page(id: &str) -> String {
@@ -155,5 +170,8 @@ mod tests {
         assert_eq!(root_of("briefings/2023-q3.html"), "../");
         assert_eq!(navigation_target("home"), "index.html");
         assert_eq!(absolute("https://e.org/", HOME), "https://e.org/");
+        assert_eq!(search_terms(10), "search/t-0a.js");
+        assert_eq!(search_terms(255), "search/t-ff.js");
+        assert_eq!(search_docs(312), "search/d-312.js");
     }
 }

@@ -1,6 +1,7 @@
 //! The shipped site in a real HTML validator and a real browser: the W3C Nu HTML Checker
 //! reports no errors on any page, and axe-core in headless Chromium reports no violations on
-//! each kind of page in light and dark mode, and no page scrolls sideways at 360 px.
+//! each kind of page in light and dark mode, no page scrolls sideways at 360 px, and search
+//! works from disk, loading its index only when the reader searches.
 //!
 //! These need Chromium, Java, Node.js and the npm packages in tests/browser; `.ci/run` installs
 //! them. Without them the build script marks the tests ignored, so `cargo test` reports them as
@@ -162,4 +163,83 @@ fn axe_finds_no_violations_in_light_or_dark_and_nothing_scrolls_sideways_at_360p
         report["widths"].as_u64().unwrap_or(0) > 40,
         "every page measured at 360 px"
     );
+    check_search(&report["search"], &dist);
+}
+
+/// What the browser saw of the search, opened from disk: no part of the index loaded with
+/// the page, results newest first once a query loaded its part, Chinese found by part of a
+/// name, more results on request, and a missing index reported.
+fn check_search(search: &serde_json::Value, dist: &Path) {
+    let count = |v: &serde_json::Value| v.as_u64().unwrap_or(u64::MAX);
+    assert_eq!(
+        (
+            count(&search["before"]["requests"]),
+            count(&search["before"]["scripts"])
+        ),
+        (0, 0),
+        "nothing of the index is loaded before the reader searches: {search}"
+    );
+    assert!(
+        count(&search["after"]["requests"]) > 0 && count(&search["after"]["scripts"]) > 0,
+        "a query loads its part of the index: {search}"
+    );
+    let hrefs = |query: &str| -> Vec<String> {
+        let hrefs: Vec<String> = search[query]["hrefs"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for href in &hrefs {
+            assert!(
+                href.starts_with("briefings/") && dist.join(href).is_file(),
+                "{query}: {href} is a briefing of the site"
+            );
+        }
+        assert!(
+            hrefs.is_sorted_by(|a, b| a > b),
+            "{query}: newest first: {hrefs:?}"
+        );
+        hrefs
+    };
+    let english = hrefs("english");
+    assert!(!english.is_empty(), "{}", search["english"]);
+    let status = search["english"]["status"].as_str().unwrap_or_default();
+    assert!(status.contains("match"), "{status}");
+    // 阿里 is part of 阿里云, Alibaba Cloud's Chinese name; most briefings discuss it.
+    let chinese = hrefs("chinese");
+    assert!(chinese.len() >= 5, "{}", search["chinese"]);
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dist.join("briefings"))
+        .expect("briefings/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    pages.sort();
+    let newest_about_alibaba = pages.iter().rev().find(|page| {
+        std::fs::read_to_string(page).is_ok_and(|html| {
+            html.split("<p class=\"mentions\">")
+                .nth(1)
+                .is_some_and(|m| {
+                    m.split("</p>")
+                        .next()
+                        .unwrap_or("")
+                        .contains("alibaba-cloud")
+                })
+        })
+    });
+    assert_eq!(
+        chinese.first().map(|h| dist.join(h)).as_ref(),
+        newest_about_alibaba,
+        "the newest briefing that discusses Alibaba Cloud comes first"
+    );
+    let more = &search["more"];
+    assert_eq!(count(&more["before"]), 10, "ten results at first: {more}");
+    assert_eq!(more["visible"], true, "{more}");
+    assert!(
+        more["after"].as_array().map_or(0, Vec::len) > 10,
+        "\"Show more\" adds results: {more}"
+    );
+    let broken = search["broken"]["status"].as_str().unwrap_or_default();
+    assert!(broken.contains("could not be loaded"), "{broken}");
 }

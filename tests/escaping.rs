@@ -4,7 +4,8 @@
 //! labels) gets a hostile string, and the site is built twice: once with a plain token in
 //! each field, once with the hostile strings. Every output is then read back with a real
 //! parser (HTML5 for pages, XML for the feed and sitemap, CSV and JSON readers for the
-//! downloads and the search index) and must have the same structure as the plain build, with
+//! downloads, JSON readers for the search index's scripts) and must have the same structure
+//! as the plain build, with
 //! each token's place holding exactly the hostile string. Characters no HTML or XML document
 //! can carry are expected back as U+FFFD.
 
@@ -366,6 +367,18 @@ fn compare_csv(page: &str, plain: &[u8], hostile: &[u8], values: &[String]) {
     }
 }
 
+/// The JSON a file of the search index hands to the page: `quarterlySearch("d",0,JSON);`.
+/// The file is ASCII, so it reads the same in any encoding.
+fn index_json(page: &str, text: &str) -> serde_json::Value {
+    assert!(text.is_ascii(), "{page}: the search index is ASCII");
+    let json = text
+        .strip_prefix("quarterlySearch(\"")
+        .and_then(|rest| rest.split_once(',')?.1.split_once(','))
+        .and_then(|(_, rest)| rest.strip_suffix(");\n"))
+        .unwrap_or_else(|| panic!("{page}: not a call of quarterlySearch: {text}"));
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{page}: the search index parses: {e}"))
+}
+
 fn check(values: Vec<String>) {
     let tokens: Vec<String> = (0..FIELDS).map(token).collect();
     let plain = build(&site(&tokens)).expect("the plain site builds");
@@ -384,6 +397,16 @@ fn check(values: Vec<String>) {
             compare_xml(&p.path, &pt, &ht, &values);
         } else if p.path.ends_with(".csv") {
             compare_csv(&p.path, &p.bytes, &h.bytes, &values);
+        } else if p.path.starts_with("search/d-") {
+            // What a result shows: titles and summaries, exactly as written.
+            let (pj, hj) = (index_json(&p.path, &pt), index_json(&h.path, &ht));
+            compare_json(&p.path, &pj, &hj, &values);
+        } else if p.path.starts_with("search/t-") {
+            // Terms come from the text, so the two builds have different ones; each still
+            // reads back as an object of token to postings.
+            for (page, text) in [(&p.path, &pt), (&h.path, &ht)] {
+                assert!(index_json(page, text).is_object(), "{page}");
+            }
         } else if p.path.ends_with(".json") {
             let pj: serde_json::Value = serde_json::from_str(&pt).expect("JSON parses");
             let hj: serde_json::Value = serde_json::from_str(&ht).expect("hostile JSON parses");

@@ -500,11 +500,13 @@ fn every_reader_page_exists_and_stays_small() {
         let size = entry.unwrap().metadata().unwrap().len();
         assert!(size < 150_000, "{size} bytes");
     }
-    // All JavaScript together stays under 10 KB.
+    // All JavaScript together stays under 10 KB: the scripts, not the search index under
+    // search/, which is data in script form that the search page loads as a reader searches.
     let js: u64 = walkdir::WalkDir::new(&dist)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().and_then(|x| x.to_str()) == Some("js"))
+        .filter(|e| !e.path().starts_with(dist.join("search")))
         .map(|e| e.metadata().unwrap().len())
         .sum();
     assert!(js < 10_000, "{js} bytes of JavaScript");

@@ -1,8 +1,43 @@
-//! The text the client-side search looks through: a briefing's prose with its figures
-//! printed as readers see them, without markdown or chart blocks.
+//! The search index, and the text it is made from: a briefing's prose with its figures
+//! printed as readers see them, without markdown or chart blocks (`plain_text`).
+//!
+//! The index is a set of small files under `routes::SEARCH_INDEX` that the search page's
+//! script loads only when a reader searches, one `<script src>` at a time (pages opened from
+//! disk may not fetch files, but they may load scripts). Each file calls the global function
+//! `quarterlySearch(kind, number, data)`; its JSON is written by `escape::json_in_js_file`.
+//!
+//! - Briefings are numbered by time, oldest 0, so a briefing keeps its id when quarters are
+//!   added; results are shown newest first.
+//! - Tokens (`tokens`): the text is folded as the script folds a query (NFKD, combining
+//!   accents U+0300–U+036F dropped, lowercase, NFC), then cut into numbers (digits, with a `.`
+//!   kept between two digits: `9.2`), words (a letter, then letters and digits: `q3`, `x86`),
+//!   and runs of Chinese, Japanese or Korean characters, which give every character and every
+//!   pair of neighbours (`阿里云` gives `阿`, `里`, `云`, `阿里`, `里云`). A query's words must
+//!   each match a whole token; a query's CJK run is looked up by its pairs (or its one
+//!   character), so any part of a Chinese name finds it.
+//! - `t-xx.js`, the terms: `quarterlySearch("t",N,{"token":"postings",…})`, 256 shards, `xx`
+//!   the shard in hex. A token lives in the shard `shard_of` gives it: the 32-bit FNV-1a hash
+//!   of its UTF-8 bytes, modulo 256. Keys are sorted. Postings are the ids of the briefings
+//!   holding the token, written as `postings` says: gaps between ids in a base-32 form that
+//!   needs no separator, with runs of consecutive ids counted, or a bitmap (`~…`) when that
+//!   is shorter, so a token in most briefings costs one character per six of them. Every
+//!   shard is written, empty ones too.
+//! - `d-n.js`, the briefings: `quarterlySearch("d",n,[[title,period,url,summary],…])` for ids
+//!   `32n` to `32n+31`; the URL is relative to the site root.
 
-use crate::model::Data;
-use crate::model::Segment;
+use std::collections::{BTreeMap, BTreeSet};
+
+use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
+use rayon::prelude::*;
+
+use crate::escape::json_in_js_file;
+use crate::model::{Data, OutputFile, Segment};
+use crate::routes;
+
+/// How many files the terms are spread over.
+pub const SHARDS: usize = 256;
+/// How many briefings one file of results describes.
+pub const BLOCK: usize = 32;
 
 pub fn plain_text(data: &Data, body: &[Segment]) -> String {
     let mut text = String::new();
@@ -36,4 +71,299 @@ pub fn plain_text(data: &Data, body: &[Segment]) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One briefing as the index knows it: what a result shows, and the text it is found by.
+pub struct Document {
+    pub title: String,
+    pub period: String,
+    /// Relative to the site root.
+    pub url: String,
+    pub summary: String,
+    pub text: String,
+}
+
+/// `text` as tokens are read from it: compatibility forms and accents folded, lowercase.
+pub fn fold(text: &str) -> String {
+    let decomposed = DecomposingNormalizerBorrowed::new_nfkd().normalize(text);
+    let bare: String = decomposed
+        .chars()
+        .filter(|c| !('\u{300}'..='\u{36F}').contains(c))
+        .collect();
+    ComposingNormalizerBorrowed::new_nfc()
+        .normalize(&bare.to_lowercase())
+        .into_owned()
+}
+
+/// Letters written without spaces between words: Han (with 々 and 〆), kana and Hangul
+/// syllables. None is a number (〇 is, and is read as one). `search.js` lists the same ranges.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3005}'..='\u{3006}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309D}'..='\u{309F}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{30FC}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}')
+}
+
+/// Every token of `text`, once each, sorted.
+pub fn tokens(text: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = fold(text).chars().collect();
+    let at = |i: usize| chars.get(i).copied();
+    let piece = |from: usize, to: usize| -> String {
+        chars
+            .get(from..to)
+            .map(String::from_iter)
+            .unwrap_or_default()
+    };
+    let mut out = BTreeSet::new();
+    let mut i = 0;
+    while let Some(c) = at(i) {
+        let start = i;
+        i += 1;
+        if is_cjk(c) {
+            while at(i).is_some_and(is_cjk) {
+                i += 1;
+            }
+            for k in start..i {
+                out.insert(piece(k, k + 1));
+                if k + 1 < i {
+                    out.insert(piece(k, k + 2));
+                }
+            }
+        } else if c.is_numeric() {
+            loop {
+                while at(i).is_some_and(char::is_numeric) {
+                    i += 1;
+                }
+                if at(i) == Some('.') && at(i + 1).is_some_and(char::is_numeric) {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            out.insert(piece(start, i));
+        } else if c.is_alphabetic() {
+            while at(i).is_some_and(|c| c.is_alphanumeric() && !is_cjk(c)) {
+                i += 1;
+            }
+            out.insert(piece(start, i));
+        }
+    }
+    out
+}
+
+/// The shard a token lives in: FNV-1a (32 bits) of its UTF-8 bytes, modulo `SHARDS`.
+pub fn shard_of(token: &str) -> usize {
+    let hash = token.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash as usize % SHARDS
+}
+
+/// The digits postings are written with, each worth its place: `0`–`9`, `a`–`z`, `A`–`Z`,
+/// `-`, `_` (0 to 63). None needs escaping in JSON.
+const DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+fn digit(value: usize) -> char {
+    char::from(DIGITS.get(value).copied().unwrap_or(b'0'))
+}
+
+/// `n` in base 32, most significant digit first, every digit but the last raised by 32, so
+/// numbers need no separator: the last digit is one of `0`–`v`.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = vec![n % 32];
+    n /= 32;
+    while n > 0 {
+        digits.push(n % 32 + 32);
+        n /= 32;
+    }
+    out.extend(digits.iter().rev().map(|&d| digit(d)));
+}
+
+/// Strictly ascending ids as the shorter of two forms:
+/// - gaps: each id as its distance from the one before (the first from -1), a number as
+///   `push_number` writes it; a gap of 0 is followed by a count `r`, the `r` ids right after
+///   the one before (a run), so a token in a long stretch of briefings costs a few digits;
+/// - a bitmap, for tokens in many briefings: `~`, then one digit for each six ids from 0,
+///   the bit worth 2^j set when id 6i + j holds the token.
+pub fn postings(ids: &[usize]) -> String {
+    let mut gaps = String::new();
+    let mut next = 0;
+    let mut i = 0;
+    while let Some(&id) = ids.get(i) {
+        let mut run = 0;
+        while ids.get(i + run + 1) == Some(&(id + run + 1)) {
+            run += 1;
+        }
+        push_number(&mut gaps, id + 1 - next);
+        if run >= 3 {
+            push_number(&mut gaps, 0);
+            push_number(&mut gaps, run);
+        } else {
+            run = 0;
+        }
+        next = id + run + 1;
+        i += run + 1;
+    }
+    let mut bits = vec![0; ids.last().map_or(0, |last| last / 6 + 1)];
+    for &id in ids {
+        if let Some(b) = bits.get_mut(id / 6) {
+            *b |= 1 << (id % 6);
+        }
+    }
+    if bits.len() + 1 < gaps.len() {
+        std::iter::once('~')
+            .chain(bits.into_iter().map(digit))
+            .collect()
+    } else {
+        gaps
+    }
+}
+
+/// The files of the index for `documents`, oldest first: every shard of terms, then every
+/// block of briefings, each with its path.
+pub fn index_files(documents: &[Document]) -> Result<Vec<OutputFile>, serde_json::Error> {
+    // Briefings are read a few hundred at a time, in parallel, and their tokens filed in
+    // order of id, so every list of ids comes out sorted and few token sets are held at once.
+    const AT_ONCE: usize = 256;
+    let mut shards: Vec<BTreeMap<String, Vec<usize>>> = vec![BTreeMap::new(); SHARDS];
+    for (chunk, some) in documents.chunks(AT_ONCE).enumerate() {
+        let sets: Vec<BTreeSet<String>> = some.par_iter().map(|d| tokens(&d.text)).collect();
+        for (i, set) in sets.into_iter().enumerate() {
+            for token in set {
+                if let Some(shard) = shards.get_mut(shard_of(&token)) {
+                    shard.entry(token).or_default().push(chunk * AT_ONCE + i);
+                }
+            }
+        }
+    }
+    let terms = shards.par_iter().enumerate().map(|(n, shard)| {
+        let encoded: BTreeMap<&str, String> = shard
+            .iter()
+            .map(|(token, ids)| (token.as_str(), postings(ids)))
+            .collect();
+        Ok(OutputFile {
+            path: routes::search_terms(n),
+            bytes: format!(
+                "quarterlySearch(\"t\",{n},{});\n",
+                json_in_js_file(&encoded)?
+            )
+            .into_bytes(),
+        })
+    });
+    let docs = documents.par_chunks(BLOCK).enumerate().map(|(n, block)| {
+        let rows: Vec<[&str; 4]> = block
+            .iter()
+            .map(|d| [&*d.title, &*d.period, &*d.url, &*d.summary])
+            .collect();
+        Ok(OutputFile {
+            path: routes::search_docs(n),
+            bytes: format!("quarterlySearch(\"d\",{n},{});\n", json_in_js_file(&rows)?)
+                .into_bytes(),
+        })
+    });
+    terms.chain(docs).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids `postings` wrote.
+    fn read_postings(text: &str) -> Vec<usize> {
+        let value = |c: char| DIGITS.iter().position(|&d| char::from(d) == c).unwrap();
+        let mut ids = Vec::new();
+        if let Some(bitmap) = text.strip_prefix('~') {
+            for (i, c) in bitmap.chars().enumerate() {
+                ids.extend((0..6).filter(|j| value(c) >> j & 1 == 1).map(|j| 6 * i + j));
+            }
+            return ids;
+        }
+        let mut numbers = Vec::new();
+        let mut n = 0;
+        for c in text.chars() {
+            match value(c) {
+                v if v >= 32 => n = n * 32 + v - 32,
+                v => {
+                    numbers.push(n * 32 + v);
+                    n = 0;
+                }
+            }
+        }
+        let mut numbers = numbers.into_iter();
+        let mut next = 0;
+        while let Some(gap) = numbers.next() {
+            if gap == 0 {
+                let run = numbers.next().unwrap();
+                ids.extend(next..next + run);
+                next += run;
+            } else {
+                ids.push(next + gap - 1);
+                next += gap;
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn text_is_cut_into_words_numbers_and_chinese_pairs() {
+        let found = tokens("Alibaba Cloud (阿里云) grew 18% to US$9.2bn in Q3 2023, Café-Crème.");
+        let want = [
+            "18", "2023", "9.2", "alibaba", "bn", "cafe", "cloud", "creme", "grew", "in", "q3",
+            "to", "us", "云", "里", "里云", "阿", "阿里",
+        ];
+        assert_eq!(found.iter().map(String::as_str).collect::<Vec<_>>(), want);
+        // Full-width forms fold to their plain letters; a lone dot ends a number.
+        assert_eq!(
+            tokens("ＡＢＣ 1.2.3. x86").into_iter().collect::<Vec<_>>(),
+            ["1.2.3", "abc", "x86"]
+        );
+        // Kana keep their voicing marks, and Hangul its syllables.
+        assert_eq!(
+            tokens("ガ한").into_iter().collect::<Vec<_>>(),
+            ["ガ", "ガ한", "한"]
+        );
+    }
+
+    #[test]
+    fn shards_come_from_fnv_1a() {
+        // FNV-1a of "" is the offset basis 0x811c9dc5, of "a" 0xe40c292c.
+        assert_eq!(shard_of(""), 0xc5);
+        assert_eq!(shard_of("a"), 0x2c);
+    }
+
+    #[test]
+    fn postings_are_gaps_runs_or_bitmaps_and_read_back() {
+        assert_eq!(postings(&[]), "");
+        assert_eq!(postings(&[0]), "1");
+        // Gaps 1, 32, 37 and 1025: two digits from 32 on, three from 1024.
+        assert_eq!(postings(&[0, 32, 69, 1094]), "1x0x5xw1");
+        // A run: the gap to 5, then 0 and the 20 ids after it.
+        assert_eq!(postings(&(5..=25).collect::<Vec<_>>()), "60k");
+        // A token in every other briefing is a bitmap: 0b010101 is 21, `l`.
+        let even: Vec<usize> = (0..600).step_by(2).collect();
+        assert_eq!(postings(&even), format!("~{}", "l".repeat(100)));
+        let every: Vec<usize> = (0..10_000).collect();
+        assert_eq!(postings(&every), "10FUf");
+        for ids in [
+            vec![],
+            vec![5],
+            vec![0, 2, 3, 4, 5, 9, 10, 1000, 1001],
+            even,
+            every,
+            (0..5000)
+                .map(|i| i * 7 % 4999)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        ] {
+            assert_eq!(read_postings(&postings(&ids)), ids);
+        }
+    }
 }

@@ -1,10 +1,11 @@
 // Runs axe-core on each kind of page of a built site in headless Chromium, in light and dark
-// mode, checks that no page scrolls sideways at 360 px, and tries the search. Prints a JSON
+// mode, checks that no page scrolls sideways at 360 px, and tries the search from disk (it
+// renames the site's search/ folder for a moment to see a failure reported). Prints a JSON
 // report.
 //
 //   node check.mjs DIST PAGE...   (PAGE: paths relative to DIST; every .html is checked for overflow)
 import { chromium } from "playwright-core";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, renameSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -58,15 +59,52 @@ try {
     if (width > 360) report.overflow.push({ page: relative(dist, file), width });
   }
   await narrow.close();
-  // Search: typing narrows the list to the briefings that match, from the index in the page.
+  // Search, from disk: nothing of the index loads until the reader searches; a query loads
+  // its shards and the blocks of its first results, newest first; "Show more" adds the next
+  // ones; a Chinese query finds briefings by part of a vendor's name; a missing index is
+  // reported in the status line.
   const searching = await browser.newContext();
+  const searchUrl = pathToFileURL(join(dist, "search.html")).href;
   const search = await searching.newPage();
-  await search.goto(pathToFileURL(join(dist, "search.html")).href);
-  const all = await search.locator("#search-results li").count();
-  await search.fill("#search-query", process.env.SEARCH_TERM || "accounting change");
-  const found = await search.locator("#search-results li").count();
-  const firstHref = found ? await search.locator("#search-results li a").first().getAttribute("href") : null;
-  report.search = { all, found, firstHref, status: await search.locator("#search-status").textContent() };
+  const requests = [];
+  search.on("request", (r) => requests.push(r.url()));
+  await search.goto(searchUrl);
+  const index = async (page) => ({
+    requests: requests.filter((u) => /\/search\/[td]-[0-9a-f]+\.js$/.test(u)).length,
+    scripts: await page.locator('script[src*="search/"]').count(),
+  });
+  const before = await index(search);
+  const results = async (page) => {
+    const hrefs = await page.locator("#search-results li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    return { hrefs, status: await page.locator("#search-status").textContent() };
+  };
+  const settled = (page) => page.waitForFunction(() => {
+    const status = document.getElementById("search-status").textContent;
+    return !document.getElementById("search-results").hasAttribute("aria-busy") && status && status !== "Searching…";
+  });
+  const query = async (page, text) => {
+    await page.fill("#search-query", text);
+    await page.press("#search-query", "Enter");
+    await settled(page);
+    return { query: text, ...(await results(page)) };
+  };
+  const english = await query(search, process.env.SEARCH_TERM || "accounting change");
+  const after = await index(search);
+  const chinese = await query(search, "阿里");
+  const many = await query(search, "cloud");
+  const moreVisible = await search.locator("#search-more").isVisible();
+  if (moreVisible) {
+    await search.click("#search-more");
+    await settled(search);
+  }
+  const more = { before: many.hrefs.length, visible: moreVisible, after: (await results(search)).hrefs };
+  // Without its index, the search says so.
+  renameSync(join(dist, "search"), join(dist, "search-gone"));
+  const missing = await searching.newPage();
+  await missing.goto(searchUrl);
+  const broken = await query(missing, "cloud");
+  renameSync(join(dist, "search-gone"), join(dist, "search"));
+  report.search = { before, after, english, chinese, more, broken };
   await searching.close();
 } finally {
   await browser.close();

@@ -1,62 +1,65 @@
-//! The search page: the index of every briefing the search script looks through, and a list
-//! of every briefing for readers without JavaScript.
+//! The search page: a form, and the index its script loads when a reader searches (see
+//! `render::search` for the format). Without JavaScript the page leads to the home page,
+//! from which every briefing is reached by year.
 
-use serde::Serialize;
+use rayon::prelude::*;
 
-use super::super::search::plain_text;
-use super::common::{PageError, PageParts, base_context, briefing_link};
+use super::super::search::{BLOCK, Document, SHARDS, index_files, plain_text};
+use super::common::{PageError, PageParts, base_context, mentions};
 use crate::diagnostics::Diagnostic;
-use crate::escape::json_in_script;
-use crate::model::Site;
+use crate::model::{Briefing, Site};
 use crate::routes;
 
-/// One briefing in the search index. The short names keep the index small; the script
-/// reads them as named here.
-#[derive(Serialize)]
-struct SearchEntry {
-    #[serde(rename = "t")]
-    title: String,
-    #[serde(rename = "p")]
-    period: String,
-    #[serde(rename = "u")]
-    url: String,
-    #[serde(rename = "s")]
-    summary: String,
-    /// The briefing's text as readers see it, figures included.
-    #[serde(rename = "x")]
-    text: String,
+/// A briefing as the index knows it: found by its title, period, summary, text and the
+/// names (English and Chinese) of the vendors it discusses, as its page lists them.
+fn document(site: &Site, briefing: &Briefing) -> Document {
+    let period = briefing.period.label();
+    let mut text = [
+        briefing.title.as_str(),
+        &period,
+        &briefing.summary,
+        &plain_text(&site.data, &briefing.body),
+    ]
+    .join(" ");
+    for vendor in site
+        .data
+        .vendors
+        .iter()
+        .filter(|v| mentions(site, briefing, v))
+    {
+        for name in [&vendor.name, &vendor.name_zh] {
+            text.push(' ');
+            text.push_str(name);
+        }
+    }
+    Document {
+        title: briefing.title.clone(),
+        period,
+        url: routes::briefing(briefing.period),
+        summary: briefing.summary.clone(),
+        text,
+    }
 }
 
 pub fn search(site: &Site) -> Result<PageParts, PageError> {
     let path = routes::SEARCH;
-    let entries: Vec<SearchEntry> = site
+    let documents: Vec<Document> = site
         .briefings
-        .iter()
-        .rev()
-        .map(|b| SearchEntry {
-            title: b.title.clone(),
-            period: b.period.label(),
-            url: routes::briefing(b.period),
-            summary: b.summary.clone(),
-            text: plain_text(&site.data, &b.body),
-        })
+        .par_iter()
+        .map(|b| document(site, b))
         .collect();
-    let index = json_in_script(&entries).map_err(|problem| {
+    let files = index_files(&documents).map_err(|problem| {
         Box::new(Diagnostic::error(
-            &format!("dist/{path}"),
+            &format!("dist/{}", routes::SEARCH_INDEX),
             format!("the search index cannot be written: {problem}"),
         ))
     })?;
+    let root = routes::root_of(path);
     let mut context = base_context(site, path, "search", "Search", "Search every briefing.");
-    context.insert("index", &index);
-    context.insert(
-        "briefings",
-        &site
-            .briefings
-            .iter()
-            .rev()
-            .map(|b| briefing_link(b, ""))
-            .collect::<Vec<_>>(),
-    );
-    Ok(PageParts::new(path.to_string(), "search.html", context))
+    context.insert("index", &format!("{root}{}", routes::SEARCH_INDEX));
+    context.insert("shards", &SHARDS);
+    context.insert("block", &BLOCK);
+    let mut parts = PageParts::new(path.to_string(), "search.html", context);
+    parts.files = files;
+    Ok(parts)
 }
