@@ -2,6 +2,9 @@
 # Build-time benchmark: quarterly against Hugo on the same synthetic text.
 #
 #   bench/run.sh [N]          N pages, default 1000 (10000 works too)
+#   bench/run.sh --smoke [N]  a smoke test for CI (N default 200): generates both tools'
+#                             inputs, builds each once with the debug build, checks that
+#                             every briefing and chart was built, and times nothing
 #
 # Steps:
 #   1. installs hugo with apt-get if it is not on PATH (apt-get update only if that fails);
@@ -26,14 +29,17 @@
 set -euo pipefail
 export LC_ALL=C
 
-N=${1:-1000}
-[[ $N =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [N]   (N = number of pages, default 1000)" >&2; exit 2; }
+SMOKE=0
+if [[ ${1:-} == --smoke ]]; then SMOKE=1; shift; fi
+N=${1:-$([[ $SMOKE == 1 ]] && echo 200 || echo 1000)}
+[[ $N =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [--smoke] [N]   (N = number of pages, default 1000)" >&2; exit 2; }
 RUNS=${RUNS:-5}
 TOOLS=${TOOLS:-quarterly hugo}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
 GEN=${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}
 BIN=$REPO/target/release/quarterly
+[[ $SMOKE == 1 ]] && BIN=$REPO/target/debug/quarterly
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
@@ -54,8 +60,13 @@ fi
 
 # 2. quarterly
 if want quarterly; then
-    log "cargo build --release"
-    (cd "$REPO" && cargo build --release --quiet)
+    if [[ $SMOKE == 1 ]]; then
+        log "cargo build"
+        (cd "$REPO" && cargo build --quiet)
+    else
+        log "cargo build --release"
+        (cd "$REPO" && cargo build --release --quiet)
+    fi
     [[ -x $BIN ]] || die "$BIN was not built"
 fi
 
@@ -124,6 +135,31 @@ for dirpath, _dirs, files in os.walk(sys.argv[1]):
 print(html, svg)
 PY
 }
+
+# 5s. smoke: build each once, check what was built, time nothing
+if [[ $SMOKE == 1 ]]; then
+    for tool in $TOOLS; do
+        out=$WORK/out-$tool
+        case $tool in
+            quarterly) cmd=("$BIN" build --root "$WORK/site" --out "$out") ;;
+            hugo)      cmd=(hugo --quiet -s "$WORK/hugo" -d "$out") ;;
+        esac
+        "${cmd[@]}" >"$WORK/$tool.log" 2>&1 || { sed 's/^/    /' "$WORK/$tool.log" >&2; die "$tool build failed: ${cmd[*]}"; }
+        read -r html charts < <(count_output "$out")
+        case $tool in
+            quarterly)
+                briefings=$(find "$out/briefings" -name '*.html' | wc -l)
+                [[ $briefings -eq $N ]] || die "quarterly built $briefings briefings, not $N"
+                (( charts >= 4 * N )) || die "quarterly built $charts chart images, not at least $((4 * N)) (two charts a briefing, wide and narrow)"
+                ;;
+            hugo)
+                (( html >= N )) || die "hugo built $html pages, fewer than $N"
+                ;;
+        esac
+        log "smoke: $tool built $html HTML files with $charts chart images from $N pages"
+    done
+    exit 0
+fi
 
 build() {  # build TOOL K
     local tool=$1 k=$2 out=$WORK/out-$1-$2

@@ -3,7 +3,10 @@
 //! they find before failing, so an editor sees all of them in one run.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -33,13 +36,29 @@ pub struct Diagnostic {
     pub hint: Option<Cow<'static, str>>,
 }
 
-/// The line a diagnostic points into, or the part of it around the span.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The line a diagnostic points into, or the part of it around the span. It refers to the
+/// text it was cut from rather than copying it, so a file with thousands of warnings does
+/// not hold thousands of copies of its lines.
+#[derive(Clone, Debug)]
 pub struct Snippet {
-    pub text: String,
-    /// The 1-based column (in characters) of `text` where the span starts.
+    /// The text the line is in: the whole file when it is shared, else the line itself.
+    source: Arc<str>,
+    /// The bytes of `source` shown.
+    shown: Range<usize>,
+    /// Whether the line goes on before or after what is shown.
+    cut_before: bool,
+    cut_after: bool,
+    /// The 1-based column (in characters) of the shown text where the span starts.
     pub column: usize,
 }
+
+impl PartialEq for Snippet {
+    fn eq(&self, other: &Snippet) -> bool {
+        self.column == other.column && self.text() == other.text()
+    }
+}
+
+impl Eq for Snippet {}
 
 /// Lines longer than this many characters are shown cut down to the part around the span.
 const SNIPPET_WIDTH: usize = 140;
@@ -47,13 +66,18 @@ const SNIPPET_WIDTH: usize = 140;
 const SNIPPET_BEFORE: usize = 50;
 
 impl Snippet {
-    /// `line` with the span at `column` (1-based, in characters) of `len` characters; a line
-    /// wider than a terminal keeps the span and some context, the cuts marked with `…`.
-    fn of(line: &str, column: usize, len: usize) -> Snippet {
-        let width = line.chars().count();
+    /// The line `line` (the bytes of `source` it spans) with the span at `column` (1-based,
+    /// in characters) of `len` characters; a line wider than a terminal keeps the span and
+    /// some context, the cuts marked with `…`.
+    fn of(source: Arc<str>, line: Range<usize>, column: usize, len: usize) -> Snippet {
+        let text = source.get(line.clone()).unwrap_or("");
+        let width = text.chars().count();
         if width <= SNIPPET_WIDTH {
             return Snippet {
-                text: line.to_string(),
+                source,
+                shown: line,
+                cut_before: false,
+                cut_after: false,
                 column,
             };
         }
@@ -62,18 +86,32 @@ impl Snippet {
         let end = (span_start + len.max(1))
             .max(start + SNIPPET_WIDTH)
             .min(width);
-        let mut text = String::new();
-        if start > 0 {
-            text.push('…');
-        }
-        text.extend(line.chars().skip(start).take(end - start));
-        if end < width {
-            text.push('…');
-        }
+        let byte = |chars: usize| {
+            text.char_indices()
+                .nth(chars)
+                .map_or(text.len(), |(i, _)| i)
+        };
         Snippet {
-            text,
+            shown: line.start + byte(start)..line.start + byte(end),
+            source,
+            cut_before: start > 0,
+            cut_after: end < width,
             column: span_start - start + 1 + usize::from(start > 0),
         }
+    }
+
+    /// The snippet as printed.
+    pub fn text(&self) -> String {
+        let shown = self.source.get(self.shown.clone()).unwrap_or("");
+        let mut text = String::with_capacity(shown.len() + 6);
+        if self.cut_before {
+            text.push('…');
+        }
+        text.push_str(shown);
+        if self.cut_after {
+            text.push('…');
+        }
+        text
     }
 }
 
@@ -94,10 +132,10 @@ impl Diagnostic {
     pub fn at(mut self, text: &str, line: usize, column: usize, len: usize) -> Self {
         let line = line.max(1);
         let column = column.max(1);
-        self.snippet = text
-            .lines()
-            .nth(line - 1)
-            .map(|l| Snippet::of(l.trim_end(), column, len));
+        self.snippet = text.lines().nth(line - 1).map(|l| {
+            let l = l.trim_end();
+            Snippet::of(Arc::from(l), 0..l.len(), column, len)
+        });
         self.position = Some(Loc {
             line,
             column,
@@ -110,7 +148,7 @@ impl Diagnostic {
     /// (the index of `text`) rather than by reading `text` from the start.
     pub fn at_offset_in(
         self,
-        text: &str,
+        text: &Arc<str>,
         lines: &LineIndex,
         start: usize,
         len_bytes: usize,
@@ -122,7 +160,14 @@ impl Diagnostic {
         let len = len.max(1);
         let mut located = self;
         located.position = Some(Loc { line, column, len });
-        located.snippet = Some(Snippet::of(lines.line(text, line).trim_end(), column, len));
+        let shown = lines.line_range(text, line);
+        let trimmed = text.get(shown.clone()).map_or(0, |l| l.trim_end().len());
+        located.snippet = Some(Snippet::of(
+            Arc::clone(text),
+            shown.start..shown.start + trimmed,
+            column,
+            len,
+        ));
         located
     }
 
@@ -186,6 +231,11 @@ impl LineIndex {
 
     /// The text of 1-based line `line`, without its line break.
     pub fn line<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        text.get(self.line_range(text, line)).unwrap_or("")
+    }
+
+    /// The bytes of 1-based line `line`, without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self
             .starts
             .get(line.wrapping_sub(1))
@@ -194,10 +244,10 @@ impl LineIndex {
         let end = self
             .starts
             .get(line)
-            .map_or(text.len(), |next| next.saturating_sub(1));
-        text.get(start..end.max(start))
-            .unwrap_or("")
-            .trim_end_matches('\r')
+            .map_or(text.len(), |next| next.saturating_sub(1))
+            .max(start);
+        let line_text = text.get(start..end).unwrap_or("");
+        start..start + line_text.trim_end_matches('\r').len()
     }
 }
 
@@ -264,6 +314,7 @@ impl Diagnostic {
         };
         match (&self.position, &self.snippet) {
             (Some(pos), Some(snippet)) => {
+                let text = snippet.text();
                 let gutter = pos.line.to_string().len();
                 let pad = " ".repeat(gutter);
                 out.push_str(&format!(
@@ -277,17 +328,16 @@ impl Diagnostic {
                 out.push_str(&format!(
                     "{} {}\n",
                     paint(p.frame, &format!("{} |", pos.line)),
-                    snippet.text
+                    text
                 ));
                 // Tabs keep their width so the carets line up under the span.
                 let column = snippet.column.max(1);
-                let lead: String = snippet
-                    .text
+                let lead: String = text
                     .chars()
                     .take(column - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                let available = snippet.text.chars().count().saturating_sub(column - 1);
+                let available = text.chars().count().saturating_sub(column - 1);
                 let carets = "^".repeat(pos.len.min(available.max(1)));
                 out.push_str(&format!(
                     "{pad} {} {lead}{}\n",
@@ -322,9 +372,23 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Every problem found so far. Stages push into it and carry on, so one run reports all.
-#[derive(Debug, Default, Clone)]
+/// Every error is kept; warnings past a limit (a build shows only the first few) are only
+/// counted, with the files they are in, so thousands of them cost no memory.
+#[derive(Debug, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// How many warnings are kept in full.
+    keep_warnings: usize,
+    kept_warnings: usize,
+    /// The warnings past the limit: how many, and the files they are in.
+    counted: usize,
+    counted_files: BTreeSet<String>,
+}
+
+impl Default for Diagnostics {
+    fn default() -> Self {
+        Diagnostics::keeping_warnings(usize::MAX)
+    }
 }
 
 impl Diagnostics {
@@ -332,12 +396,42 @@ impl Diagnostics {
         Self::default()
     }
 
+    /// Diagnostics that keep every error but only the first `n` warnings in full.
+    pub fn keeping_warnings(n: usize) -> Self {
+        Diagnostics {
+            items: Vec::new(),
+            keep_warnings: n,
+            kept_warnings: 0,
+            counted: 0,
+            counted_files: BTreeSet::new(),
+        }
+    }
+
+    /// Empty diagnostics with the same limit on warnings as these.
+    pub fn like(&self) -> Self {
+        Diagnostics::keeping_warnings(self.keep_warnings)
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
+        if diagnostic.severity == Severity::Warning {
+            if self.kept_warnings >= self.keep_warnings {
+                self.counted += 1;
+                if !self.counted_files.contains(&diagnostic.file) {
+                    self.counted_files.insert(diagnostic.file);
+                }
+                return;
+            }
+            self.kept_warnings += 1;
+        }
         self.items.push(diagnostic);
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d);
+        }
+        self.counted += other.counted;
+        self.counted_files.extend(other.counted_files);
     }
 
     pub fn has_errors(&self) -> bool {
@@ -356,10 +450,11 @@ impl Diagnostics {
             .iter()
             .filter(|d| d.severity == Severity::Warning)
             .count()
+            + self.counted
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.counted == 0
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -406,11 +501,12 @@ impl Diagnostics {
         }
         let hidden = self.warning_count() - shown;
         if hidden > 0 {
-            let files: std::collections::BTreeSet<&str> = self
+            let files: BTreeSet<&str> = self
                 .items
                 .iter()
                 .filter(|d| d.severity == Severity::Warning)
                 .map(|d| d.file.as_str())
+                .chain(self.counted_files.iter().map(String::as_str))
                 .collect();
             out.push_str(&format!(
                 "… and {hidden} more {} not shown ({} in all, in {} {}); `quarterly check` lists every one\n",
@@ -445,6 +541,16 @@ impl Diagnostics {
     pub fn deny_warnings(mut self) -> Self {
         for d in &mut self.items {
             d.severity = Severity::Error;
+        }
+        self.kept_warnings = 0;
+        if self.counted > 0 {
+            let files = self.counted_files.len();
+            self.items.push(Diagnostic::error(
+                &format!("{files} files"),
+                format!("{} more warnings, counted but not kept", self.counted),
+            ));
+            self.counted = 0;
+            self.counted_files.clear();
         }
         self
     }
@@ -510,8 +616,67 @@ mod tests {
         assert_eq!(index.line(text, 5), "no break at the end");
         assert_eq!(index.line(text, 6), "");
         let a = super::Diagnostic::error("f", "m").at_offset(text, 17, 6);
-        let b = super::Diagnostic::error("f", "m").at_offset_in(text, &index, 17, 6);
+        let b = super::Diagnostic::error("f", "m").at_offset_in(
+            &std::sync::Arc::from(text),
+            &index,
+            17,
+            6,
+        );
         assert_eq!(a, b);
+        // A long line is cut the same way whichever way the diagnostic was placed.
+        let long = format!(
+            "short\n{}数字 here{}\r\nend",
+            "é".repeat(150),
+            "x".repeat(150)
+        );
+        let index = super::LineIndex::new(&long);
+        let at = long.find("here").unwrap();
+        let a = super::Diagnostic::error("f", "m").at_offset(&long, at, 4);
+        let b = super::Diagnostic::error("f", "m").at_offset_in(
+            &std::sync::Arc::from(long.as_str()),
+            &index,
+            at,
+            4,
+        );
+        assert_eq!(a, b);
+        assert_eq!(a.render(false), b.render(false));
+        assert!(a.render(false).contains("…éé"), "{}", a.render(false));
+    }
+
+    #[test]
+    fn past_the_limit_warnings_are_counted_with_their_files_and_errors_are_all_kept() {
+        use super::{Diagnostic, Diagnostics};
+        let mut kept = Diagnostics::keeping_warnings(2);
+        let mut from_a_file = Diagnostics::new();
+        for (file, n) in [
+            ("a.md", 1),
+            ("b.md", 2),
+            ("b.md", 3),
+            ("c.md", 4),
+            ("c.md", 5),
+        ] {
+            from_a_file.push(Diagnostic::error(file, format!("w{n}")).warning());
+        }
+        from_a_file.push(Diagnostic::error("c.md", "an error"));
+        kept.extend(from_a_file);
+        kept.push(Diagnostic::error("d.md", "w6").warning());
+        assert_eq!(kept.warning_count(), 6);
+        assert_eq!(kept.error_count(), 1);
+        let kept_messages: Vec<&str> = kept.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(kept_messages, ["w1", "w2", "an error"]);
+        let text = kept.render(false);
+        assert!(
+            text.contains("… and 4 more warnings not shown (6 in all, in 4 files)"),
+            "{text}"
+        );
+        assert!(text.ends_with("1 error, 6 warnings\n"), "{text}");
+        let denied = kept.deny_warnings();
+        assert_eq!(denied.warning_count(), 0);
+        assert_eq!(
+            denied.error_count(),
+            4,
+            "two kept, the error, and the count of the rest"
+        );
     }
 
     #[test]

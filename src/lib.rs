@@ -39,10 +39,16 @@ use model::RenderedSite;
 use output::{Memory, Nowhere, Sink, Staging};
 use timings::Timings;
 
+/// How many warnings a build (and the preview server) shows in full; `check` shows all.
+pub const WARNINGS_SHOWN: usize = 20;
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BuildOptions {
     /// Include briefings marked `draft: true`.
     pub drafts: bool,
+    /// Keep only this many warnings in full and count the rest (a build that shows a few);
+    /// every one when `None` (`check`).
+    pub keep_warnings: Option<usize>,
 }
 
 /// Builds the site at `root` into `out`, writing each file as it is rendered into a staging
@@ -107,7 +113,8 @@ fn run_loaded(
     sink: &dyn Sink,
     mut timings: Timings,
 ) -> Result<RenderedSite, Diagnostics> {
-    let content = timings.time("parse", || parse::parse_content(files))?;
+    let reported = Diagnostics::keeping_warnings(options.keep_warnings.unwrap_or(usize::MAX));
+    let content = timings.time("parse", || parse::parse_content_into(files, reported))?;
     let site = timings.time("validate", || {
         validate::validate_site(content, options.drafts)
     })?;

@@ -47,7 +47,11 @@ impl Shared {
 /// the diagnostics (and the old files) on failure. Returns whether the build succeeded.
 pub fn rebuild(root: &Path, shared: &Shared) -> bool {
     let started = Instant::now();
-    let result = crate::render_in_memory(root, BuildOptions { drafts: true });
+    let options = BuildOptions {
+        drafts: true,
+        keep_warnings: Some(crate::WARNINGS_SHOWN),
+    };
+    let result = crate::render_in_memory(root, options);
     let elapsed = started.elapsed();
     let ok = result.is_ok();
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());

@@ -4,10 +4,12 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-/// The stages run so far, in order, with their wall-clock times.
+/// The stages run so far, in order, with their wall-clock times and the peak memory when
+/// each had run.
 #[derive(Clone, Debug, Default)]
 pub struct Timings {
     stages: Vec<(&'static str, Duration)>,
+    peaks: Vec<Option<u64>>,
     /// Time threads spent handing files to the output while pages rendered, summed over
     /// threads: part of the render stage, shown beside it.
     pub writing: Duration,
@@ -19,6 +21,7 @@ impl Timings {
         let started = Instant::now();
         let result = stage();
         self.stages.push((name, started.elapsed()));
+        self.peaks.push(peak_memory());
         result
     }
 
@@ -43,8 +46,11 @@ impl fmt::Display for Timings {
             .chain([ms(self.total()).len()])
             .max()
             .unwrap_or(0);
-        for (name, took) in &self.stages {
+        for ((name, took), peak) in self.stages.iter().zip(&self.peaks) {
             write!(f, "  {name:<9} {:>width$}", ms(*took))?;
+            if let Some(bytes) = peak {
+                write!(f, "  {:>7.1} MiB peak", mib(*bytes))?;
+            }
             if *name == "render" && !self.writing.is_zero() {
                 write!(
                     f,
@@ -56,14 +62,14 @@ impl fmt::Display for Timings {
         }
         writeln!(f, "  {:<9} {:>width$}", "total", ms(self.total()))?;
         match peak_memory() {
-            Some(bytes) => writeln!(
-                f,
-                "  peak memory {:.1} MiB",
-                bytes as f64 / (1024.0 * 1024.0)
-            ),
+            Some(bytes) => writeln!(f, "  peak memory {:.1} MiB", mib(bytes)),
             None => writeln!(f, "  peak memory: not known on this system"),
         }
     }
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }
 
 /// The most memory this process has held in RAM at once (its peak resident set), where the

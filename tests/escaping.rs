@@ -169,7 +169,10 @@ fn site(values: &[String]) -> ContentFiles {
 }
 
 fn build(files: &ContentFiles) -> Result<Vec<OutputFile>, String> {
-    let options = quarterly::BuildOptions { drafts: true };
+    let options = quarterly::BuildOptions {
+        drafts: true,
+        ..Default::default()
+    };
     let rendered = quarterly::render_from_files(files, options).map_err(|d| d.to_string())?;
     Ok(rendered.files)
 }

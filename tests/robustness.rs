@@ -24,7 +24,10 @@ fn files_with(path: &str, text: &str) -> ContentFiles {
 
 /// Runs every stage in memory; returns whether the site built.
 fn run(files: &ContentFiles) -> bool {
-    let options = quarterly::BuildOptions { drafts: true };
+    let options = quarterly::BuildOptions {
+        drafts: true,
+        ..Default::default()
+    };
     quarterly::render_from_files(files, options).is_ok()
 }
 

@@ -1,17 +1,21 @@
 //! The files content is read from.
 
-/// A file read from the site, named by its path relative to the site root.
+use std::sync::Arc;
+
+/// A file read from the site, named by its path relative to the site root. Its text is
+/// shared, not copied, by everything made from it (a briefing keeps its file to point
+/// problems into it), so a site's text is held once however many stages use it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceFile {
     pub path: String,
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         SourceFile {
             path: path.into(),
-            text: text.into(),
+            text: Arc::from(text.into()),
         }
     }
 

@@ -23,7 +23,14 @@ use sources::{parse_sources, parse_vendors};
 /// Parses every file. Fails only when the site configuration is unusable; other problems
 /// travel with the content so that validation can add its own to the same report.
 pub fn parse_content(files: &ContentFiles) -> Result<Content, Diagnostics> {
-    let mut diagnostics = Diagnostics::new();
+    parse_content_into(files, Diagnostics::new())
+}
+
+/// `parse_content`, reporting into `diagnostics` (which may keep only the first warnings).
+pub fn parse_content_into(
+    files: &ContentFiles,
+    mut diagnostics: Diagnostics,
+) -> Result<Content, Diagnostics> {
     let mut broken = Broken::default();
     let config = match &files.site {
         Some(file) => parse_site(file, &mut diagnostics),
@@ -80,24 +87,28 @@ pub fn parse_one_briefing(file: &SourceFile) -> Result<Briefing, Diagnostics> {
     }
 }
 
-/// Parses files in parallel, keeping their order and every diagnostic.
+/// Parses files in parallel, keeping their order and every diagnostic (that `diagnostics`
+/// keeps). Files go a few hundred at a time, so the problems of only those are held at once.
 fn parse_each<T: Send>(
     files: &[SourceFile],
     parse: fn(&SourceFile, &mut Diagnostics) -> Option<T>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<T> {
-    let results: Vec<(Option<T>, Diagnostics)> = files
-        .par_iter()
-        .map(|file| {
-            let mut found = Diagnostics::new();
-            let parsed = parse(file, &mut found);
-            (parsed, found)
-        })
-        .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for (item, found) in results {
-        diagnostics.extend(found);
-        parsed.extend(item);
+    const AT_ONCE: usize = 256;
+    let mut parsed = Vec::with_capacity(files.len());
+    for some in files.chunks(AT_ONCE) {
+        let results: Vec<(Option<T>, Diagnostics)> = some
+            .par_iter()
+            .map(|file| {
+                let mut found = Diagnostics::new();
+                let item = parse(file, &mut found);
+                (item, found)
+            })
+            .collect();
+        for (item, found) in results {
+            diagnostics.extend(found);
+            parsed.extend(item);
+        }
     }
     parsed
 }

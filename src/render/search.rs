@@ -25,7 +25,7 @@
 //! - `d-n.js`, the briefings: `quarterlySearch("d",n,[[title,period,url,summary],…])` for ids
 //!   `32n` to `32n+31`; the URL is relative to the site root.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 use rayon::prelude::*;
@@ -84,7 +84,25 @@ pub struct Document {
 }
 
 /// `text` as tokens are read from it: compatibility forms and accents folded, lowercase.
+/// Normalization never reaches across an ASCII space, so each stretch between spaces is
+/// folded alone, and an ASCII one (most of them) just lowercased.
 pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(&fold_unicode(word));
+        }
+    }
+    out
+}
+
+/// `fold` for text with characters beyond ASCII.
+fn fold_unicode(text: &str) -> String {
     let decomposed = DecomposingNormalizerBorrowed::new_nfkd().normalize(text);
     let bare: String = decomposed
         .chars()
@@ -111,51 +129,55 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{20000}'..='\u{3134F}')
 }
 
-/// Every token of `text`, once each, sorted.
-pub fn tokens(text: &str) -> BTreeSet<String> {
-    let chars: Vec<char> = fold(text).chars().collect();
-    let at = |i: usize| chars.get(i).copied();
-    let piece = |from: usize, to: usize| -> String {
-        chars
-            .get(from..to)
-            .map(String::from_iter)
-            .unwrap_or_default()
+/// Calls `found` with every token of `folded` (text as `fold` leaves it), in text order,
+/// repeats included.
+fn each_token<'t>(folded: &'t str, mut found: impl FnMut(&'t str)) {
+    // Where the character at byte `at` ends, and the character, if any.
+    let next = |at: usize| {
+        folded
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map(|c| (at + c.len_utf8(), c))
     };
-    let mut out = BTreeSet::new();
-    let mut i = 0;
-    while let Some(c) = at(i) {
-        let start = i;
-        i += 1;
+    let mut at = 0;
+    while let Some((mut end, c)) = next(at) {
+        let start = at;
         if is_cjk(c) {
-            while at(i).is_some_and(is_cjk) {
-                i += 1;
+            let mut starts = vec![start];
+            while let Some((after, _)) = next(end).filter(|(_, c)| is_cjk(*c)) {
+                starts.push(end);
+                end = after;
             }
-            for k in start..i {
-                out.insert(piece(k, k + 1));
-                if k + 1 < i {
-                    out.insert(piece(k, k + 2));
+            starts.push(end);
+            for k in 0..starts.len() - 1 {
+                found(&folded[starts[k]..starts[k + 1]]);
+                if let Some(&pair_end) = starts.get(k + 2) {
+                    found(&folded[starts[k]..pair_end]);
                 }
             }
         } else if c.is_numeric() {
             loop {
-                while at(i).is_some_and(char::is_numeric) {
-                    i += 1;
+                while let Some((after, _)) = next(end).filter(|(_, c)| c.is_numeric()) {
+                    end = after;
                 }
-                if at(i) == Some('.') && at(i + 1).is_some_and(char::is_numeric) {
-                    i += 1;
-                } else {
-                    break;
+                match next(end) {
+                    Some((dot_end, '.')) if next(dot_end).is_some_and(|(_, c)| c.is_numeric()) => {
+                        end = dot_end;
+                    }
+                    _ => break,
                 }
             }
-            out.insert(piece(start, i));
+            found(&folded[start..end]);
         } else if c.is_alphabetic() {
-            while at(i).is_some_and(|c| c.is_alphanumeric() && !is_cjk(c)) {
-                i += 1;
+            while let Some((after, _)) =
+                next(end).filter(|(_, c)| c.is_alphanumeric() && !is_cjk(*c))
+            {
+                end = after;
             }
-            out.insert(piece(start, i));
+            found(&folded[start..end]);
         }
+        at = end;
     }
-    out
 }
 
 /// The shard a token lives in: FNV-1a (32 bits) of its UTF-8 bytes, modulo `SHARDS`.
@@ -232,9 +254,19 @@ pub fn index_files(documents: &[Document]) -> Result<Vec<OutputFile>, serde_json
     // Briefings are read a few hundred at a time, in parallel, and their tokens filed in
     // order of id, so every list of ids comes out sorted and few token sets are held at once.
     const AT_ONCE: usize = 256;
-    let mut shards: Vec<BTreeMap<String, Vec<usize>>> = vec![BTreeMap::new(); SHARDS];
+    let mut shards: Vec<HashMap<String, Vec<usize>>> = vec![HashMap::new(); SHARDS];
     for (chunk, some) in documents.chunks(AT_ONCE).enumerate() {
-        let sets: Vec<BTreeSet<String>> = some.par_iter().map(|d| tokens(&d.text)).collect();
+        let sets: Vec<Vec<String>> = some
+            .par_iter()
+            .map(|d| {
+                let folded = fold(&d.text);
+                let mut seen: HashSet<&str> = HashSet::new();
+                each_token(&folded, |token| {
+                    seen.insert(token);
+                });
+                seen.into_iter().map(str::to_string).collect()
+            })
+            .collect();
         for (i, set) in sets.into_iter().enumerate() {
             for token in set {
                 if let Some(shard) = shards.get_mut(shard_of(&token)) {
@@ -243,6 +275,7 @@ pub fn index_files(documents: &[Document]) -> Result<Vec<OutputFile>, serde_json
             }
         }
     }
+    // Written in key order, so the files do not depend on hash order.
     let terms = shards.par_iter().enumerate().map(|(n, shard)| {
         let encoded: BTreeMap<&str, String> = shard
             .iter()
@@ -273,7 +306,19 @@ pub fn index_files(documents: &[Document]) -> Result<Vec<OutputFile>, serde_json
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
+
+    /// Every token of `text`, once each, sorted.
+    fn tokens(text: &str) -> BTreeSet<String> {
+        let folded = fold(text);
+        let mut out = BTreeSet::new();
+        each_token(&folded, |token| {
+            out.insert(token.to_string());
+        });
+        out
+    }
 
     /// The ids `postings` wrote.
     fn read_postings(text: &str) -> Vec<usize> {
@@ -309,6 +354,22 @@ mod tests {
             }
         }
         ids
+    }
+
+    #[test]
+    fn folding_word_by_word_gives_the_tokens_folding_the_whole_text_gives() {
+        for text in [
+            "Alibaba Cloud (阿里云) grew 18% in Q3",
+            "Cafe\u{301} Crème ＡＢＣ \u{301}x e\u{301}\u{300} ﬁne Ⅻ ㍻ 株式会社 ﾊﾝｶｸ",
+            "tab\tnew\nline\u{a0}nbsp\u{2003}em Straße İstanbul ΣΑΣ",
+        ] {
+            let mut whole = BTreeSet::new();
+            let folded = fold_unicode(text);
+            each_token(&folded, |t| {
+                whole.insert(t.to_string());
+            });
+            assert_eq!(tokens(text), whole, "{text}");
+        }
     }
 
     #[test]

@@ -67,7 +67,7 @@ impl Templates {
                     Some(own) => TemplateSource {
                         name: name.to_string(),
                         path,
-                        text: own.text.clone(),
+                        text: own.text.to_string(),
                     },
                     None => TemplateSource {
                         name: name.to_string(),
@@ -85,7 +85,7 @@ impl Templates {
                 sources.push(TemplateSource {
                     name: name.to_string(),
                     path: own.path.clone(),
-                    text: own.text.clone(),
+                    text: own.text.to_string(),
                 });
             }
         }

@@ -4,7 +4,7 @@
 //! stylesheet (in a feed reader, say) still shows its colours.
 
 use std::cell::RefCell;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 use std::rc::Rc;
 
 use plotters::element::{Drawable, PointCollection};
@@ -14,7 +14,7 @@ use plotters_backend::{
     text_anchor::{HPos, VPos},
 };
 
-use crate::escape::svg;
+use crate::escape::svg as svg_text;
 
 /// Writing SVG into a string cannot fail.
 type CanvasError = std::convert::Infallible;
@@ -34,18 +34,40 @@ pub struct ClassedSvg {
     shared: Rc<RefCell<Shared>>,
 }
 
-fn hex(c: BackendColor) -> String {
-    let (r, g, b) = c.rgb;
-    format!("#{r:02X}{g:02X}{b:02X}")
+/// A colour as SVG writes it: `#RRGGBB`.
+struct Hex(BackendColor);
+
+impl fmt::Display for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (r, g, b) = self.0.rgb;
+        write!(f, "#{r:02X}{g:02X}{b:02X}")
+    }
 }
 
 impl ClassedSvg {
-    fn open(&self, tag: &str) -> String {
-        let shared = self.shared.borrow();
-        if shared.class.is_empty() {
-            format!("<{tag}")
+    /// Writes one element straight into the SVG: `<tag`, the class drawing is under, then
+    /// what `rest` writes (the attributes and the end of the element), and a line break.
+    fn emit(&self, tag: &str, rest: impl FnOnce(&mut String)) {
+        let mut shared = self.shared.borrow_mut();
+        let Shared { svg, class, .. } = &mut *shared;
+        svg.push('<');
+        svg.push_str(tag);
+        if !class.is_empty() {
+            svg.push_str(" class=\"");
+            svg.push_str(class);
+            svg.push('"');
+        }
+        rest(svg);
+        svg.push('\n');
+    }
+
+    /// The paint of a shape: its fill (the pattern set for filled shapes, else `colour`),
+    /// or no fill and a `colour` outline.
+    fn paint(&self, colour: BackendColor, fill: bool) -> String {
+        if fill {
+            format!("fill=\"{}\"", self.fill(colour))
         } else {
-            format!("<{tag} class=\"{}\"", shared.class)
+            format!("fill=\"none\" stroke=\"{}\"", Hex(colour))
         }
     }
 
@@ -54,13 +76,14 @@ impl ClassedSvg {
             .borrow()
             .fill
             .clone()
-            .unwrap_or_else(|| hex(colour))
+            .unwrap_or_else(|| Hex(colour).to_string())
     }
+}
 
-    fn push(&self, element: &str) {
-        let mut shared = self.shared.borrow_mut();
-        shared.svg.push_str(element);
-        shared.svg.push('\n');
+/// A path's `d`: move to the first point, a line to each next one.
+fn write_path(svg: &mut String, points: impl IntoIterator<Item = BackendCoord>) {
+    for (i, (x, y)) in points.into_iter().enumerate() {
+        let _ = write!(svg, "{}{x} {y}", if i == 0 { "M" } else { "L" });
     }
 }
 
@@ -84,14 +107,15 @@ impl DrawingBackend for ClassedSvg {
         point: BackendCoord,
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
-        let el = format!(
-            "{} x=\"{}\" y=\"{}\" width=\"1\" height=\"1\" fill=\"{}\"/>",
-            self.open("rect"),
-            point.0,
-            point.1,
-            hex(color)
-        );
-        self.push(&el);
+        self.emit("rect", |svg| {
+            let _ = write!(
+                svg,
+                " x=\"{}\" y=\"{}\" width=\"1\" height=\"1\" fill=\"{}\"/>",
+                point.0,
+                point.1,
+                Hex(color)
+            );
+        });
         Ok(())
     }
 
@@ -101,17 +125,18 @@ impl DrawingBackend for ClassedSvg {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
-        let el = format!(
-            "{} d=\"M{} {}L{} {}\" stroke=\"{}\" stroke-width=\"{}\"/>",
-            self.open("path"),
-            from.0,
-            from.1,
-            to.0,
-            to.1,
-            hex(style.color()),
-            style.stroke_width()
-        );
-        self.push(&el);
+        self.emit("path", |svg| {
+            let _ = write!(
+                svg,
+                " d=\"M{} {}L{} {}\" stroke=\"{}\" stroke-width=\"{}\"/>",
+                from.0,
+                from.1,
+                to.0,
+                to.1,
+                Hex(style.color()),
+                style.stroke_width()
+            );
+        });
         Ok(())
     }
 
@@ -124,16 +149,13 @@ impl DrawingBackend for ClassedSvg {
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
         let (x, y) = (ul.0.min(br.0), ul.1.min(br.1));
         let (w, h) = ((br.0 - ul.0).abs(), (br.1 - ul.1).abs());
-        let paint = if fill {
-            format!("fill=\"{}\"", self.fill(style.color()))
-        } else {
-            format!("fill=\"none\" stroke=\"{}\"", hex(style.color()))
-        };
-        let el = format!(
-            "{} x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" {paint}/>",
-            self.open("rect")
-        );
-        self.push(&el);
+        let paint = self.paint(style.color(), fill);
+        self.emit("rect", |svg| {
+            let _ = write!(
+                svg,
+                " x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" {paint}/>"
+            );
+        });
         Ok(())
     }
 
@@ -142,17 +164,16 @@ impl DrawingBackend for ClassedSvg {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
-        let mut d = String::new();
-        for (i, (x, y)) in path.into_iter().enumerate() {
-            let _ = write!(d, "{}{x} {y}", if i == 0 { "M" } else { "L" });
-        }
-        let el = format!(
-            "{} d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"/>",
-            self.open("path"),
-            hex(style.color()),
-            style.stroke_width()
-        );
-        self.push(&el);
+        self.emit("path", |svg| {
+            svg.push_str(" d=\"");
+            write_path(svg, path);
+            let _ = write!(
+                svg,
+                "\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"/>",
+                Hex(style.color()),
+                style.stroke_width()
+            );
+        });
         Ok(())
     }
 
@@ -163,18 +184,14 @@ impl DrawingBackend for ClassedSvg {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
-        let paint = if fill {
-            format!("fill=\"{}\"", self.fill(style.color()))
-        } else {
-            format!("fill=\"none\" stroke=\"{}\"", hex(style.color()))
-        };
-        let el = format!(
-            "{} cx=\"{}\" cy=\"{}\" r=\"{radius}\" {paint}/>",
-            self.open("circle"),
-            center.0,
-            center.1
-        );
-        self.push(&el);
+        let paint = self.paint(style.color(), fill);
+        self.emit("circle", |svg| {
+            let _ = write!(
+                svg,
+                " cx=\"{}\" cy=\"{}\" r=\"{radius}\" {paint}/>",
+                center.0, center.1
+            );
+        });
         Ok(())
     }
 
@@ -183,17 +200,12 @@ impl DrawingBackend for ClassedSvg {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
-        let mut d = String::new();
-        for (i, (x, y)) in vert.into_iter().enumerate() {
-            let _ = write!(d, "{}{x} {y}", if i == 0 { "M" } else { "L" });
-        }
-        d.push('Z');
-        let el = format!(
-            "{} d=\"{d}\" fill=\"{}\"/>",
-            self.open("path"),
-            self.fill(style.color())
-        );
-        self.push(&el);
+        let fill = self.fill(style.color());
+        self.emit("path", |svg| {
+            svg.push_str(" d=\"");
+            write_path(svg, vert);
+            let _ = write!(svg, "Z\" fill=\"{fill}\"/>");
+        });
         Ok(())
     }
 
@@ -213,16 +225,17 @@ impl DrawingBackend for ClassedSvg {
             VPos::Center => " dy=\".35em\"",
             VPos::Bottom => "",
         };
-        let el = format!(
-            "{} x=\"{}\" y=\"{}\"{anchor}{dy} font-size=\"{}\" fill=\"{}\">{}</text>",
-            self.open("text"),
-            pos.0,
-            pos.1,
-            style.size(),
-            hex(style.color()),
-            svg(text)
-        );
-        self.push(&el);
+        self.emit("text", |svg| {
+            let _ = write!(
+                svg,
+                " x=\"{}\" y=\"{}\"{anchor}{dy} font-size=\"{}\" fill=\"{}\">{}</text>",
+                pos.0,
+                pos.1,
+                style.size(),
+                Hex(style.color()),
+                svg_text(text)
+            );
+        });
         Ok(())
     }
 
