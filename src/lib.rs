@@ -37,7 +37,16 @@ pub struct BuildOptions {
 /// every internal link of the result resolves.
 pub fn render_from_disk(root: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let files = load::load_content(root)?;
-    let content = parse::parse_content(&files)?;
+    render_from_files(&files, options)
+}
+
+/// Parses, validates and renders files already in memory, and checks that every internal
+/// link of the result resolves: everything `render_from_disk` does after reading the disk.
+pub fn render_from_files(
+    files: &load::ContentFiles,
+    options: BuildOptions,
+) -> Result<RenderedSite, Diagnostics> {
+    let content = parse::parse_content(files)?;
     let site = validate::validate_site(content, options.drafts)?;
     let rendered = render::render_site(&site, &files.templates, &files.assets)?;
     check_links(&rendered, &site)?;
