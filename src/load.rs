@@ -74,10 +74,7 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
         }
     }
     if files.site.is_none() {
-        diagnostics.push(
-            Diagnostic::error("content/site.yaml", "missing site configuration")
-                .with_hint("create content/site.yaml with at least `title:` and `base_url:` (see docs/content.md)"),
-        );
+        diagnostics.push(missing_site_configuration());
     }
     let templates = root.join("templates");
     if templates.is_dir() {
@@ -116,6 +113,13 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
 
 /// Where a site keeps the templates `quarterly new` renders new content from.
 pub const ARCHETYPES_DIR: &str = "templates/archetypes/";
+
+/// The problem with a site that has no `content/site.yaml`.
+pub fn missing_site_configuration() -> Diagnostic {
+    Diagnostic::error("content/site.yaml", "missing site configuration").with_hint(
+        "create content/site.yaml with at least `title:` and `base_url:` (see docs/content.md)",
+    )
+}
 
 fn depth(path: &str) -> usize {
     path.split('/').count()

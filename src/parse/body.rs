@@ -391,6 +391,17 @@ fn parse_calculation(text: &str, at: Loc) -> Result<Calculation, (String, String
         None => (text, false),
     };
     let tokens = calc_tokens(text).map_err(|m| (m, usage.clone()))?;
+    // Brackets nest the parser's recursion and operators the expression tree's, which is
+    // evaluated and dropped recursively: a bound on tokens bounds both.
+    if tokens.len() > MAX_CALC_TOKENS {
+        return Err((
+            format!(
+                "the calculation is too long: {} numbers, figures, operators and brackets, at most {MAX_CALC_TOKENS}",
+                tokens.len()
+            ),
+            usage,
+        ));
+    }
     let mut parser = CalcParser {
         tokens: &tokens,
         next: 0,
@@ -402,6 +413,9 @@ fn parse_calculation(text: &str, at: Loc) -> Result<Calculation, (String, String
     }
     Ok(Calculation { expr, percent, at })
 }
+
+/// How many numbers, figures, operators and brackets a calculation may have.
+const MAX_CALC_TOKENS: usize = 100;
 
 fn calc_tokens(text: &str) -> Result<Vec<String>, String> {
     let mut tokens = Vec::new();
@@ -706,6 +720,26 @@ mod tests {
             figures[1].source.as_ref().map(|s| s.id.as_str()),
             Some("src-1")
         );
+    }
+
+    #[test]
+    fn long_or_deeply_bracketed_calculations_are_errors_not_stack_overflows() {
+        // A thousand brackets overflowed the parser's stack, and ten thousand terms the
+        // evaluation's, before calculations were bounded.
+        let deep = format!(
+            "{{{{calc {}market.spend@2023-Q3{}}}}}\n",
+            "(".repeat(1_000),
+            ")".repeat(1_000)
+        );
+        let long = format!("{{{{calc 1{}}}}}\n", " + 1".repeat(10_000));
+        for body in [deep, long] {
+            let (segments, d) = split(&body);
+            assert!(d.to_string().contains("the calculation is too long"), "{d}");
+            assert!(!segments.iter().any(|s| matches!(s, Segment::Calc(_))));
+        }
+        let (segments, d) = split(&format!("{{{{calc 1{}}}}}\n", " + 1".repeat(49)));
+        assert!(d.is_empty(), "{d}");
+        assert!(matches!(segments[0], Segment::Calc(_)));
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn parse_chart(
         line: fence_line,
         column: 1,
         len: 8,
+        offset: None,
     };
     let entries = r.map(&node, "a chart");
     let f = r.fields(entries, &KEYS, "a chart");

@@ -34,7 +34,10 @@ pub fn parse_content_into(
     let mut broken = Broken::default();
     let config = match &files.site {
         Some(file) => parse_site(file, &mut diagnostics),
-        None => None,
+        None => {
+            diagnostics.push(crate::load::missing_site_configuration());
+            None
+        }
     };
     let before = diagnostics.error_count();
     let sources = files
@@ -111,4 +114,29 @@ fn parse_each<T: Send>(
         }
     }
     parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_without_a_site_configuration_fail_with_that_error() {
+        // Parsing without `content/site.yaml` once failed with no diagnostic at all.
+        let files = ContentFiles {
+            briefings: vec![SourceFile::new(
+                "content/briefings/2023-q3.md",
+                "---\ntitle: T\nperiod: 2023-Q3\nsummary: S\n---\nText.\n",
+            )],
+            ..ContentFiles::default()
+        };
+        let Err(problems) = parse_content(&files) else {
+            panic!("no site, no content");
+        };
+        assert_eq!(problems.error_count(), 1, "{problems}");
+        assert!(
+            problems.to_string().contains("missing site configuration"),
+            "{problems}"
+        );
+    }
 }

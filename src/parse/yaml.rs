@@ -27,6 +27,9 @@ pub struct Node {
     pub line: usize,
     pub column: usize,
     pub len: usize,
+    /// Where the parser found it, as a byte offset into the text parsed, when it says; the
+    /// line and column are worked out from it once the whole text is parsed.
+    pub offset: Option<usize>,
 }
 
 impl Node {
@@ -163,6 +166,10 @@ impl<'de> Deserialize<'de> for Node {
             line: at.line() as usize,
             column: at.column() as usize,
             len,
+            offset: at
+                .span()
+                .byte_offset()
+                .and_then(|o| usize::try_from(o).ok()),
         })
     }
 }
@@ -191,15 +198,21 @@ pub fn parse_yaml(
             line: first_line,
             column: 1,
             len: 1,
+            offset: None,
         });
     }
     // YAML 1.2 booleans only, so `y:` and `no:` are keys and text, not true and false.
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options.with_snippet = false;
+    // Every level of nesting is a level of recursion in the deserializer and in the node
+    // tree; content needs six at most, and a deep file must be an error, not a stack overflow.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    options.budget = Some(budget);
     match serde_saphyr::from_str_with_options::<Node>(text, options) {
         Ok(mut node) => {
-            shift_lines(&mut node, first_line - 1);
+            place(&mut node, &Lines::of(text), first_line);
             Ok(node)
         }
         Err(err) => {
@@ -207,16 +220,106 @@ pub fn parse_yaml(
             let message = yaml_error_message(&err);
             let mut diagnostic = Diagnostic::error(&file.path, message.0).with_hint(message.1);
             if let Some(loc) = location {
-                let line = loc.line() as usize + first_line - 1;
-                diagnostic = diagnostic.at(&file.text, line, loc.column() as usize, 1);
+                let lines = Lines::of(text);
+                let found = match loc.span().byte_offset() {
+                    Some(offset) => lines.position(usize::try_from(offset).unwrap_or(usize::MAX)),
+                    None => (loc.line() as usize, loc.column() as usize),
+                };
+                let (line, column) = lines.within(found);
+                diagnostic = diagnostic.at(&file.text, line + first_line - 1, column, 1);
             }
             Err(Box::new(diagnostic))
         }
     }
 }
 
+/// The lines of a text as diagnostics count them (ended by `\n`), to turn the parser's byte
+/// offsets into lines and columns. The parser counts lines its own way (a lone `\r` ends one
+/// for YAML), which would point past the line meant, or past the end of the file.
+struct Lines<'t> {
+    text: &'t str,
+    /// The byte offset where each line starts.
+    starts: Vec<usize>,
+    /// How many lines the text has, and the length of the last (in characters).
+    count: usize,
+    last: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn of(text: &'t str) -> Lines<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines {
+            text,
+            starts,
+            count: text.lines().count(),
+            last: text.lines().next_back().map_or(0, |l| l.chars().count()),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count())
+            + 1;
+        (line, column)
+    }
+
+    /// `position` moved onto a line the text has: a position after the last line (an
+    /// unclosed quote or a block cut short is found at the very end) goes to the end of the
+    /// last line, the one that ends too soon.
+    fn within(&self, (line, column): (usize, usize)) -> (usize, usize) {
+        if line > self.count && self.count > 0 {
+            (self.count, self.last + 1)
+        } else {
+            (line, column)
+        }
+    }
+}
+
+/// Gives every node of a tree parsed from `lines` its line (counted from `first_line`, where
+/// the text starts in its file) and column.
+fn place(node: &mut Node, lines: &Lines, first_line: usize) {
+    let (line, column) = match node.offset {
+        Some(offset) => lines.within(lines.position(offset)),
+        None => (node.line, node.column),
+    };
+    node.line = line + first_line - 1;
+    node.column = column;
+    match &mut node.kind {
+        NodeKind::Seq(items) => items.iter_mut().for_each(|n| place(n, lines, first_line)),
+        NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            place(k, lines, first_line);
+            place(v, lines, first_line);
+        }),
+        _ => {}
+    }
+}
+
+/// How deep maps and lists may nest in a YAML file (a dataset's values nest six deep).
+const MAX_DEPTH: usize = 16;
+
 /// The first line of serde-saphyr's message (without its own snippet), and a hint.
 fn yaml_error_message(err: &serde_saphyr::Error) -> (String, String) {
+    if let serde_saphyr::Error::Budget {
+        breach: serde_saphyr::budget::BudgetBreach::Depth { .. },
+        ..
+    } = err
+    {
+        return (
+            format!("invalid YAML: maps and lists nested more than {MAX_DEPTH} deep"),
+            "content never nests this deep: check the brackets and the indentation".to_string(),
+        );
+    }
     let full = err.to_string();
     let first = full
         .lines()
@@ -248,18 +351,6 @@ fn yaml_error_message(err: &serde_saphyr::Error) -> (String, String) {
         format!("invalid YAML: {first}"),
         "check the indentation and quoting on this line; text with `: ` or starting with `%`, `@`, `*` or `&` needs quotes".to_string(),
     )
-}
-
-fn shift_lines(node: &mut Node, by: usize) {
-    node.line += by;
-    match &mut node.kind {
-        NodeKind::Seq(items) => items.iter_mut().for_each(|n| shift_lines(n, by)),
-        NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-            shift_lines(k, by);
-            shift_lines(v, by);
-        }),
-        _ => {}
-    }
 }
 
 /// Reads typed values out of nodes, turning every mismatch into a diagnostic for `file`.
@@ -554,6 +645,58 @@ mod tests {
         let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
         assert!(err.position.is_some());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        // Each level costs the deserializer tens of kilobytes of stack in a debug build:
+        // sixty levels overflowed a 2 MiB thread before the depth was limited.
+        for text in [
+            format!("y: {}1{}\n", "[".repeat(60), "]".repeat(60)),
+            format!("y: {}1{}\n", "{a: ".repeat(60), "}".repeat(60)),
+            (0..60).map(|i| format!("{}a:\n", "  ".repeat(i))).collect(),
+        ] {
+            let err = parse(&text).unwrap_err();
+            assert!(
+                err.message.contains("nested more than 16 deep"),
+                "{}",
+                err.message
+            );
+            assert_eq!(err.position.map(|p| p.line > 0), Some(true), "{err:?}");
+        }
+        assert!(parse(&format!("y: {}1{}\n", "[".repeat(15), "]".repeat(15))).is_ok());
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_the_file_points_at_its_last_line() {
+        // An unclosed quote is found at the end of the text, once shown as line 3 of a
+        // file of two lines.
+        let text = "a: 1\nb: \"open\n";
+        let err = parse(text).unwrap_err();
+        let at = err.position.expect("a position");
+        assert_eq!((at.line, at.column), (2, 9), "{err}");
+        assert_eq!(err.snippet.map(|s| s.text()).as_deref(), Some("b: \"open"));
+        let file = SourceFile::new("t.md", "---\ntitle: \"open\n---\n");
+        let err = parse_yaml(&file, "title: \"open\n", 2).unwrap_err();
+        assert_eq!(err.position.map(|p| p.line), Some(2), "{err}");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_shift_the_lines() {
+        // YAML ends a line at a lone `\r`; diagnostics count lines by `\n`, so positions
+        // after one pointed a line too far, past the end of the file at its last line.
+        let text = "a: 1\r\nb:\r c: 2\nd: [1\r";
+        let err = parse(text).unwrap_err();
+        let at = err.position.expect("a position");
+        assert!(at.line <= text.lines().count(), "{err:?}");
+        let node = parse("a: 1\rb: x\nc: y\n").unwrap();
+        let NodeKind::Map(entries) = &node.kind else {
+            panic!()
+        };
+        let lines: Vec<(usize, usize)> = entries.iter().map(|(k, _)| (k.line, k.column)).collect();
+        assert_eq!(lines, [(1, 1), (1, 6), (2, 1)]);
+        // A file of one line: the document it holds (nothing) is on that line.
+        assert_eq!(parse("...\r").unwrap().line, 1);
     }
 
     #[test]

@@ -47,6 +47,10 @@ const AXIS: RGBColor = RGBColor(0x76, 0x76, 0x76);
 /// The part of a whole the sources do not break out: grey with 3:1 against the page.
 const REST: RGBColor = RGBColor(0x8F, 0x8F, 0x8F);
 
+/// Why a chart whose values no axis can hold is not drawn: their span, or the round tick
+/// above them, is beyond the largest number a float holds.
+const OFF_THE_SCALE: &str = "its values are too large to put on an axis";
+
 fn rgb(hex: &str) -> RGBColor {
     let (r, g, b) = crate::colour::parse_hex(hex).unwrap_or((0x55, 0x55, 0x55));
     RGBColor(r, g, b)
@@ -252,7 +256,9 @@ impl Frame {
 fn periodic(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) -> DrawResult {
     let narrow = variant == Variant::Narrow;
     let (lo, hi) = value_range(data);
-    let ticks = ticks(lo, hi, if narrow { 4 } else { 5 });
+    let Some(ticks) = ticks(lo, hi, if narrow { 4 } else { 5 }) else {
+        return Err(OFF_THE_SCALE.into());
+    };
     let labels = end_labels(data);
     let max_label = painter.width * if narrow { 0.42 } else { 0.34 };
     let mut frame = layout(painter, data, ticks, &labels, max_label);
@@ -870,7 +876,9 @@ fn hbar(painter: &Painter, data: &ChartData, variant: Variant) -> DrawResult {
         .fold(0.0, f64::max);
     let hi = rows.iter().map(|(_, v)| *v).fold(0.0, f64::max);
     let lo = rows.iter().map(|(_, v)| *v).fold(0.0, f64::min);
-    let ticks = ticks(lo, hi, if variant == Variant::Narrow { 3 } else { 5 });
+    let Some(ticks) = ticks(lo, hi, if variant == Variant::Narrow { 3 } else { 5 }) else {
+        return Err(OFF_THE_SCALE.into());
+    };
     let value_room = rows
         .iter()
         .map(|(s, v)| text_width(&data.format(s, *v), SMALL))
@@ -1055,6 +1063,9 @@ fn sparkline(painter: &Painter, data: &ChartData) -> DrawResult {
     if !hi.is_finite() {
         return Ok(());
     }
+    if !(hi - lo).is_finite() {
+        return Err(OFF_THE_SCALE.into());
+    }
     let span = if (hi - lo).abs() < 1e-12 {
         1.0
     } else {
@@ -1105,6 +1116,130 @@ fn sparkline(painter: &Painter, data: &ChartData) -> DrawResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Loc;
+    use crate::model::{
+        ChartSpec, Column, Dataset, Ref, ReferenceLine, Row, SourceFile, Unit, Value,
+    };
+    use crate::period::{Granularity, Period};
+
+    /// A dataset of two columns, `a` and `b`, with these values in successive quarters.
+    fn dataset(values: &[(f64, f64)]) -> Dataset {
+        let r = |id: &str| Ref {
+            id: id.to_string(),
+            at: Loc::default(),
+        };
+        let column = |id: &str| Column {
+            id: id.to_string(),
+            label: id.to_uppercase(),
+            unit: Unit::Percent,
+            precision: None,
+            vendor: None,
+            part_of: None,
+            growth_of: None,
+            at: Loc::default(),
+        };
+        let value = |number: f64| {
+            Some(Value {
+                number,
+                source: r("s"),
+                firm: None,
+                qualifier: None,
+                note: None,
+                also: Vec::new(),
+                at: Loc::default(),
+            })
+        };
+        Dataset {
+            id: "d".to_string(),
+            file: SourceFile::new("content/data/d.yaml", ""),
+            title: "D".to_string(),
+            description: String::new(),
+            granularity: Granularity::Quarter,
+            columns: vec![column("a"), column("b")],
+            breaks: Vec::new(),
+            rows: (1u8..)
+                .zip(values)
+                .map(|(quarter, (a, b))| Row {
+                    period: Period::Quarter {
+                        year: 2023,
+                        quarter,
+                    },
+                    note: None,
+                    cells: vec![value(*a), value(*b)],
+                    at: Loc::default(),
+                })
+                .collect(),
+        }
+    }
+
+    fn spec(kind: ChartKind, references: &[f64]) -> ChartSpec {
+        let r = |id: &str| Ref {
+            id: id.to_string(),
+            at: Loc::default(),
+        };
+        ChartSpec {
+            kind,
+            title: "T".to_string(),
+            caption: None,
+            data: r("d"),
+            columns: vec![r("a"), r("b")],
+            from: None,
+            to: None,
+            period: None,
+            annotations: Vec::new(),
+            references: references
+                .iter()
+                .map(|&value| ReferenceLine {
+                    value,
+                    label: String::new(),
+                })
+                .collect(),
+            at: Loc::default(),
+        }
+    }
+
+    #[test]
+    fn values_no_axis_can_hold_are_an_error_not_an_overflow() {
+        // A second line's square markers at an infinite height once overflowed `i32` (a
+        // panic in a debug build), found with these values and that reference line.
+        let huge = dataset(&[(1.0, -5.656_593_104_916_786_5e292), (5.0, 1.0)]);
+        let wide = dataset(&[(-1e308, 1e308), (1e308, -1e308)]);
+        for (data, references) in [(&huge, &[f64::MAX][..]), (&wide, &[][..])] {
+            for kind in [
+                ChartKind::Line,
+                ChartKind::Bar,
+                ChartKind::Stacked,
+                ChartKind::HBar,
+                ChartKind::Sparkline,
+            ] {
+                let chart = ChartData::resolve(&spec(kind, references), data, &[]);
+                for variant in [Variant::Wide, Variant::Narrow, Variant::Spark] {
+                    if let Err(problem) = draw(&chart, "c", variant) {
+                        assert_eq!(problem, OFF_THE_SCALE, "{kind:?} {variant:?}");
+                    }
+                }
+            }
+        }
+        let drawn = |kind, data, references: &[f64], variant| {
+            draw(
+                &ChartData::resolve(&spec(kind, references), data, &[]),
+                "c",
+                variant,
+            )
+            .err()
+        };
+        let off = Some(OFF_THE_SCALE.to_string());
+        assert_eq!(
+            drawn(ChartKind::Line, &huge, &[f64::MAX], Variant::Wide),
+            off
+        );
+        assert_eq!(drawn(ChartKind::Bar, &wide, &[], Variant::Narrow), off);
+        assert_eq!(drawn(ChartKind::HBar, &wide, &[], Variant::Wide), off);
+        assert_eq!(drawn(ChartKind::Line, &wide, &[], Variant::Spark), off);
+        let fine = dataset(&[(1e300, -1e300), (5.0, 1.0)]);
+        assert_eq!(drawn(ChartKind::Line, &fine, &[], Variant::Wide), None);
+        assert_eq!(drawn(ChartKind::Line, &fine, &[], Variant::Spark), None);
+    }
 
     #[test]
     fn labels_are_spread_apart_and_kept_inside() {
