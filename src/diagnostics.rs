@@ -303,6 +303,16 @@ impl Diagnostic {
             paint(style, label),
             paint(p.bold, &format!(": {}", self.message))
         );
+        // `--> file:line:column`
+        let place = |pos: &Loc| {
+            format!(
+                "{} {}:{}:{}",
+                paint(p.frame, "-->"),
+                self.file,
+                pos.line,
+                pos.column
+            )
+        };
         let help = |out: &mut String, pad: &str| {
             if let Some(hint) = &self.hint {
                 out.push_str(&format!(
@@ -317,13 +327,7 @@ impl Diagnostic {
                 let text = snippet.text();
                 let gutter = pos.line.to_string().len();
                 let pad = " ".repeat(gutter);
-                out.push_str(&format!(
-                    "{pad}{} {}:{}:{}\n",
-                    paint(p.frame, "-->"),
-                    self.file,
-                    pos.line,
-                    pos.column
-                ));
+                out.push_str(&format!("{pad}{}\n", place(pos)));
                 out.push_str(&format!("{pad} {}\n", paint(p.frame, "|")));
                 out.push_str(&format!(
                     "{} {}\n",
@@ -347,13 +351,7 @@ impl Diagnostic {
                 help(&mut out, &format!("{pad} "));
             }
             (Some(pos), None) => {
-                out.push_str(&format!(
-                    "  {} {}:{}:{}\n",
-                    paint(p.frame, "-->"),
-                    self.file,
-                    pos.line,
-                    pos.column
-                ));
+                out.push_str(&format!("  {}\n", place(pos)));
                 help(&mut out, "  ");
             }
             _ => {

@@ -63,11 +63,7 @@ pub fn data(site: &Site) -> Result<PageParts, PageError> {
             title: dataset.title.clone(),
             description: dataset.description.clone(),
             href: routes::dataset_page(&dataset.id, 1),
-            columns: dataset
-                .columns
-                .iter()
-                .map(|c| format!("{} ({})", c.label, c.unit.axis_label()))
-                .collect(),
+            columns: column_headings(dataset),
             rows: dataset.rows.len(),
             first: dataset
                 .rows
@@ -129,14 +125,7 @@ pub fn dataset_page(site: &Site, index: usize, page: usize) -> Result<PageParts,
         label: rows_label(dataset, p),
     };
     let mut context = base_context(site, &path, "data", &dataset.title, &dataset.description);
-    context.insert(
-        "columns",
-        &dataset
-            .columns
-            .iter()
-            .map(|c| format!("{} ({})", c.label, c.unit.axis_label()))
-            .collect::<Vec<_>>(),
-    );
+    context.insert("columns", &column_headings(dataset));
     context.insert("dataset_description", &dataset.description);
     context.insert("rows_label", &rows_label(dataset, page));
     context.insert("rows", &rows);
@@ -158,6 +147,15 @@ pub fn dataset_page(site: &Site, index: usize, page: usize) -> Result<PageParts,
         parts.files = downloads(site, dataset)?;
     }
     Ok(parts)
+}
+
+/// Each column as its table heads it: "Spend (US$ bn)".
+fn column_headings(dataset: &Dataset) -> Vec<String> {
+    dataset
+        .columns
+        .iter()
+        .map(|c| format!("{} ({})", c.label, c.unit.axis_label()))
+        .collect()
 }
 
 /// The periods page `page` of a dataset's table covers: "2019 Q1 to 2024 Q4".
