@@ -25,10 +25,12 @@
 //! - `d-n.js`, the briefings: `quarterlySearch("d",n,[[title,period,url,summary],…])` for ids
 //!   `32n` to `32n+31`; the URL is relative to the site root.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::ops::Range;
 
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::escape::json_in_js_file;
 use crate::model::{Data, OutputFile, Segment};
@@ -73,14 +75,13 @@ pub fn plain_text(data: &Data, body: &[Segment]) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// One briefing as the index knows it: what a result shows, and the text it is found by.
+/// One briefing as a result shows it.
 pub struct Document {
     pub title: String,
     pub period: String,
     /// Relative to the site root.
     pub url: String,
     pub summary: String,
-    pub text: String,
 }
 
 /// `text` as tokens are read from it: compatibility forms and accents folded, lowercase.
@@ -248,29 +249,49 @@ pub fn postings(ids: &[usize]) -> String {
     }
 }
 
-/// The files of the index for `documents`, oldest first: every shard of terms, then every
-/// block of briefings, each with its path.
-pub fn index_files(documents: &[Document]) -> Result<Vec<OutputFile>, serde_json::Error> {
+/// The files of the index for `documents`, oldest first, each found by the text
+/// `text_of(id)` gives: every shard of terms, then every block of briefings, each with its
+/// path.
+pub fn index_files(
+    documents: &[Document],
+    text_of: impl Fn(usize) -> String + Sync,
+) -> Result<Vec<OutputFile>, serde_json::Error> {
     // Briefings are read a few hundred at a time, in parallel, and their tokens filed in
-    // order of id, so every list of ids comes out sorted and few token sets are held at once.
+    // order of id, so every list of ids comes out sorted and the text of only a few hundred
+    // briefings is held at once.
     const AT_ONCE: usize = 256;
-    let mut shards: Vec<HashMap<String, Vec<usize>>> = vec![HashMap::new(); SHARDS];
-    for (chunk, some) in documents.chunks(AT_ONCE).enumerate() {
-        let sets: Vec<Vec<String>> = some
+    let mut shards: Vec<FxHashMap<String, Vec<u32>>> = vec![FxHashMap::default(); SHARDS];
+    let ids: Vec<usize> = (0..documents.len()).collect();
+    for some in ids.chunks(AT_ONCE) {
+        let read: Vec<(usize, String, Vec<Range<usize>>)> = some
             .par_iter()
-            .map(|d| {
-                let folded = fold(&d.text);
-                let mut seen: HashSet<&str> = HashSet::new();
-                each_token(&folded, |token| {
-                    seen.insert(token);
-                });
-                seen.into_iter().map(str::to_string).collect()
+            .map(|&id| {
+                let folded = fold(&text_of(id));
+                let mut tokens: Vec<&str> = Vec::new();
+                each_token(&folded, |token| tokens.push(token));
+                tokens.sort_unstable();
+                tokens.dedup();
+                let ranges: Vec<Range<usize>> = tokens
+                    .iter()
+                    .map(|token| {
+                        let start = token.as_ptr() as usize - folded.as_ptr() as usize;
+                        start..start + token.len()
+                    })
+                    .collect();
+                (id, folded, ranges)
             })
             .collect();
-        for (i, set) in sets.into_iter().enumerate() {
-            for token in set {
-                if let Some(shard) = shards.get_mut(shard_of(&token)) {
-                    shard.entry(token).or_default().push(chunk * AT_ONCE + i);
+        for (id, folded, tokens) in read {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            for token in tokens.into_iter().filter_map(|r| folded.get(r)) {
+                let Some(shard) = shards.get_mut(shard_of(token)) else {
+                    continue;
+                };
+                match shard.get_mut(token) {
+                    Some(postings) => postings.push(id),
+                    None => {
+                        shard.insert(token.to_string(), vec![id]);
+                    }
                 }
             }
         }
@@ -279,7 +300,10 @@ pub fn index_files(documents: &[Document]) -> Result<Vec<OutputFile>, serde_json
     let terms = shards.par_iter().enumerate().map(|(n, shard)| {
         let encoded: BTreeMap<&str, String> = shard
             .iter()
-            .map(|(token, ids)| (token.as_str(), postings(ids)))
+            .map(|(token, ids)| {
+                let ids: Vec<usize> = ids.iter().map(|&id| id as usize).collect();
+                (token.as_str(), postings(&ids))
+            })
             .collect();
         Ok(OutputFile {
             path: routes::search_terms(n),

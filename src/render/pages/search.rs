@@ -1,8 +1,6 @@
 //! The search page: a form, and the index its script loads when a reader searches (see
-//! `render::search` for the format). Without JavaScript the page leads to the home page,
+//! `render::search` for the format). Without JavaScript the page leads to the archive,
 //! from which every briefing is reached by year.
-
-use rayon::prelude::*;
 
 use super::super::search::{BLOCK, Document, SHARDS, index_files, plain_text};
 use super::common::{PageError, PageParts, base_context, mentions};
@@ -10,13 +8,12 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Briefing, Site};
 use crate::routes;
 
-/// A briefing as the index knows it: found by its title, period, summary, text and the
-/// names (English and Chinese) of the vendors it discusses, as its page lists them.
-fn document(site: &Site, briefing: &Briefing) -> Document {
-    let period = briefing.period.label();
+/// What a briefing is found by: its title, period, summary, text and the names (English
+/// and Chinese) of the vendors it discusses, as its page lists them.
+fn text_of(site: &Site, briefing: &Briefing) -> String {
     let mut text = [
         briefing.title.as_str(),
-        &period,
+        &briefing.period.label(),
         &briefing.summary,
         &plain_text(&site.data, &briefing.body),
     ]
@@ -32,23 +29,28 @@ fn document(site: &Site, briefing: &Briefing) -> Document {
             text.push_str(name);
         }
     }
+    text
+}
+
+/// A briefing as a result shows it.
+fn document(briefing: &Briefing) -> Document {
     Document {
         title: briefing.title.clone(),
-        period,
+        period: briefing.period.label(),
         url: routes::briefing(briefing.period),
         summary: briefing.summary.clone(),
-        text,
     }
 }
 
 pub fn search(site: &Site) -> Result<PageParts, PageError> {
     let path = routes::SEARCH;
-    let documents: Vec<Document> = site
-        .briefings
-        .par_iter()
-        .map(|b| document(site, b))
-        .collect();
-    let files = index_files(&documents).map_err(|problem| {
+    let documents: Vec<Document> = site.briefings.iter().map(document).collect();
+    let text = |id: usize| {
+        site.briefings
+            .get(id)
+            .map_or_else(String::new, |b| text_of(site, b))
+    };
+    let files = index_files(&documents, text).map_err(|problem| {
         Box::new(Diagnostic::error(
             &format!("dist/{}", routes::SEARCH_INDEX),
             format!("the search index cannot be written: {problem}"),

@@ -1,0 +1,15 @@
+//! What the link check keeps of a page.
+
+use std::collections::HashSet;
+
+/// What a page links to, and what other pages can link to on it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageLinks {
+    /// Every `href` and `src` on the page, once each in the order they first appear, with
+    /// character references decoded as a browser decodes them (`&amp;` reads `&`). The
+    /// `<link rel="canonical">` is left out: it names where the page will be published, not
+    /// a file of the build.
+    pub links: Vec<String>,
+    /// Every `id` on the page, character references decoded.
+    pub ids: HashSet<String>,
+}
