@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -38,6 +39,7 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
         );
         return Err(diagnostics);
     }
+    let mut wanted = Vec::new();
     for (relative, absolute) in walk(root, &content, &mut diagnostics) {
         if !relative.ends_with(".yaml") && !relative.ends_with(".md") {
             if !is_ignorable(&relative) {
@@ -48,7 +50,18 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
             }
             continue;
         }
-        let text = match std::fs::read_to_string(&absolute) {
+        wanted.push((relative, absolute));
+    }
+    // Files are read in parallel and kept in the walk's order.
+    let read: Vec<(String, std::io::Result<String>)> = wanted
+        .into_par_iter()
+        .map(|(relative, absolute)| {
+            let text = std::fs::read_to_string(&absolute);
+            (relative, text)
+        })
+        .collect();
+    for (relative, text) in read {
+        let text = match text {
             Ok(text) => text,
             Err(err) => {
                 diagnostics.push(Diagnostic::error(

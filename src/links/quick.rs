@@ -90,12 +90,12 @@ fn end_tag(html: &str, at: usize) -> Option<usize> {
 /// after its end tag.
 fn start_tag(html: &str, at: usize, page: &mut PageLinks) -> Option<usize> {
     let (name, after) = tag(html, at + 1, page, true)?;
-    match name.as_str() {
-        "title" | "textarea" | "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-            raw_text_end(html, after, &name)
-        }
+    match name {
+        Some(
+            raw @ ("title" | "textarea" | "style" | "xmp" | "iframe" | "noembed" | "noframes"),
+        ) => raw_text_end(html, after, raw),
         // Script data has escapes of its own; an empty script is plain.
-        "script" => {
+        Some("script") => {
             let closes = html
                 .get(after..after + "</script".len())
                 .is_some_and(|t| t.eq_ignore_ascii_case("</script"));
@@ -106,7 +106,7 @@ fn start_tag(html: &str, at: usize, page: &mut PageLinks) -> Option<usize> {
                 None
             }
         }
-        "plaintext" | "svg" | "math" => None,
+        Some("plaintext" | "svg" | "math") => None,
         _ => Some(after),
     }
 }
@@ -129,9 +129,41 @@ fn raw_text_end(html: &str, from: usize, name: &str) -> Option<usize> {
     }
 }
 
-/// A tag from its name at `from`: its lowercased name and where reading goes on. With
-/// `collect`, its ids and links go into `page`.
-fn tag(html: &str, from: usize, page: &mut PageLinks, collect: bool) -> Option<(String, usize)> {
+/// The elements whose names change how reading goes on, and `link` (whose `rel` decides
+/// whether its `href` counts).
+const NAMED: [&str; 13] = [
+    "title",
+    "textarea",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "script",
+    "plaintext",
+    "svg",
+    "math",
+    "link",
+    "a",
+];
+
+/// The attributes the check reads; `rel` only on `link`.
+#[derive(Clone, Copy, PartialEq)]
+enum Wanted {
+    Id,
+    Href,
+    Src,
+    Rel,
+}
+
+/// A tag from its name at `from`: its name when it is one of [`NAMED`], and where reading
+/// goes on. With `collect`, its ids and links go into `page`.
+fn tag(
+    html: &str,
+    from: usize,
+    page: &mut PageLinks,
+    collect: bool,
+) -> Option<(Option<&'static str>, usize)> {
     let bytes = html.as_bytes();
     let mut at = from;
     while bytes
@@ -140,50 +172,67 @@ fn tag(html: &str, from: usize, page: &mut PageLinks, collect: bool) -> Option<(
     {
         at += 1;
     }
-    let name = html.get(from..at)?.to_ascii_lowercase();
-    let mut attributes: Vec<(String, String)> = Vec::new();
+    let written = html.get(from..at)?;
+    let name = NAMED
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(written))
+        .copied();
+    // The first of each wanted attribute; a repeated one is dropped, as the tokenizer
+    // drops it.
+    let mut found: [Option<String>; 4] = [None, None, None, None];
+    let mut seen = [false; 4];
+    let mut src_first = false;
     loop {
         while bytes.get(at).is_some_and(|&b| is_space(b) || b == b'/') {
             at += 1;
         }
-        match bytes.get(at)? {
-            b'>' => {
-                at += 1;
-                break;
-            }
-            _ => {
-                let (attribute, after) = attribute(html, at)?;
-                // A repeated attribute is dropped, as the tokenizer drops it.
-                if !attributes.iter().any(|(n, _)| *n == attribute.0) {
-                    attributes.push(attribute);
-                }
-                at = after;
-            }
+        if *bytes.get(at)? == b'>' {
+            at += 1;
+            break;
         }
+        let (attribute, value, after) = attribute(html, at)?;
+        at = after;
+        let wanted = if attribute.eq_ignore_ascii_case("id") {
+            Wanted::Id
+        } else if attribute.eq_ignore_ascii_case("href") {
+            Wanted::Href
+        } else if attribute.eq_ignore_ascii_case("src") {
+            Wanted::Src
+        } else if attribute.eq_ignore_ascii_case("rel") {
+            Wanted::Rel
+        } else {
+            continue;
+        };
+        let slot = wanted as usize;
+        if seen[slot] || !collect {
+            continue;
+        }
+        seen[slot] = true;
+        if wanted == Wanted::Src && !seen[Wanted::Href as usize] {
+            src_first = true;
+        }
+        found[slot] = Some(decode(value)?);
     }
-    if collect {
-        let canonical = name == "link"
-            && attributes.iter().any(|(n, v)| {
-                n == "rel"
-                    && v.split_ascii_whitespace()
-                        .any(|rel| rel.eq_ignore_ascii_case("canonical"))
-            });
-        for (attribute, value) in attributes {
-            match attribute.as_str() {
-                "id" => {
-                    page.ids.insert(value);
-                }
-                "href" | "src" if !canonical => page.links.push(value),
-                _ => {}
-            }
-        }
+    let [id, href, src, rel] = found;
+    let canonical = name == Some("link")
+        && rel.as_deref().is_some_and(|rel| {
+            rel.split_ascii_whitespace()
+                .any(|r| r.eq_ignore_ascii_case("canonical"))
+        });
+    if let Some(id) = id {
+        page.ids.insert(id);
+    }
+    // Links in the order written, as the tokenizer gives them.
+    if !canonical {
+        let (first, second) = if src_first { (src, href) } else { (href, src) };
+        page.links.extend(first.into_iter().chain(second));
     }
     Some((name, at))
 }
 
-/// One attribute from its name at `from`: its lowercased name, its decoded value, and
-/// where reading goes on.
-fn attribute(html: &str, from: usize) -> Option<((String, String), usize)> {
+/// One attribute from its name at `from`: its name as written, its raw value (character
+/// references not yet decoded), and where reading goes on.
+fn attribute(html: &str, from: usize) -> Option<(&str, &str, usize)> {
     let bytes = html.as_bytes();
     let mut at = from;
     // A name may start with `=`; it then runs to whitespace, `/`, `>` or `=`.
@@ -194,13 +243,13 @@ fn attribute(html: &str, from: usize) -> Option<((String, String), usize)> {
     {
         at += 1;
     }
-    let name = html.get(from..at)?.to_ascii_lowercase();
+    let name = html.get(from..at)?;
     let mut look = at;
     while bytes.get(look).copied().is_some_and(is_space) {
         look += 1;
     }
     if bytes.get(look) != Some(&b'=') {
-        return Some(((name, String::new()), at));
+        return Some((name, "", at));
     }
     at = look + 1;
     while bytes.get(at).copied().is_some_and(is_space) {
@@ -221,7 +270,7 @@ fn attribute(html: &str, from: usize) -> Option<((String, String), usize)> {
             (html.get(start..at)?, at)
         }
     };
-    Some(((name, decode(raw)?), after))
+    Some((name, raw, after))
 }
 
 /// An attribute value with its character references decoded: the few the site's escaping
@@ -390,6 +439,12 @@ mod tests {
         "<a href=\"unterminated",
         "<a href=",
         "<a",
+        "<x src=s1 href=h1>",
+        "<x href=h2 src=s2>",
+        "<x title=\"a &copy; b\" href=h3>",
+        "<x rel=canonical href=h4>",
+        "<link href=h5 rel=canonical>",
+        "<link rel=\"canonical\" rel=\"x\" href=h6>",
     ];
 
     proptest! {

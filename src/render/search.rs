@@ -30,7 +30,7 @@ use std::ops::Range;
 
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::escape::json_in_js_file;
 use crate::model::{Data, OutputFile, Segment};
@@ -267,10 +267,10 @@ pub fn index_files(
             .par_iter()
             .map(|&id| {
                 let folded = fold(&text_of(id));
-                let mut tokens: Vec<&str> = Vec::new();
-                each_token(&folded, |token| tokens.push(token));
-                tokens.sort_unstable();
-                tokens.dedup();
+                let mut tokens: FxHashSet<&str> = FxHashSet::default();
+                each_token(&folded, |token| {
+                    tokens.insert(token);
+                });
                 let ranges: Vec<Range<usize>> = tokens
                     .iter()
                     .map(|token| {
