@@ -410,13 +410,24 @@ impl Diagnostics {
         Diagnostics::keeping_warnings(self.keep_warnings)
     }
 
+    /// Whether a warning pushed now would be kept in full; when not, a stage with many can
+    /// [`count_warning`](Self::count_warning) instead of building each.
+    pub fn keeps_more_warnings(&self) -> bool {
+        self.kept_warnings < self.keep_warnings
+    }
+
+    /// Counts a warning in `file` that would not be kept.
+    pub fn count_warning(&mut self, file: &str) {
+        self.counted += 1;
+        if !self.counted_files.contains(file) {
+            self.counted_files.insert(file.to_string());
+        }
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         if diagnostic.severity == Severity::Warning {
-            if self.kept_warnings >= self.keep_warnings {
-                self.counted += 1;
-                if !self.counted_files.contains(&diagnostic.file) {
-                    self.counted_files.insert(diagnostic.file);
-                }
+            if !self.keeps_more_warnings() {
+                self.count_warning(&diagnostic.file);
                 return;
             }
             self.kept_warnings += 1;

@@ -111,23 +111,24 @@ fn find_verbatim(haystack: &str, needle: &str) -> Option<usize> {
 fn scan_drawn(markup: &str, page: &mut PageLinks) {
     let mut rest = markup;
     while let Some(at) = rest.find("=\"") {
-        let name_start = rest[..at]
-            .rfind(|c: char| c.is_ascii_whitespace())
-            .map_or(0, |i| i + 1);
-        let name = &rest[name_start..at];
         let value_start = at + 2;
-        let Some(len) = rest[value_start..].find('"') else {
+        let Some(len) = rest.get(value_start..).and_then(|r| r.find('"')) else {
             break;
         };
-        let value = decode_references(&rest[value_start..value_start + len]);
-        match name {
-            "id" => {
-                page.ids.insert(value);
-            }
-            "href" | "src" => page.links.push(value),
-            _ => {}
+        let before = rest.get(..at).unwrap_or("");
+        // The attribute's name: the word before `=`, after whitespace.
+        let named = |name: &str| {
+            before.strip_suffix(name).is_some_and(|lead| {
+                lead.is_empty() || lead.ends_with(|c: char| c.is_ascii_whitespace())
+            })
+        };
+        let value = || decode_references(rest.get(value_start..value_start + len).unwrap_or(""));
+        if named("id") {
+            page.ids.insert(value());
+        } else if named("href") || named("src") {
+            page.links.push(value());
         }
-        rest = &rest[value_start + len + 1..];
+        rest = rest.get(value_start + len + 1..).unwrap_or("");
     }
 }
 

@@ -143,6 +143,10 @@ fn warn_typed_numbers(
             if references.iter().any(|r| r.contains(&start)) {
                 continue;
             }
+            if !diagnostics.keeps_more_warnings() {
+                diagnostics.count_warning(&file.path);
+                continue;
+            }
             let written = &text[number.clone()];
             diagnostics.push(
                 Diagnostic::error(&file.path, format!("number typed in prose: `{written}`"))

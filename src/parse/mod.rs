@@ -100,10 +100,16 @@ fn parse_each<T: Send>(
     const AT_ONCE: usize = 256;
     let mut parsed = Vec::with_capacity(files.len());
     for some in files.chunks(AT_ONCE) {
+        // Once the report keeps no more warnings, files only count theirs.
+        let keep = if diagnostics.keeps_more_warnings() {
+            diagnostics.like()
+        } else {
+            Diagnostics::keeping_warnings(0)
+        };
         let results: Vec<(Option<T>, Diagnostics)> = some
             .par_iter()
             .map(|file| {
-                let mut found = Diagnostics::new();
+                let mut found = keep.like();
                 let item = parse(file, &mut found);
                 (item, found)
             })
