@@ -32,21 +32,20 @@ pub enum PageJob {
     NotFound,
 }
 
+/// Every page to render. The long jobs come first (the search index, the datasets' pages
+/// and downloads), so the short ones fill in around them and no core waits at the end; the
+/// order of the jobs changes nothing in the output.
 pub fn jobs(site: &Site) -> Vec<PageJob> {
-    let mut jobs = vec![PageJob::Home, PageJob::Archive];
+    let mut jobs = vec![PageJob::Search];
+    for (i, dataset) in site.data.datasets.iter().enumerate() {
+        jobs.extend((1..=data::page_count(dataset)).map(|page| PageJob::Dataset(i, page)));
+    }
+    jobs.extend([PageJob::Home, PageJob::Archive]);
     jobs.extend(archive::years(site).into_iter().map(PageJob::ArchiveYear));
     jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
     jobs.extend((0..site.pages.len()).map(PageJob::Page));
     jobs.extend((0..site.data.vendors.len()).map(PageJob::Vendor));
-    jobs.extend([
-        PageJob::Vendors,
-        PageJob::Data,
-        PageJob::Search,
-        PageJob::NotFound,
-    ]);
-    for (i, dataset) in site.data.datasets.iter().enumerate() {
-        jobs.extend((1..=data::page_count(dataset)).map(|page| PageJob::Dataset(i, page)));
-    }
+    jobs.extend([PageJob::Vendors, PageJob::Data, PageJob::NotFound]);
     jobs
 }
 
