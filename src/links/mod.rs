@@ -85,10 +85,11 @@ fn tokenized(html: &str, drawn: &[String]) -> PageLinks {
     tokenizer.sink.page.into_inner()
 }
 
-/// Where `needle` first stands in `haystack`. A drawn image is long and its opening tag
-/// names its own id, so its start finds the candidates and a comparison confirms each.
+/// Where `needle` first stands in `haystack`. A drawn image is long, so its first bytes find
+/// the candidates and a comparison (which parts at its id when it is another image)
+/// confirms each.
 fn find_verbatim(haystack: &str, needle: &str) -> Option<usize> {
-    let mut head = needle.len().min(256);
+    let mut head = needle.len().min(16);
     while !needle.is_char_boundary(head) {
         head -= 1;
     }
@@ -110,7 +111,11 @@ fn find_verbatim(haystack: &str, needle: &str) -> Option<usize> {
 /// The ids and links of markup this build drew, where a `"` only ever delimits a value.
 fn scan_drawn(markup: &str, page: &mut PageLinks) {
     let mut rest = markup;
-    while let Some(at) = rest.find("=\"") {
+    while let Some(at) = rest
+        .match_indices('=')
+        .map(|(i, _)| i)
+        .find(|&i| rest.as_bytes().get(i + 1) == Some(&b'"'))
+    {
         let value_start = at + 2;
         let Some(len) = rest.get(value_start..).and_then(|r| r.find('"')) else {
             break;
