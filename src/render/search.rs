@@ -41,6 +41,8 @@ pub const SHARDS: usize = 256;
 /// How many briefings one file of results describes.
 pub const BLOCK: usize = 32;
 
+/// The words of a briefing as a reader sees them, for the index to cut into tokens (spaces
+/// are left as they come: tokens never hold one).
 pub fn plain_text(data: &Data, body: &[Segment]) -> String {
     let mut text = String::new();
     for segment in body {
@@ -72,7 +74,7 @@ pub fn plain_text(data: &Data, body: &[Segment]) -> String {
             Segment::Cite(_) | Segment::Chart(_) => {}
         }
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text
 }
 
 /// One briefing as a result shows it.
@@ -88,18 +90,29 @@ pub struct Document {
 /// Normalization never reaches across an ASCII space, so each stretch between spaces is
 /// folded alone, and an ASCII one (most of them) just lowercased.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        if word.is_ascii() {
-            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-        } else {
-            out.push_str(&fold_unicode(word));
+    let ascii = |bytes: &[u8], out: &mut Vec<u8>| {
+        out.extend(bytes.iter().map(|&b| match b {
+            b if b.is_ascii_whitespace() => b' ',
+            b => b.to_ascii_lowercase(),
+        }))
+    };
+    let mut out = Vec::with_capacity(text.len());
+    if text.is_ascii() {
+        ascii(text.as_bytes(), &mut out);
+    } else {
+        for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            if word.is_ascii() {
+                ascii(word.as_bytes(), &mut out);
+            } else {
+                out.extend_from_slice(fold_unicode(word).as_bytes());
+            }
         }
     }
-    out
+    // Every piece is whole UTF-8, so this never loses a character.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `fold` for text with characters beyond ASCII.
@@ -133,12 +146,16 @@ pub fn is_cjk(c: char) -> bool {
 /// Calls `found` with every token of `folded` (text as `fold` leaves it), in text order,
 /// repeats included.
 fn each_token<'t>(folded: &'t str, mut found: impl FnMut(&'t str)) {
-    // Where the character at byte `at` ends, and the character, if any.
-    let next = |at: usize| {
-        folded
+    // Where the character at byte `at` ends, and the character, if any (ASCII, most of
+    // the text, without decoding).
+    let bytes = folded.as_bytes();
+    let next = |at: usize| match bytes.get(at) {
+        Some(&b) if b.is_ascii() => Some((at + 1, char::from(b))),
+        Some(_) => folded
             .get(at..)
             .and_then(|rest| rest.chars().next())
-            .map(|c| (at + c.len_utf8(), c))
+            .map(|c| (at + c.len_utf8(), c)),
+        None => None,
     };
     let mut at = 0;
     while let Some((mut end, c)) = next(at) {
