@@ -7,6 +7,8 @@ mod chart;
 mod config;
 mod dataset;
 mod document;
+mod node;
+mod quick_yaml;
 mod sources;
 pub mod yaml;
 

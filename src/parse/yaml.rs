@@ -5,84 +5,10 @@
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+pub use super::node::{Node, NodeKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Loc, suggestion};
 use crate::model::{Ref, SourceFile};
 use crate::period::Period;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum NodeKind {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
-}
-
-/// A YAML value with its 1-based line and column and the length of its text (for scalars).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub kind: NodeKind,
-    pub line: usize,
-    pub column: usize,
-    pub len: usize,
-    /// Where the parser found it, as a byte offset into the text parsed, when it says; the
-    /// line and column are worked out from it once the whole text is parsed.
-    pub offset: Option<usize>,
-}
-
-impl Node {
-    pub fn describe(&self) -> &'static str {
-        match self.kind {
-            NodeKind::Null => "nothing",
-            NodeKind::Bool(_) => "a true/false value",
-            NodeKind::Int(_) | NodeKind::Float(_) => "a number",
-            NodeKind::Str(_) => "text",
-            NodeKind::Seq(_) => "a list",
-            NodeKind::Map(_) => "a map of keys to values",
-        }
-    }
-
-    /// The scalar as text, as an editor would read it (`2021` the number reads as "2021").
-    pub fn as_text(&self) -> Option<String> {
-        match &self.kind {
-            NodeKind::Str(s) => Some(s.clone()),
-            NodeKind::Int(i) => Some(i.to_string()),
-            NodeKind::Float(f) => Some(f.to_string()),
-            NodeKind::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
-            NodeKind::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_f64(&self) -> Option<f64> {
-        match self.kind {
-            NodeKind::Int(i) => Some(i as f64),
-            NodeKind::Float(f) if f.is_finite() => Some(f),
-            _ => None,
-        }
-    }
-
-    pub fn is_null(&self) -> bool {
-        matches!(self.kind, NodeKind::Null)
-    }
-
-    /// Where the node was written.
-    pub fn loc(&self) -> Loc {
-        Loc {
-            line: self.line,
-            column: self.column,
-            len: self.len,
-        }
-    }
-}
 
 struct Kind(NodeKind);
 
@@ -201,6 +127,15 @@ pub fn parse_yaml(
             offset: None,
         });
     }
+    if let Some(mut node) = super::quick_yaml::parse(text) {
+        place(&mut node, &Lines::of(text), first_line);
+        return Ok(node);
+    }
+    full(file, text, first_line)
+}
+
+/// `parse_yaml` by the full parser alone.
+fn full(file: &SourceFile, text: &str, first_line: usize) -> Result<Node, Box<Diagnostic>> {
     // YAML 1.2 booleans only, so `y:` and `no:` are keys and text, not true and false.
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
@@ -707,5 +642,302 @@ mod tests {
             panic!()
         };
         assert_eq!(entries[0].0.line, 2);
+    }
+
+    /// The tree without the parsers' own offsets (`place` has turned them into lines and
+    /// columns), to compare what the two readers give.
+    fn positions_only(mut node: Node) -> Node {
+        node.offset = None;
+        node.kind = match node.kind {
+            NodeKind::Seq(items) => NodeKind::Seq(items.into_iter().map(positions_only).collect()),
+            NodeKind::Map(entries) => NodeKind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (positions_only(k), positions_only(v)))
+                    .collect(),
+            ),
+            other => other,
+        };
+        node
+    }
+
+    /// Whether the quick reader takes `text`; when it does, its tree must be the full
+    /// parser's, position for position.
+    fn quick_agrees(text: &str) -> bool {
+        let Some(mut quick) = super::super::quick_yaml::parse(text) else {
+            return false;
+        };
+        place(&mut quick, &Lines::of(text), 3);
+        let file = SourceFile::new("t.yaml", text);
+        let full = full(&file, text, 3).unwrap_or_else(|e| {
+            panic!("the quick reader took what the full parser refuses: {e}\n{text}")
+        });
+        assert_eq!(positions_only(quick), positions_only(full), "\n{text}");
+        true
+    }
+
+    /// The YAML texts of the shipped content: data files, front matter and chart blocks.
+    fn shipped_yaml() -> Vec<(String, String)> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+        let mut texts = Vec::new();
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let path = entry.path().display().to_string();
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            if path.ends_with(".yaml") {
+                texts.push((path, text));
+            } else if path.ends_with(".md") {
+                if let Some(front) = text
+                    .strip_prefix("---\n")
+                    .and_then(|rest| rest.split_once("\n---\n"))
+                {
+                    texts.push((format!("{path} front matter"), format!("{}\n", front.0)));
+                }
+                for (i, block) in text.split("```chart\n").skip(1).enumerate() {
+                    let yaml = block.split("```").next().unwrap_or_default();
+                    texts.push((format!("{path} chart {i}"), yaml.to_string()));
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn the_quick_reader_reads_the_shipped_content_as_the_full_parser_does() {
+        let texts = shipped_yaml();
+        assert!(texts.len() > 60, "{}", texts.len());
+        let mut untaken = Vec::new();
+        for (path, text) in &texts {
+            if !quick_agrees(text) {
+                untaken.push(path.as_str());
+            }
+        }
+        // Front matter and chart blocks are plain, and read thousands of times in a large
+        // site: each must be taken.
+        let plain: Vec<&&str> = untaken
+            .iter()
+            .filter(|p| p.contains("front matter") || p.contains(" chart "))
+            .collect();
+        assert!(plain.is_empty(), "not taken by the quick reader: {plain:?}");
+    }
+
+    #[test]
+    fn the_quick_reader_reads_each_form_as_the_full_parser_does() {
+        for text in [
+            "title: \"Q3 2023: a title\"\nperiod: 2023-Q3\nsummary: It's plain, with (brackets) and 18%.\n",
+            "kind: line\ny: [alibaba-cloud, huawei-cloud,  tencent-cloud ]\nfrom: 2022-Q1\nempty: []\n",
+            "a: 1\nb: -2.50\nc: 0\nd: true\ne: false\nf: 'single'\ng: 阿里云 (Alibaba Cloud)\nh: yes\ny: n\n",
+            "# a comment\ncolumns:\n  spend:\n    label: Spend\n    unit: USD bn\n\n    precision: 1\nrows:\n  - period: 2023\n    spend: 2.0\n  - period: 2024-H1\n    spend:\n      value: 3\n      firm: [IDC, Canalys]\n",
+            "list:\n- a\n- b\nnext: c\n",
+            "-   a\n- key: v\n  more: w\n-\n  - deep\n  - deeper: x\n",
+            "url: https://example.org/a#b\nnote: C# and F#\n",
+            "2021: year\n-3: minus\n",
+        ] {
+            assert!(quick_agrees(text), "not taken:\n{text}");
+        }
+        // Forms the quick reader leaves to the full parser.
+        for text in [
+            "a: 1 # comment\n",
+            "a: \"esc\\\"aped\"\n",
+            "a: 'it''s'\n",
+            "a: >-\n  folded\n",
+            "a: plain\n  continued\n",
+            "a: &anchor x\nb: *anchor\n",
+            "a: 1\na: 2\n",
+            "a: ~\n",
+            "a:\n",
+            "a: True\n",
+            "a: 1e3\n",
+            "a: 0x1F\n",
+            "a: 007\n",
+            "a: 2024-01-15\n",
+            "a: .5\n",
+            "a: {b: 1}\n",
+            "a: [x, [y]]\n",
+            "a:\tb\n",
+            "a: 1\r\n",
+            "  a: 1\n",
+            "a: 1\n b: 2\n",
+            "- a\nb: 1\n",
+            "a: b: c\n",
+            "a: 99999999999999999999\n",
+        ] {
+            assert!(!quick_agrees(text), "taken:\n{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Texts built from plain and tricky pieces: whatever the quick reader takes, it
+        /// reads as the full parser does.
+        #[test]
+        fn the_quick_reader_agrees_with_the_full_parser(
+            lines in proptest::collection::vec(
+                (0usize..4, 0usize..6, 0usize..12, 0usize..40),
+                1..12,
+            )
+        ) {
+            const KEYS: [&str; 6] = ["a", "b", "y", "2021", "key-name", "t_1"];
+            const VALUES: [&str; 40] = [
+                "1", "01", "-2.5", "1.0", "1e3", "true", "True", "yes", "null", "~", "2023-Q3",
+                "2024-01-15", "a: b", "a #b", "a#b", "\"q: x\"", "'s'", "'it''s'", "\"a\\\"b\"",
+                "[a, b]", "[]", "[a, [b]]", "阿里云", "(x)", "-x", "- x", "", "x:", ".5", "+1",
+                "0x1F", "1_000", "9223372036854775808", "text with spaces", "[1, 2.5, c]",
+                "- k: v", "-", "https://a.b/c", "inf", "'[x]'",
+            ];
+            let mut text = String::new();
+            for (indent, key, shape, value) in lines {
+                let value = VALUES[value];
+                let key = KEYS[key];
+                text.push_str(&"  ".repeat(indent));
+                match shape {
+                    0..=5 => text.push_str(&format!("{key}: {value}")),
+                    6 | 7 => text.push_str(&format!("- {value}")),
+                    8 => text.push_str(&format!("- {key}: {value}")),
+                    9 => text.push_str(&format!("{key}:")),
+                    10 => text.push('-'),
+                    _ => text.push_str("# note"),
+                }
+                text.push('\n');
+            }
+            quick_agrees(&text);
+        }
+    }
+
+    /// A tree to write as block YAML: a scalar as written, a map or a list.
+    #[derive(Clone, Debug)]
+    enum Shape {
+        Scalar(&'static str),
+        Map(Vec<(&'static str, Shape)>),
+        List(Vec<Shape>),
+    }
+
+    fn shape() -> impl proptest::strategy::Strategy<Value = Shape> {
+        use proptest::prelude::*;
+        const KEYS: [&str; 8] = ["a", "b", "y", "2021", "key-name", "t_1", "period", "n"];
+        const VALUES: [&str; 24] = [
+            "1",
+            "-2.5",
+            "1.0",
+            "0",
+            "true",
+            "false",
+            "yes",
+            "2023-Q3",
+            "2024",
+            "a#b",
+            "\"q: x\"",
+            "'s'",
+            "[a, b]",
+            "[]",
+            "阿里云 (Alibaba)",
+            "(x)",
+            "text with spaces",
+            "[1, 2.5, c]",
+            "https://a.b/c",
+            "'[x]'",
+            "10% growth",
+            "US$9.2bn",
+            "\"\"",
+            "x-y",
+        ];
+        let scalar = proptest::sample::select(VALUES.to_vec()).prop_map(Shape::Scalar);
+        scalar.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(
+                    (proptest::sample::select(KEYS.to_vec()), inner.clone()),
+                    1..5
+                )
+                .prop_map(Shape::Map),
+                proptest::collection::vec(inner, 1..5).prop_map(Shape::List),
+            ]
+        })
+    }
+
+    /// Writes `shape` as the value of what comes before it on the current line, at
+    /// `indent`; `step` is the indent of nested blocks, `compact` writes a list's maps as
+    /// `- key: value` and a key's list at the key's own indent, `notes` adds comment and
+    /// blank lines.
+    fn write(
+        shape: &Shape,
+        indent: usize,
+        step: usize,
+        compact: bool,
+        notes: bool,
+        out: &mut String,
+    ) {
+        let pad = |n: usize| " ".repeat(n);
+        match shape {
+            Shape::Scalar(s) => {
+                out.push(' ');
+                out.push_str(s);
+                out.push('\n');
+            }
+            Shape::Map(entries) => {
+                out.push('\n');
+                for (k, v) in entries {
+                    if notes {
+                        out.push_str(&format!("{}# note\n\n", pad(indent)));
+                    }
+                    out.push_str(&format!("{}{k}:", pad(indent)));
+                    let nested = match v {
+                        Shape::List(_) if compact => indent,
+                        _ => indent + step,
+                    };
+                    write(v, nested, step, compact, notes, out);
+                }
+            }
+            Shape::List(items) => {
+                out.push('\n');
+                for item in items {
+                    match item {
+                        Shape::Map(entries) if compact => {
+                            for (i, (k, v)) in entries.iter().enumerate() {
+                                let lead = if i == 0 {
+                                    format!("{}- ", pad(indent))
+                                } else {
+                                    pad(indent + 2)
+                                };
+                                out.push_str(&format!("{lead}{k}:"));
+                                write(v, indent + 2 + step, step, compact, notes, out);
+                            }
+                        }
+                        _ => {
+                            out.push_str(&format!("{}-", pad(indent)));
+                            write(item, indent + step, step, compact, notes, out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Well-formed block YAML of every shape: the quick reader reads what it takes as
+        /// the full parser does.
+        #[test]
+        fn the_quick_reader_reads_block_yaml_as_the_full_parser_does(
+            entries in proptest::collection::vec((proptest::sample::select(vec!["a", "b", "key"]), shape()), 1..4),
+            step in 1usize..4,
+            compact: bool,
+            notes: bool,
+        ) {
+            let mut text = String::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for (k, v) in entries.iter().filter(|(k, _)| seen.insert(*k)) {
+                text.push_str(&format!("{k}:"));
+                let nested = match v {
+                    Shape::List(_) if compact => 0,
+                    _ => step,
+                };
+                write(v, nested, step, compact, notes, &mut text);
+            }
+            quick_agrees(&text);
+        }
     }
 }
