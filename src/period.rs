@@ -131,8 +131,8 @@ impl Period {
     /// The form readers see: `Q3 2023`, `H1 2023`, `2023`.
     pub fn label(self) -> String {
         match self {
-            Period::Quarter { year, quarter } => format!("Q{quarter} {year}"),
-            Period::Half { year, half } => format!("H{half} {year}"),
+            Period::Quarter { year, quarter } => part_and_year('Q', quarter, year),
+            Period::Half { year, half } => part_and_year('H', half, year),
             Period::Year { year } => year.to_string(),
         }
     }
@@ -145,6 +145,16 @@ impl Period {
             Period::Year { year } => year.to_string(),
         }
     }
+}
+
+/// `Q3 2023`, written without the formatting machinery (charts label every point).
+fn part_and_year(letter: char, part: u8, year: u16) -> String {
+    let mut label = String::with_capacity(8);
+    label.push(letter);
+    label.push_str(itoa::Buffer::new().format(part));
+    label.push(' ');
+    label.push_str(itoa::Buffer::new().format(year));
+    label
 }
 
 const MIN_YEAR: u16 = 1000;

@@ -4,7 +4,7 @@
 //! stylesheet (in a feed reader, say) still shows its colours.
 
 use std::cell::RefCell;
-use std::fmt::{self, Write};
+use std::fmt::Write;
 use std::rc::Rc;
 
 use plotters::element::{Drawable, PointCollection};
@@ -34,13 +34,39 @@ pub struct ClassedSvg {
     shared: Rc<RefCell<Shared>>,
 }
 
-/// A colour as SVG writes it: `#RRGGBB`.
-struct Hex(BackendColor);
+// Charts write tens of numbers per element and thousands of elements per site; these
+// append them without the formatting machinery, as `Display` would write them.
 
-impl fmt::Display for Hex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (r, g, b) = self.0.rgb;
-        write!(f, "#{r:02X}{g:02X}{b:02X}")
+/// A colour as SVG writes it: `#RRGGBB`.
+fn push_hex(svg: &mut String, colour: BackendColor) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let (r, g, b) = colour.rgb;
+    svg.push('#');
+    for byte in [r, g, b] {
+        for nibble in [byte >> 4, byte & 0xF] {
+            svg.push(char::from(DIGITS[usize::from(nibble)]));
+        }
+    }
+}
+
+fn push_int(svg: &mut String, n: impl itoa::Integer) {
+    svg.push_str(itoa::Buffer::new().format(n));
+}
+
+/// ` name="n"`.
+fn push_attr(svg: &mut String, name: &str, n: impl itoa::Integer) {
+    svg.push(' ');
+    svg.push_str(name);
+    svg.push_str("=\"");
+    push_int(svg, n);
+    svg.push('"');
+}
+
+fn push_size(svg: &mut String, size: f64) {
+    if size.fract() == 0.0 && size.abs() < 1e9 {
+        push_int(svg, size as i64);
+    } else {
+        let _ = write!(svg, "{size}");
     }
 }
 
@@ -64,26 +90,37 @@ impl ClassedSvg {
     /// The paint of a shape: its fill (the pattern set for filled shapes, else `colour`),
     /// or no fill and a `colour` outline.
     fn paint(&self, colour: BackendColor, fill: bool) -> String {
+        let mut paint = String::with_capacity(32);
         if fill {
-            format!("fill=\"{}\"", self.fill(colour))
+            paint.push_str("fill=\"");
+            paint.push_str(&self.fill(colour));
         } else {
-            format!("fill=\"none\" stroke=\"{}\"", Hex(colour))
+            paint.push_str("fill=\"none\" stroke=\"");
+            push_hex(&mut paint, colour);
         }
+        paint.push('"');
+        paint
     }
 
     fn fill(&self, colour: BackendColor) -> String {
-        self.shared
-            .borrow()
-            .fill
-            .clone()
-            .unwrap_or_else(|| Hex(colour).to_string())
+        match &self.shared.borrow().fill {
+            Some(fill) => fill.clone(),
+            None => {
+                let mut hex = String::with_capacity(7);
+                push_hex(&mut hex, colour);
+                hex
+            }
+        }
     }
 }
 
 /// A path's `d`: move to the first point, a line to each next one.
 fn write_path(svg: &mut String, points: impl IntoIterator<Item = BackendCoord>) {
     for (i, (x, y)) in points.into_iter().enumerate() {
-        let _ = write!(svg, "{}{x} {y}", if i == 0 { "M" } else { "L" });
+        svg.push(if i == 0 { 'M' } else { 'L' });
+        push_int(svg, x);
+        svg.push(' ');
+        push_int(svg, y);
     }
 }
 
@@ -108,13 +145,11 @@ impl DrawingBackend for ClassedSvg {
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
         self.emit("rect", |svg| {
-            let _ = write!(
-                svg,
-                " x=\"{}\" y=\"{}\" width=\"1\" height=\"1\" fill=\"{}\"/>",
-                point.0,
-                point.1,
-                Hex(color)
-            );
+            push_attr(svg, "x", point.0);
+            push_attr(svg, "y", point.1);
+            svg.push_str(" width=\"1\" height=\"1\" fill=\"");
+            push_hex(svg, color);
+            svg.push_str("\"/>");
         });
         Ok(())
     }
@@ -126,16 +161,13 @@ impl DrawingBackend for ClassedSvg {
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
         self.emit("path", |svg| {
-            let _ = write!(
-                svg,
-                " d=\"M{} {}L{} {}\" stroke=\"{}\" stroke-width=\"{}\"/>",
-                from.0,
-                from.1,
-                to.0,
-                to.1,
-                Hex(style.color()),
-                style.stroke_width()
-            );
+            svg.push_str(" d=\"");
+            write_path(svg, [from, to]);
+            svg.push_str("\" stroke=\"");
+            push_hex(svg, style.color());
+            svg.push('"');
+            push_attr(svg, "stroke-width", style.stroke_width());
+            svg.push_str("/>");
         });
         Ok(())
     }
@@ -151,10 +183,13 @@ impl DrawingBackend for ClassedSvg {
         let (w, h) = ((br.0 - ul.0).abs(), (br.1 - ul.1).abs());
         let paint = self.paint(style.color(), fill);
         self.emit("rect", |svg| {
-            let _ = write!(
-                svg,
-                " x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" {paint}/>"
-            );
+            push_attr(svg, "x", x);
+            push_attr(svg, "y", y);
+            push_attr(svg, "width", w);
+            push_attr(svg, "height", h);
+            svg.push(' ');
+            svg.push_str(&paint);
+            svg.push_str("/>");
         });
         Ok(())
     }
@@ -167,12 +202,11 @@ impl DrawingBackend for ClassedSvg {
         self.emit("path", |svg| {
             svg.push_str(" d=\"");
             write_path(svg, path);
-            let _ = write!(
-                svg,
-                "\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"/>",
-                Hex(style.color()),
-                style.stroke_width()
-            );
+            svg.push_str("\" fill=\"none\" stroke=\"");
+            push_hex(svg, style.color());
+            svg.push('"');
+            push_attr(svg, "stroke-width", style.stroke_width());
+            svg.push_str("/>");
         });
         Ok(())
     }
@@ -186,11 +220,12 @@ impl DrawingBackend for ClassedSvg {
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
         let paint = self.paint(style.color(), fill);
         self.emit("circle", |svg| {
-            let _ = write!(
-                svg,
-                " cx=\"{}\" cy=\"{}\" r=\"{radius}\" {paint}/>",
-                center.0, center.1
-            );
+            push_attr(svg, "cx", center.0);
+            push_attr(svg, "cy", center.1);
+            push_attr(svg, "r", radius);
+            svg.push(' ');
+            svg.push_str(&paint);
+            svg.push_str("/>");
         });
         Ok(())
     }
@@ -204,7 +239,9 @@ impl DrawingBackend for ClassedSvg {
         self.emit("path", |svg| {
             svg.push_str(" d=\"");
             write_path(svg, vert);
-            let _ = write!(svg, "Z\" fill=\"{fill}\"/>");
+            svg.push_str("Z\" fill=\"");
+            svg.push_str(&fill);
+            svg.push_str("\"/>");
         });
         Ok(())
     }
@@ -226,15 +263,17 @@ impl DrawingBackend for ClassedSvg {
             VPos::Bottom => "",
         };
         self.emit("text", |svg| {
-            let _ = write!(
-                svg,
-                " x=\"{}\" y=\"{}\"{anchor}{dy} font-size=\"{}\" fill=\"{}\">{}</text>",
-                pos.0,
-                pos.1,
-                style.size(),
-                Hex(style.color()),
-                svg_text(text)
-            );
+            push_attr(svg, "x", pos.0);
+            push_attr(svg, "y", pos.1);
+            svg.push_str(anchor);
+            svg.push_str(dy);
+            svg.push_str(" font-size=\"");
+            push_size(svg, style.size());
+            svg.push_str("\" fill=\"");
+            push_hex(svg, style.color());
+            svg.push_str("\">");
+            svg.push_str(&svg_text(text));
+            svg.push_str("</text>");
         });
         Ok(())
     }
