@@ -11,7 +11,7 @@ mod quick;
 pub use page::PageLinks;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use html5ever::TokenizerResult;
@@ -22,6 +22,7 @@ use html5ever::tokenizer::{
 };
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use url::Url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -108,32 +109,44 @@ fn find_verbatim(haystack: &str, needle: &str) -> Option<usize> {
     None
 }
 
-/// The ids and links of markup this build drew, where a `"` only ever delimits a value.
+/// The ids and links of markup this build drew, where a `"` only ever delimits a value, so
+/// each `id="`, `href="` or `src="` after whitespace starts one of the attributes wanted.
 fn scan_drawn(markup: &str, page: &mut PageLinks) {
-    let mut rest = markup;
-    while let Some(at) = rest
-        .match_indices('=')
-        .map(|(i, _)| i)
-        .find(|&i| rest.as_bytes().get(i + 1) == Some(&b'"'))
-    {
-        let value_start = at + 2;
-        let Some(len) = rest.get(value_start..).and_then(|r| r.find('"')) else {
-            break;
-        };
-        let before = rest.get(..at).unwrap_or("");
-        // The attribute's name: the word before `=`, after whitespace.
-        let named = |name: &str| {
-            before.strip_suffix(name).is_some_and(|lead| {
-                lead.is_empty() || lead.ends_with(|c: char| c.is_ascii_whitespace())
-            })
-        };
-        let value = || decode_references(rest.get(value_start..value_start + len).unwrap_or(""));
-        if named("id") {
-            page.ids.insert(value());
-        } else if named("href") || named("src") {
-            page.links.push(value());
+    static NAMES: LazyLock<[(memchr::memmem::Finder<'static>, bool); 3]> = LazyLock::new(|| {
+        [
+            (memchr::memmem::Finder::new("id=\""), true),
+            (memchr::memmem::Finder::new("href=\""), false),
+            (memchr::memmem::Finder::new("src=\""), false),
+        ]
+    });
+    let bytes = markup.as_bytes();
+    // (where the value starts, whether it is an id), in the order written.
+    let mut found: Vec<(usize, bool)> = Vec::new();
+    for (finder, is_id) in NAMES.iter() {
+        for at in finder.find_iter(bytes) {
+            let after_space = at
+                .checked_sub(1)
+                .and_then(|before| bytes.get(before))
+                .is_some_and(u8::is_ascii_whitespace);
+            if after_space {
+                found.push((at + finder.needle().len(), *is_id));
+            }
         }
-        rest = rest.get(value_start + len + 1..).unwrap_or("");
+    }
+    found.sort_unstable();
+    for (start, is_id) in found {
+        let Some(rest) = markup.get(start..) else {
+            continue;
+        };
+        let Some(len) = memchr::memchr(b'"', rest.as_bytes()) else {
+            continue;
+        };
+        let value = decode_references(rest.get(..len).unwrap_or(""));
+        if is_id {
+            page.ids.insert(value);
+        } else {
+            page.links.push(value);
+        }
     }
 }
 
@@ -526,11 +539,11 @@ pub fn broken_links_among(
     paths: &[String],
     base_url: &str,
 ) -> (Vec<BrokenLink>, usize) {
-    let paths: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let paths: FxHashSet<&str> = paths.iter().map(String::as_str).collect();
     // The report lists pages in path order, whatever order they were built in.
     let mut pages: Vec<&(String, PageLinks)> = pages.iter().collect();
     pages.sort_by(|a, b| a.0.cmp(&b.0));
-    let ids: HashMap<&str, &HashSet<String>> = pages
+    let ids: FxHashMap<&str, &FxHashSet<String>> = pages
         .iter()
         .map(|(page, links)| (page.as_str(), &links.ids))
         .collect();
@@ -557,8 +570,8 @@ pub fn broken_links_among(
 
 /// What a link is checked against.
 struct Checker<'s> {
-    paths: &'s HashSet<&'s str>,
-    ids: &'s HashMap<&'s str, &'s HashSet<String>>,
+    paths: &'s FxHashSet<&'s str>,
+    ids: &'s FxHashMap<&'s str, &'s FxHashSet<String>>,
     by_name: &'s HashMap<&'s str, Option<&'s str>>,
     root: &'s Url,
 }
@@ -622,7 +635,7 @@ impl Checker<'_> {
 }
 
 /// Each file name of the site with its path, or `None` when several files share it.
-fn files_by_name<'p>(paths: &HashSet<&'p str>) -> HashMap<&'p str, Option<&'p str>> {
+fn files_by_name<'p>(paths: &FxHashSet<&'p str>) -> HashMap<&'p str, Option<&'p str>> {
     let mut by_name: HashMap<&str, Option<&str>> = HashMap::new();
     for path in paths {
         let name = path.rsplit('/').next().unwrap_or(path);

@@ -1,6 +1,6 @@
 //! What the link check keeps of a page.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// What a page links to, and what other pages can link to on it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -11,5 +11,5 @@ pub struct PageLinks {
     /// a file of the build.
     pub links: Vec<String>,
     /// Every `id` on the page, character references decoded.
-    pub ids: HashSet<String>,
+    pub ids: FxHashSet<String>,
 }

@@ -7,7 +7,7 @@
 //! the caller reads the page with the full tokenizer. Where it answers, it answers as the
 //! tokenizer does; the tests compare the two on generated and built pages.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use super::page::PageLinks;
 
@@ -173,8 +173,10 @@ fn tag(
         at += 1;
     }
     let written = html.get(from..at)?;
+    // Most tags are none of them, and only a few have a name of the same length.
     let name = NAMED
         .iter()
+        .filter(|n| n.len() == written.len())
         .find(|n| n.eq_ignore_ascii_case(written))
         .copied();
     // The first of each wanted attribute; a repeated one is dropped, as the tokenizer
@@ -324,8 +326,16 @@ fn numeric(reference: &str) -> Option<char> {
 
 /// Each link once, in the order of its first appearance.
 pub fn dedupe(links: &mut Vec<String>) {
-    let mut seen: HashSet<String> = HashSet::with_capacity(links.len());
-    links.retain(|link| seen.insert(link.clone()));
+    let keep: Vec<bool> = {
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        seen.reserve(links.len());
+        links
+            .iter()
+            .map(|link| seen.insert(link.as_str()))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    links.retain(|_| keep.next().unwrap_or(true));
 }
 
 #[cfg(test)]
