@@ -112,12 +112,31 @@ pub fn render_chart_figure(
 
 /// The chart's SVG: one for a sparkline, else a wide and a narrow variant.
 fn draw(chart: &ChartData, title: &str, id: &str) -> Result<Vec<String>, String> {
+    let description = chart.describe();
     if chart.kind == ChartKind::Sparkline {
-        return Ok(vec![render_svg(chart, title, id, Variant::Spark)?]);
+        return Ok(vec![render_svg(
+            chart,
+            title,
+            &description,
+            id,
+            Variant::Spark,
+        )?]);
     }
     Ok(vec![
-        render_svg(chart, title, &format!("{id}-w"), Variant::Wide)?,
-        render_svg(chart, title, &format!("{id}-n"), Variant::Narrow)?,
+        render_svg(
+            chart,
+            title,
+            &description,
+            &format!("{id}-w"),
+            Variant::Wide,
+        )?,
+        render_svg(
+            chart,
+            title,
+            &description,
+            &format!("{id}-n"),
+            Variant::Narrow,
+        )?,
     ])
 }
 

@@ -16,11 +16,13 @@ use crate::model::Vendor;
 pub use data::{ChartData, Series, palette_class, vendor_class};
 pub use draw::{Variant, legend};
 
-/// One variant of a chart as an accessible SVG element whose ids start with `id`, or what
-/// stopped it from being drawn.
+/// One variant of a chart as an accessible SVG element whose ids start with `id`, described
+/// by `description` (the chart's `describe()`, worked out once for all its variants), or
+/// what stopped it from being drawn.
 pub fn render_svg(
     data: &ChartData,
     title: &str,
+    description: &str,
     id: &str,
     variant: Variant,
 ) -> Result<String, String> {
@@ -33,7 +35,7 @@ pub fn render_svg(
     Ok(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" class=\"{class}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{}</svg>",
         svg(title),
-        svg(&data.describe()),
+        svg(description),
         body
     ))
 }

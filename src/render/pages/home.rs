@@ -118,6 +118,7 @@ fn headline_card(
     let sparkline = render_svg(
         &data,
         &spec.title,
+        &data.describe(),
         &format!("spark-{}", n + 1),
         Variant::Spark,
     )
