@@ -90,27 +90,33 @@ pub struct Document {
 /// Normalization never reaches across an ASCII space, so each stretch between spaces is
 /// folded alone, and an ASCII one (most of them) just lowercased.
 pub fn fold(text: &str) -> String {
-    let ascii = |bytes: &[u8], out: &mut Vec<u8>| {
-        out.extend(bytes.iter().map(|&b| match b {
-            b if b.is_ascii_whitespace() => b' ',
-            b => b.to_ascii_lowercase(),
-        }))
-    };
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len());
-    if text.is_ascii() {
-        ascii(text.as_bytes(), &mut out);
-    } else {
-        for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
-            if i > 0 {
-                out.push(b' ');
+    // The word being read starts at `word`; while it is all ASCII it goes out lowercased as
+    // it is read, and once it is not, it goes out whole through `fold_unicode` at its end.
+    let mut word = 0;
+    let mut ascii = true;
+    let end_word = |out: &mut Vec<u8>, word: usize, end: usize, ascii: bool| {
+        if !ascii {
+            out.extend_from_slice(fold_unicode(text.get(word..end).unwrap_or("")).as_bytes());
+        }
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_whitespace() {
+            end_word(&mut out, word, i, ascii);
+            out.push(b' ');
+            word = i + 1;
+            ascii = true;
+        } else if !b.is_ascii() {
+            if ascii {
+                out.truncate(out.len() - (i - word));
+                ascii = false;
             }
-            if word.is_ascii() {
-                ascii(word.as_bytes(), &mut out);
-            } else {
-                out.extend_from_slice(fold_unicode(word).as_bytes());
-            }
+        } else if ascii {
+            out.push(b.to_ascii_lowercase());
         }
     }
+    end_word(&mut out, word, bytes.len(), ascii);
     // Every piece is whole UTF-8, so this never loses a character.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
@@ -157,8 +163,23 @@ fn each_token<'t>(folded: &'t str, mut found: impl FnMut(&'t str)) {
             .map(|c| (at + c.len_utf8(), c)),
         None => None,
     };
+    // How far a run of the ASCII bytes `keep` takes goes from `at`.
+    let run = |mut at: usize, keep: fn(&u8) -> bool| {
+        while bytes.get(at).is_some_and(keep) {
+            at += 1;
+        }
+        at
+    };
     let mut at = 0;
-    while let Some((mut end, c)) = next(at) {
+    while let Some(&b) = bytes.get(at) {
+        // ASCII outside words and numbers (spaces, punctuation) is skipped byte by byte.
+        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+            at += 1;
+            continue;
+        }
+        let Some((mut end, c)) = next(at) else {
+            break;
+        };
         let start = at;
         if is_cjk(c) {
             let mut starts = vec![start];
@@ -175,6 +196,7 @@ fn each_token<'t>(folded: &'t str, mut found: impl FnMut(&'t str)) {
             }
         } else if c.is_numeric() {
             loop {
+                end = run(end, u8::is_ascii_digit);
                 while let Some((after, _)) = next(end).filter(|(_, c)| c.is_numeric()) {
                     end = after;
                 }
@@ -187,10 +209,12 @@ fn each_token<'t>(folded: &'t str, mut found: impl FnMut(&'t str)) {
             }
             found(&folded[start..end]);
         } else if c.is_alphabetic() {
-            while let Some((after, _)) =
-                next(end).filter(|(_, c)| c.is_alphanumeric() && !is_cjk(*c))
-            {
-                end = after;
+            loop {
+                end = run(end, u8::is_ascii_alphanumeric);
+                match next(end).filter(|(_, c)| c.is_alphanumeric() && !is_cjk(*c)) {
+                    Some((after, _)) => end = after,
+                    None => break,
+                }
             }
             found(&folded[start..end]);
         }
@@ -395,6 +419,117 @@ mod tests {
             }
         }
         ids
+    }
+
+    /// The first, plainer reading of `fold`, which the quick one must match.
+    fn fold_reference(text: &str) -> String {
+        let ascii = |bytes: &[u8], out: &mut Vec<u8>| {
+            out.extend(bytes.iter().map(|&b| match b {
+                b if b.is_ascii_whitespace() => b' ',
+                b => b.to_ascii_lowercase(),
+            }))
+        };
+        let mut out = Vec::with_capacity(text.len());
+        if text.is_ascii() {
+            ascii(text.as_bytes(), &mut out);
+        } else {
+            for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                if word.is_ascii() {
+                    ascii(word.as_bytes(), &mut out);
+                } else {
+                    out.extend_from_slice(fold_unicode(word).as_bytes());
+                }
+            }
+        }
+        // Every piece is whole UTF-8, so this never loses a character.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// The first, plainer reading of `each_token`, which the quick one must match.
+    fn each_token_reference<'t>(folded: &'t str, mut found: impl FnMut(&'t str)) {
+        // Where the character at byte `at` ends, and the character, if any (ASCII, most of
+        // the text, without decoding).
+        let bytes = folded.as_bytes();
+        let next = |at: usize| match bytes.get(at) {
+            Some(&b) if b.is_ascii() => Some((at + 1, char::from(b))),
+            Some(_) => folded
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map(|c| (at + c.len_utf8(), c)),
+            None => None,
+        };
+        let mut at = 0;
+        while let Some((mut end, c)) = next(at) {
+            let start = at;
+            if is_cjk(c) {
+                let mut starts = vec![start];
+                while let Some((after, _)) = next(end).filter(|(_, c)| is_cjk(*c)) {
+                    starts.push(end);
+                    end = after;
+                }
+                starts.push(end);
+                for k in 0..starts.len() - 1 {
+                    found(&folded[starts[k]..starts[k + 1]]);
+                    if let Some(&pair_end) = starts.get(k + 2) {
+                        found(&folded[starts[k]..pair_end]);
+                    }
+                }
+            } else if c.is_numeric() {
+                loop {
+                    while let Some((after, _)) = next(end).filter(|(_, c)| c.is_numeric()) {
+                        end = after;
+                    }
+                    match next(end) {
+                        Some((dot_end, '.'))
+                            if next(dot_end).is_some_and(|(_, c)| c.is_numeric()) =>
+                        {
+                            end = dot_end;
+                        }
+                        _ => break,
+                    }
+                }
+                found(&folded[start..end]);
+            } else if c.is_alphabetic() {
+                while let Some((after, _)) =
+                    next(end).filter(|(_, c)| c.is_alphanumeric() && !is_cjk(*c))
+                {
+                    end = after;
+                }
+                found(&folded[start..end]);
+            }
+            at = end;
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Text of words, numbers, Chinese, accents, wide forms and punctuation is folded
+        /// and cut into the same tokens as the plain readings do.
+        #[test]
+        fn quick_folding_and_cutting_match_the_plain_readings(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Alibaba", "CLOUD", "x86", "9.2", "1.2.3.", "2023", "阿里云", "(", ")", ".",
+                    " ", "\t", "\n", "Café", "e\u{301}", "ＡＢＣ", "Ⅻ", "ガ", "한", "ß", "İ",
+                    "US$", "%", "-", "١٢٣", "½", "\u{a0}", "ﬁ", "Σ", "a.b", "0.", "\u{300}",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let folded = fold(&text);
+            proptest::prop_assert_eq!(&folded, &fold_reference(&text));
+            let mut quick = Vec::new();
+            each_token(&folded, |t| quick.push(t.to_string()));
+            let mut plain = Vec::new();
+            each_token_reference(&folded, |t| plain.push(t.to_string()));
+            proptest::prop_assert_eq!(quick, plain);
+        }
     }
 
     #[test]
