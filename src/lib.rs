@@ -18,6 +18,7 @@ pub mod colour;
 pub mod diagnostics;
 pub mod escape;
 pub mod format;
+pub mod incremental;
 pub mod links;
 pub mod load;
 pub mod model;
@@ -98,6 +99,28 @@ pub fn render_from_files(
     Ok(built)
 }
 
+/// Everything after loading: the checked site, and what rendering it into `sink` left.
+pub fn pipeline(
+    files: &ContentFiles,
+    options: BuildOptions,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+    keep_search: bool,
+) -> Result<(model::Site, render::Rendered), Diagnostics> {
+    let reported = Diagnostics::keeping_warnings(options.keep_warnings.unwrap_or(usize::MAX));
+    let content = timings.time("parse", || parse::parse_content_into(files, reported))?;
+    let site = timings.time("validate", || {
+        validate::validate_site(content, options.drafts)
+    })?;
+    let rendered = timings.time("render", || {
+        render::render_site_keeping(&site, &files.templates, &files.assets, sink, keep_search)
+    })?;
+    timings.time("links", || {
+        links::check_links(&rendered.links, &rendered.paths, &site, &site.warnings)
+    })?;
+    Ok((site, rendered))
+}
+
 /// The pipeline: load, then the rest.
 fn run(root: &Path, options: BuildOptions, sink: &dyn Sink) -> Result<RenderedSite, Diagnostics> {
     let mut timings = Timings::default();
@@ -113,17 +136,7 @@ fn run_loaded(
     sink: &dyn Sink,
     mut timings: Timings,
 ) -> Result<RenderedSite, Diagnostics> {
-    let reported = Diagnostics::keeping_warnings(options.keep_warnings.unwrap_or(usize::MAX));
-    let content = timings.time("parse", || parse::parse_content_into(files, reported))?;
-    let site = timings.time("validate", || {
-        validate::validate_site(content, options.drafts)
-    })?;
-    let rendered = timings.time("render", || {
-        render::render_site(&site, &files.templates, &files.assets, sink)
-    })?;
-    timings.time("links", || {
-        links::check_links(&rendered.links, &rendered.paths, &site, &site.warnings)
-    })?;
+    let (site, rendered) = pipeline(files, options, sink, &mut timings, false)?;
     Ok(RenderedSite {
         files: Vec::new(),
         pages: rendered.pages,

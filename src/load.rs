@@ -138,6 +138,12 @@ fn depth(path: &str) -> usize {
     path.split('/').count()
 }
 
+/// Whether a build passes over the file at `path` in `content/` (an editor's backup or swap
+/// file, or a hidden file that is not `.md` or `.yaml`).
+pub fn is_ignored(path: &str) -> bool {
+    !path.ends_with(".yaml") && !path.ends_with(".md") && is_ignorable(path)
+}
+
 fn is_ignorable(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")

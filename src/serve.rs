@@ -1,12 +1,14 @@
-//! `quarterly serve`: builds the site into memory, serves it on 127.0.0.1, rebuilds when
-//! `content/` or `templates/` change, and reloads the browser. A failed build keeps the last
-//! good site and shows the diagnostics over the page until the next good build.
+//! `quarterly serve`: builds the site into memory, serves it on 127.0.0.1, brings it up to
+//! date when `content/` or `templates/` change, and reloads the browser. An edit to a
+//! briefing's text re-renders only what shows it; anything else is a full build (see
+//! `incremental`). A failed build keeps the last good site and shows the diagnostics over
+//! the page until the next good build.
 //!
 //! The browser learns of a new build by long polling `/__quarterly/wait?v=N`: the request is
 //! held until the build version passes N, so a reload follows a rebuild at once, with no
 //! streaming connection to keep alive.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -17,13 +19,13 @@ use notify::{RecursiveMode, Watcher};
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::BuildOptions;
 use crate::escape::html_text;
+use crate::incremental::Session;
 
 /// What the server shows: the last good build, and the diagnostics of a failed one.
 #[derive(Default)]
 pub struct ServeState {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Arc<Vec<u8>>>,
     pub error: Option<String>,
     pub version: u64,
     pub last_build: Duration,
@@ -43,30 +45,73 @@ impl Shared {
     }
 }
 
-/// Builds the site at `root` into memory and publishes the result: new files on success,
-/// the diagnostics (and the old files) on failure. Returns whether the build succeeded.
-pub fn rebuild(root: &Path, shared: &Shared) -> bool {
+/// What the preview builds from: the site's root and, after the first good build, the
+/// site in memory that later changes update.
+pub struct Builder {
+    root: PathBuf,
+    session: Option<Session>,
+}
+
+impl Builder {
+    pub fn new(root: &Path) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            session: None,
+        }
+    }
+}
+
+/// Brings the site up to date after the files at `changed` changed (a full build the
+/// first time) and publishes the result: the new files on success, the diagnostics (and
+/// the old files) on failure. Returns whether the build succeeded.
+pub fn rebuild(builder: &mut Builder, changed: &BTreeSet<PathBuf>, shared: &Shared) -> bool {
     let started = Instant::now();
-    let options = BuildOptions {
-        drafts: true,
-        keep_warnings: Some(crate::WARNINGS_SHOWN),
+    let result = match &mut builder.session {
+        Some(session) => session.update(changed).map(Some),
+        None => Session::build(&builder.root).map(|session| {
+            builder.session = Some(session);
+            None
+        }),
     };
-    let result = crate::render_in_memory(root, options);
     let elapsed = started.elapsed();
     let ok = result.is_ok();
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    match result {
-        Ok(site) => {
-            state.files = site.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    match (result, &builder.session) {
+        (Ok(update), Some(session)) => {
+            let files = session.files();
+            match update {
+                Some(update) if !update.full => {
+                    for path in &update.removed {
+                        state.files.remove(path);
+                    }
+                    for path in &update.rendered {
+                        if let Some(bytes) = files.get(path) {
+                            state.files.insert(path.clone(), Arc::clone(bytes));
+                        }
+                    }
+                    println!(
+                        "updated {} files in {} ms",
+                        update.rendered.len() + update.removed.len(),
+                        elapsed.as_millis()
+                    );
+                }
+                _ => {
+                    state.files = files
+                        .iter()
+                        .map(|(path, bytes)| (path.clone(), Arc::clone(bytes)))
+                        .collect();
+                    println!(
+                        "rebuilt {} pages with {} charts in {} ms",
+                        session.pages,
+                        session.charts,
+                        elapsed.as_millis()
+                    );
+                }
+            }
             state.error = None;
-            println!(
-                "rebuilt {} pages with {} charts in {} ms",
-                site.pages,
-                site.charts,
-                elapsed.as_millis()
-            );
         }
-        Err(diagnostics) => {
+        (Ok(_), None) => {}
+        (Err(diagnostics), _) => {
             let text = diagnostics.sorted().to_string();
             eprint!("{text}");
             eprintln!("build failed; still serving the last good build");
@@ -81,32 +126,36 @@ pub fn rebuild(root: &Path, shared: &Shared) -> bool {
 }
 
 /// Starts watching `content/` and `templates/` under `root`; each burst of changes triggers
-/// one rebuild once the files have been quiet for a moment. The returned watcher must be kept
+/// one update once the files have been quiet for a moment. The returned watcher must be kept
 /// alive.
-pub fn watch(root: &Path, shared: Arc<Shared>) -> notify::Result<notify::RecommendedWatcher> {
+pub fn watch(
+    mut builder: Builder,
+    shared: Arc<Shared>,
+) -> notify::Result<notify::RecommendedWatcher> {
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)?;
     for dir in ["content", "templates"] {
-        let path = root.join(dir);
+        let path = builder.root.join(dir);
         if path.is_dir() {
             watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
-    let root = root.to_path_buf();
     std::thread::spawn(move || {
         // Reading files to rebuild is itself an event on some systems; only changes count.
-        let is_change = |event: &notify::Result<notify::Event>| {
-            event
-                .as_ref()
-                .is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+        let changes = |event: notify::Result<notify::Event>| match event {
+            Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => Some(e.paths),
+            _ => None,
         };
         while let Ok(event) = rx.recv() {
-            if !is_change(&event) {
+            let Some(paths) = changes(event) else {
                 continue;
-            }
+            };
+            let mut changed: BTreeSet<PathBuf> = paths.into_iter().collect();
             // Debounce: an editor's save is often several events; wait until they stop.
-            while let Ok(_more) = rx.recv_timeout(Duration::from_millis(15)) {}
-            rebuild(&root, &shared);
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(15)) {
+                changed.extend(changes(more).into_iter().flatten());
+            }
+            rebuild(&mut builder, &changed, &shared);
         }
     });
     Ok(watcher)
@@ -273,7 +322,9 @@ fn handle(request: Request, shared: &Shared) {
             let body = with_live_reload(&bytes, version, error.as_deref());
             respond(request, status, &content_type(&path), body);
         }
-        Some((status, path, bytes)) => respond(request, status, &content_type(&path), bytes),
+        Some((status, path, bytes)) => {
+            respond(request, status, &content_type(&path), bytes.to_vec())
+        }
         None => {
             // No good build yet: show the diagnostics on every page.
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body></body></html>";
@@ -290,8 +341,9 @@ fn handle(request: Request, shared: &Shared) {
 /// Serves until the process ends. Each request gets a thread: long polls wait in theirs.
 pub fn serve(root: PathBuf, address: SocketAddr, open: bool) -> Result<(), String> {
     let shared = Shared::new();
-    rebuild(&root, &shared);
-    let _watcher = watch(&root, Arc::clone(&shared))
+    let mut builder = Builder::new(&root);
+    rebuild(&mut builder, &BTreeSet::new(), &shared);
+    let _watcher = watch(builder, Arc::clone(&shared))
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let server = Server::http(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
     let url = format!("http://{}/", server.server_addr());

@@ -11,7 +11,7 @@ mod quick;
 pub use page::PageLinks;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use html5ever::TokenizerResult;
@@ -539,14 +539,29 @@ pub fn broken_links_among(
     paths: &[String],
     base_url: &str,
 ) -> (Vec<BrokenLink>, usize) {
-    let paths: FxHashSet<&str> = paths.iter().map(String::as_str).collect();
+    let pages: Vec<(&str, &PageLinks)> = pages.iter().map(|(p, l)| (p.as_str(), l)).collect();
+    broken_links_on(&pages, None, paths.iter().map(String::as_str), base_url)
+}
+
+/// [`broken_links_among`] for pages and paths held elsewhere, checking the links of only
+/// the pages in `only` when given (the ids of every page still count).
+pub fn broken_links_on<'p>(
+    pages: &[(&'p str, &'p PageLinks)],
+    only: Option<&BTreeSet<String>>,
+    paths: impl Iterator<Item = &'p str>,
+    base_url: &str,
+) -> (Vec<BrokenLink>, usize) {
+    let paths: FxHashSet<&str> = paths.collect();
     // The report lists pages in path order, whatever order they were built in.
-    let mut pages: Vec<&(String, PageLinks)> = pages.iter().collect();
-    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut pages: Vec<(&str, &PageLinks)> = pages.to_vec();
+    pages.sort_by(|a, b| a.0.cmp(b.0));
     let ids: FxHashMap<&str, &FxHashSet<String>> = pages
         .iter()
-        .map(|(page, links)| (page.as_str(), &links.ids))
+        .map(|(page, links)| (*page, &links.ids))
         .collect();
+    if let Some(only) = only {
+        pages.retain(|(page, _)| only.contains(*page));
+    }
     let by_name = files_by_name(&paths);
     let root = site_root(base_url);
     let checker = Checker {

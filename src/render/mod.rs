@@ -18,10 +18,10 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{PageLinks, links_and_ids, page_links};
-use crate::model::{Site, SourceFile};
+use crate::model::{Briefing, OutputFile, Site, SourceFile};
 use crate::output::Sink;
 use crate::routes;
-use pages::PageJob;
+pub use pages::PageJob;
 use templates::Templates;
 pub use templates::{BUILTIN_TEMPLATES, TemplateSource, template_diagnostic};
 
@@ -58,10 +58,15 @@ pub struct Rendered {
     pub paths: Vec<String>,
     /// The links and ids of every HTML file, in path order.
     pub links: Vec<(String, PageLinks)>,
+    /// Each page job and the files it made, the page first.
+    pub jobs: Vec<(PageJob, Vec<String>)>,
+    /// The search index's terms, when asked to keep them.
+    pub search: Option<SearchIndex>,
 }
 
 /// One rendered page and the files that came with it, already with the output.
 struct PageDone {
+    search: Option<search::Index>,
     made: Vec<Made>,
     links: (String, PageLinks),
     charts: usize,
@@ -76,6 +81,18 @@ pub fn render_site(
     assets: &[(String, Vec<u8>)],
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
+    render_site_keeping(site, templates, assets, sink, false)
+}
+
+/// `render_site`, keeping the search index's terms when `keep_search` (the preview server
+/// updates them one briefing at a time).
+pub fn render_site_keeping(
+    site: &Site,
+    templates: &[SourceFile],
+    assets: &[(String, Vec<u8>)],
+    sink: &dyn Sink,
+    keep_search: bool,
+) -> Result<Rendered, Diagnostics> {
     let templates = Templates::load(templates)?;
     let jobs = pages::jobs(site);
 
@@ -83,16 +100,23 @@ pub fn render_site(
     // their order, and the output does not depend on which thread did what.
     let results: Vec<Result<PageDone, Box<Diagnostic>>> = jobs
         .par_iter()
-        .map(|job| render_page(site, &templates, *job, sink))
+        .map(|job| render_page(site, &templates, *job, sink, keep_search))
         .collect();
 
     let mut diagnostics = Diagnostics::new();
     let mut rendered = Rendered::default();
     let mut made = Vec::new();
     let mut page_paths = Vec::new();
-    for result in results {
+    for (job, result) in jobs.iter().zip(results) {
         match result {
-            Ok(done) => {
+            Ok(mut done) => {
+                if let Some(index) = done.search.take() {
+                    rendered.search = Some(SearchIndex(index));
+                }
+                rendered.jobs.push((
+                    *job,
+                    done.made.iter().rev().map(|m| m.path.clone()).collect(),
+                ));
                 page_paths.push(done.links.0.clone());
                 rendered.links.push(done.links);
                 made.extend(done.made);
@@ -139,14 +163,141 @@ pub fn render_site(
     Ok(rendered)
 }
 
+/// The templates, read and checked once for many renders (the preview server's).
+pub struct Prepared(Templates);
+
+pub fn prepare(templates: &[SourceFile]) -> Result<Prepared, Diagnostics> {
+    Templates::load(templates).map(Prepared)
+}
+
+/// Every page job of the site, in the order a build renders them.
+pub fn page_jobs(site: &Site) -> Vec<PageJob> {
+    pages::jobs(site)
+}
+
+/// What rendering one page job made: its page's path and links, and every file's path (the
+/// page first).
+pub struct JobDone {
+    pub job: PageJob,
+    pub links: (String, PageLinks),
+    pub paths: Vec<String>,
+}
+
+/// Renders `jobs` alone, handing their files to `sink`, as a build renders them.
+pub fn render_jobs(
+    site: &Site,
+    prepared: &Prepared,
+    jobs: &[PageJob],
+    sink: &dyn Sink,
+) -> Result<Vec<JobDone>, Diagnostics> {
+    let results: Vec<Result<PageDone, Box<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| render_page(site, &prepared.0, *job, sink, false))
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut done = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(page) => done.push(JobDone {
+                job: *job,
+                paths: page.made.iter().rev().map(|m| m.path.clone()).collect(),
+                links: page.links,
+            }),
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(done)
+}
+
+/// The Atom feed alone, as a build writes it.
+pub fn render_feed(site: &Site, prepared: &Prepared) -> Result<OutputFile, Box<Diagnostic>> {
+    let context = feeds::feed_context(site, &prepared.0)?;
+    let xml = prepared.0.render("feed.xml", &context)?;
+    Ok(OutputFile {
+        path: routes::FEED.to_string(),
+        bytes: xml.into_bytes(),
+    })
+}
+
+/// The search index's terms, kept to be updated one briefing at a time.
+#[derive(Debug)]
+pub struct SearchIndex(search::Index);
+
+pub fn search_index(site: &Site) -> SearchIndex {
+    SearchIndex(search::Index::build(site.briefings.len(), |id| {
+        site.briefings
+            .get(id)
+            .map_or_else(String::new, |b| pages::text_of(site, b))
+    }))
+}
+
+/// The ids of the vendors a briefing discusses, as its pages list them.
+pub fn mentioned_vendors(site: &Site, briefing: &Briefing) -> Vec<String> {
+    site.data
+        .vendors
+        .iter()
+        .filter(|v| pages::mentions(site, briefing, v))
+        .map(|v| v.id.clone())
+        .collect()
+}
+
+/// What the search finds a briefing by (its text, title, period, summary and vendors).
+pub fn search_text(site: &Site, briefing: &Briefing) -> String {
+    pages::text_of(site, briefing)
+}
+
+impl SearchIndex {
+    /// Briefing `i` of `site` was `old_text` to search (`search_text`) and is now what
+    /// `site` holds: the index files that changed, as a build writes them.
+    pub fn update(
+        &mut self,
+        site: &Site,
+        i: usize,
+        old_text: &str,
+        old_document_same: bool,
+    ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
+        let problem = |e: serde_json::Error| {
+            Box::new(Diagnostic::error(
+                &format!("dist/{}", routes::SEARCH_INDEX),
+                format!("the search index cannot be written: {e}"),
+            ))
+        };
+        let Some(briefing) = site.briefings.get(i) else {
+            return Ok(Vec::new());
+        };
+        let new_text = pages::text_of(site, briefing);
+        let mut files = Vec::new();
+        for n in self.0.replace(i, old_text, &new_text) {
+            files.push(self.0.shard_file(n).map_err(problem)?);
+        }
+        if !old_document_same {
+            let block = i / search::BLOCK;
+            let documents: Vec<search::Document> = site
+                .briefings
+                .iter()
+                .skip(block * search::BLOCK)
+                .take(search::BLOCK)
+                .map(pages::document)
+                .collect();
+            files.push(search::docs_file(&documents, block).map_err(problem)?);
+        }
+        Ok(files)
+    }
+}
+
 /// Renders one page, reads its links, and hands it and its files to `sink`.
 fn render_page(
     site: &Site,
     templates: &Templates,
     job: PageJob,
     sink: &dyn Sink,
+    keep_search: bool,
 ) -> Result<PageDone, Box<Diagnostic>> {
-    let parts = pages::build_page(site, job)?;
+    let mut parts = pages::build_page(site, job)?;
+    let search = parts.search.take().filter(|_| keep_search);
     let html = templates.render(parts.template, &parts.context)?;
     let links = page_links(&html, &parts.drawn);
     drop(parts.drawn);
@@ -158,6 +309,7 @@ fn render_page(
     let path = parts.path;
     made.push(put(sink, &path, html.into_bytes(), origin)?);
     Ok(PageDone {
+        search,
         made,
         links: (path, links),
         charts: parts.charts,

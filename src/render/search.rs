@@ -25,7 +25,7 @@
 //! - `d-n.js`, the briefings: `quarterlySearch("d",n,[[title,period,url,summary],…])` for ids
 //!   `32n` to `32n+31`; the URL is relative to the site root.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
@@ -290,57 +290,131 @@ pub fn postings(ids: &[usize]) -> String {
     }
 }
 
-/// The files of the index for `documents`, oldest first, each found by the text
-/// `text_of(id)` gives: every shard of terms, then every block of briefings, each with its
-/// path.
-pub fn index_files(
+/// The files of `index`, the index of `documents` (oldest first): every shard of terms,
+/// then every block of briefings, each with its path.
+pub fn index_files_of(
+    index: &Index,
     documents: &[Document],
-    text_of: impl Fn(usize) -> String + Sync,
 ) -> Result<Vec<OutputFile>, serde_json::Error> {
-    // Briefings are read a few hundred at a time, in parallel, and their tokens filed in
-    // order of id, so every list of ids comes out sorted and the text of only a few hundred
-    // briefings is held at once.
-    const AT_ONCE: usize = 256;
-    let mut shards: Vec<FxHashMap<String, Vec<u32>>> = vec![FxHashMap::default(); SHARDS];
-    let ids: Vec<usize> = (0..documents.len()).collect();
-    for some in ids.chunks(AT_ONCE) {
-        let read: Vec<(usize, String, Vec<Range<usize>>)> = some
-            .par_iter()
-            .map(|&id| {
-                let folded = fold(&text_of(id));
-                let mut tokens: FxHashSet<&str> = FxHashSet::default();
-                each_token(&folded, |token| {
-                    tokens.insert(token);
-                });
-                let ranges: Vec<Range<usize>> = tokens
-                    .iter()
-                    .map(|token| {
-                        let start = token.as_ptr() as usize - folded.as_ptr() as usize;
-                        start..start + token.len()
-                    })
-                    .collect();
-                (id, folded, ranges)
-            })
-            .collect();
-        for (id, folded, tokens) in read {
-            let id = u32::try_from(id).unwrap_or(u32::MAX);
-            for token in tokens.into_iter().filter_map(|r| folded.get(r)) {
-                let Some(shard) = shards.get_mut(shard_of(token)) else {
-                    continue;
-                };
-                match shard.get_mut(token) {
-                    Some(postings) => postings.push(id),
-                    None => {
-                        shard.insert(token.to_string(), vec![id]);
+    let terms = (0..SHARDS).into_par_iter().map(|n| index.shard_file(n));
+    let docs = documents
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map(|(n, block)| docs_file(block, n));
+    terms.chain(docs).collect()
+}
+
+/// A text folded, and where each of its tokens stands in it, once each.
+type Tokens = (String, Vec<Range<usize>>);
+
+/// The tokens of a briefing's text, once each.
+fn tokens_of(text: &str) -> Tokens {
+    let folded = fold(text);
+    let mut tokens: FxHashSet<&str> = FxHashSet::default();
+    each_token(&folded, |token| {
+        tokens.insert(token);
+    });
+    let ranges: Vec<Range<usize>> = tokens
+        .iter()
+        .map(|token| {
+            let start = token.as_ptr() as usize - folded.as_ptr() as usize;
+            start..start + token.len()
+        })
+        .collect();
+    (folded, ranges)
+}
+
+/// The terms of the index: for each shard, each token with the ids of the briefings that
+/// hold it, ascending. Kept by the preview server, so an edit to one briefing rewrites only
+/// the shards its tokens live in.
+#[derive(Debug)]
+pub struct Index {
+    shards: Vec<FxHashMap<String, Vec<u32>>>,
+}
+
+impl Index {
+    /// The index of `count` briefings, each found by the text `text_of(id)` gives.
+    pub fn build(count: usize, text_of: impl Fn(usize) -> String + Sync) -> Index {
+        // Briefings are read a few hundred at a time, in parallel, and their tokens filed
+        // in order of id, so every list of ids comes out sorted and the text of only a few
+        // hundred briefings is held at once.
+        const AT_ONCE: usize = 256;
+        let mut shards: Vec<FxHashMap<String, Vec<u32>>> = vec![FxHashMap::default(); SHARDS];
+        let ids: Vec<usize> = (0..count).collect();
+        for some in ids.chunks(AT_ONCE) {
+            let read: Vec<(usize, Tokens)> = some
+                .par_iter()
+                .map(|&id| (id, tokens_of(&text_of(id))))
+                .collect();
+            for (id, (folded, tokens)) in read {
+                let id = u32::try_from(id).unwrap_or(u32::MAX);
+                for token in tokens.into_iter().filter_map(|r| folded.get(r)) {
+                    let Some(shard) = shards.get_mut(shard_of(token)) else {
+                        continue;
+                    };
+                    match shard.get_mut(token) {
+                        Some(postings) => postings.push(id),
+                        None => {
+                            shard.insert(token.to_string(), vec![id]);
+                        }
                     }
                 }
             }
         }
+        Index { shards }
     }
-    // Written in key order, so the files do not depend on hash order.
-    let terms = shards.par_iter().enumerate().map(|(n, shard)| {
-        let encoded: BTreeMap<&str, String> = shard
-            .iter()
+
+    /// Briefing `id`'s text changed from `old` to `new`: its id leaves the tokens only the
+    /// old text had and joins those only the new one has. The shards that changed, in order.
+    pub fn replace(&mut self, id: usize, old: &str, new: &str) -> Vec<usize> {
+        let id = u32::try_from(id).unwrap_or(u32::MAX);
+        let (old_folded, old_tokens) = tokens_of(old);
+        let (new_folded, new_tokens) = tokens_of(new);
+        let old: FxHashSet<&str> = old_tokens
+            .into_iter()
+            .filter_map(|r| old_folded.get(r))
+            .collect();
+        let new: FxHashSet<&str> = new_tokens
+            .into_iter()
+            .filter_map(|r| new_folded.get(r))
+            .collect();
+        let mut changed = BTreeSet::new();
+        for &token in old.difference(&new) {
+            let n = shard_of(token);
+            let Some(shard) = self.shards.get_mut(n) else {
+                continue;
+            };
+            if let Some(postings) = shard.get_mut(token) {
+                if let Ok(at) = postings.binary_search(&id) {
+                    postings.remove(at);
+                    changed.insert(n);
+                }
+                if postings.is_empty() {
+                    shard.remove(token);
+                }
+            }
+        }
+        for &token in new.difference(&old) {
+            let n = shard_of(token);
+            let Some(shard) = self.shards.get_mut(n) else {
+                continue;
+            };
+            let postings = shard.entry(token.to_string()).or_default();
+            if let Err(at) = postings.binary_search(&id) {
+                postings.insert(at, id);
+                changed.insert(n);
+            }
+        }
+        changed.into_iter().collect()
+    }
+
+    /// The file of shard `n`, its tokens in key order, so it does not depend on hash order.
+    pub fn shard_file(&self, n: usize) -> Result<OutputFile, serde_json::Error> {
+        let encoded: BTreeMap<&str, String> = self
+            .shards
+            .get(n)
+            .into_iter()
+            .flatten()
             .map(|(token, ids)| {
                 let ids: Vec<usize> = ids.iter().map(|&id| id as usize).collect();
                 (token.as_str(), postings(&ids))
@@ -354,19 +428,19 @@ pub fn index_files(
             )
             .into_bytes(),
         })
-    });
-    let docs = documents.par_chunks(BLOCK).enumerate().map(|(n, block)| {
-        let rows: Vec<[&str; 4]> = block
-            .iter()
-            .map(|d| [&*d.title, &*d.period, &*d.url, &*d.summary])
-            .collect();
-        Ok(OutputFile {
-            path: routes::search_docs(n),
-            bytes: format!("quarterlySearch(\"d\",{n},{});\n", json_in_js_file(&rows)?)
-                .into_bytes(),
-        })
-    });
-    terms.chain(docs).collect()
+    }
+}
+
+/// The file of `block`, the `n`th block of results.
+pub fn docs_file(block: &[Document], n: usize) -> Result<OutputFile, serde_json::Error> {
+    let rows: Vec<[&str; 4]> = block
+        .iter()
+        .map(|d| [&*d.title, &*d.period, &*d.url, &*d.summary])
+        .collect();
+    Ok(OutputFile {
+        path: routes::search_docs(n),
+        bytes: format!("quarterlySearch(\"d\",{n},{});\n", json_in_js_file(&rows)?).into_bytes(),
+    })
 }
 
 #[cfg(test)]

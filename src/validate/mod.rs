@@ -7,10 +7,23 @@ mod checker;
 mod data;
 
 use crate::diagnostics::{Diagnostics, suggestion};
-use crate::model::{Content, Data, Site};
+use crate::model::{Briefing, Content, Data, Site};
 use body::check_body;
 use checker::Checker;
 use data::check_dataset;
+
+/// The problems of one briefing's body against a valid site's data: what validating the
+/// whole site would report of it, for the preview server, which rechecks only what changed.
+pub fn check_briefing(site: &Site, briefing: &Briefing) -> Diagnostics {
+    let mut checker = Checker {
+        broken: Default::default(),
+        diagnostics: Diagnostics::new(),
+        source_ids: site.data.sources.iter().map(|s| s.id.clone()).collect(),
+        vendor_ids: site.data.vendors.iter().map(|v| v.id.clone()).collect(),
+    };
+    check_body(&mut checker, &site.data, &briefing.file, &briefing.body);
+    checker.diagnostics
+}
 
 pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics> {
     let Content {

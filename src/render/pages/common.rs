@@ -26,6 +26,8 @@ pub struct PageParts {
     /// The SVG images drawn into the page, in page order, so the link check can read them
     /// without the HTML tokenizer.
     pub drawn: Vec<String>,
+    /// The search page's index terms, for a caller that keeps them.
+    pub search: Option<super::super::search::Index>,
 }
 
 impl PageParts {
@@ -37,6 +39,7 @@ impl PageParts {
             charts: 0,
             files: Vec::new(),
             drawn: Vec::new(),
+            search: None,
         }
     }
 

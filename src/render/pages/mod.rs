@@ -12,12 +12,13 @@ mod not_found;
 mod search;
 mod vendors;
 
-pub use common::{PageError, PageParts, insert_sources};
+pub use common::{PageError, PageParts, insert_sources, mentions};
+pub use search::{document, text_of};
 
 use crate::model::Site;
 
 /// Every page of the site, in a stable order.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageJob {
     Home,
     Archive,

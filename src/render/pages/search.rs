@@ -2,7 +2,7 @@
 //! `render::search` for the format). Without JavaScript the page leads to the archive,
 //! from which every briefing is reached by year.
 
-use super::super::search::{BLOCK, Document, SHARDS, index_files, plain_text};
+use super::super::search::{BLOCK, Document, Index, SHARDS, index_files_of, plain_text};
 use super::common::{PageError, PageParts, base_context, mentions};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Briefing, Site};
@@ -10,7 +10,7 @@ use crate::routes;
 
 /// What a briefing is found by: its title, period, summary, text and the names (English
 /// and Chinese) of the vendors it discusses, as its page lists them.
-fn text_of(site: &Site, briefing: &Briefing) -> String {
+pub fn text_of(site: &Site, briefing: &Briefing) -> String {
     let mut text = [
         briefing.title.as_str(),
         &briefing.period.label(),
@@ -33,7 +33,7 @@ fn text_of(site: &Site, briefing: &Briefing) -> String {
 }
 
 /// A briefing as a result shows it.
-fn document(briefing: &Briefing) -> Document {
+pub fn document(briefing: &Briefing) -> Document {
     Document {
         title: briefing.title.clone(),
         period: briefing.period.label(),
@@ -50,7 +50,8 @@ pub fn search(site: &Site) -> Result<PageParts, PageError> {
             .get(id)
             .map_or_else(String::new, |b| text_of(site, b))
     };
-    let files = index_files(&documents, text).map_err(|problem| {
+    let index = Index::build(documents.len(), text);
+    let files = index_files_of(&index, &documents).map_err(|problem| {
         Box::new(Diagnostic::error(
             &format!("dist/{}", routes::SEARCH_INDEX),
             format!("the search index cannot be written: {problem}"),
@@ -63,5 +64,6 @@ pub fn search(site: &Site) -> Result<PageParts, PageError> {
     context.insert("block", &BLOCK);
     let mut parts = PageParts::new(path.to_string(), "search.html", context);
     parts.files = files;
+    parts.search = Some(index);
     Ok(parts)
 }

@@ -1,0 +1,360 @@
+//! The preview server's builds. The first is a full build into memory that keeps what later
+//! ones need: the checked site, every file, each page's links and ids, which page job made
+//! which files, and the search index's terms. After it, a save that only changes the text of
+//! existing briefings (not their period or draft state) re-parses and re-checks those
+//! briefings alone and re-renders only the files that show what changed:
+//!
+//! - the briefing's page and its chart downloads, always;
+//! - the shards of the search index its words moved in and out of, and its block of results
+//!   when its title or summary changed;
+//! - the feed, when the briefing is one of its entries;
+//! - when what other pages show of it changed (title, summary, the vendors it discusses):
+//!   its neighbours (previous and next), the home page, its year's archive page, the vendor
+//!   pages, the vendor index and the 404 page.
+//!
+//! Anything else (a dataset, a source, vendors, a page, a template, `site.yaml`, a file
+//! created, deleted or renamed, a new period or draft state, or a save that breaks the
+//! build) is a full build, exactly as `quarterly build` makes it, so what is served always
+//! equals a fresh build of the same content (`tests/incremental.rs` holds it to that).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::Diagnostics;
+use crate::links::{PageLinks, broken_links_on};
+use crate::model::{Briefing, OutputFile, Site, SourceFile};
+use crate::output::Memory;
+use crate::render::{self, PageJob, Prepared, SearchIndex};
+use crate::timings::Timings;
+use crate::{BuildOptions, WARNINGS_SHOWN};
+
+/// A built site held in memory, and what updating it needs.
+pub struct Session {
+    root: PathBuf,
+    site: Site,
+    prepared: Prepared,
+    search: SearchIndex,
+    /// Every file of the site (shared with what the server sends).
+    files: BTreeMap<String, Arc<Vec<u8>>>,
+    /// Each page's links and ids, by the page's path.
+    links: BTreeMap<String, PageLinks>,
+    /// The files each page job made, its page first.
+    made: BTreeMap<PageJob, Vec<String>>,
+    /// Files changed on disk since the site was last brought up to date: a save that failed
+    /// to build is still a change for the next update to take in.
+    pending: BTreeSet<PathBuf>,
+    /// How many pages and charts the last full build made.
+    pub pages: usize,
+    pub charts: usize,
+}
+
+/// What an update changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Update {
+    /// Whether the whole site was built again.
+    pub full: bool,
+    /// The files rendered again (new, or made again whether or not their bytes changed).
+    pub rendered: BTreeSet<String>,
+    /// The files that are gone.
+    pub removed: BTreeSet<String>,
+}
+
+/// The options of the preview: drafts included, the first warnings kept.
+fn options() -> BuildOptions {
+    BuildOptions {
+        drafts: true,
+        keep_warnings: Some(WARNINGS_SHOWN),
+    }
+}
+
+impl Session {
+    /// A full build of the site at `root` into memory.
+    pub fn build(root: &Path) -> Result<Session, Diagnostics> {
+        let files = crate::load::load_content(root)?;
+        let memory = Memory::default();
+        let mut timings = Timings::default();
+        let (site, mut rendered) = crate::pipeline(&files, options(), &memory, &mut timings, true)?;
+        let prepared = render::prepare(&files.templates)?;
+        let search = match rendered.search.take() {
+            Some(search) => search,
+            None => render::search_index(&site),
+        };
+        Ok(Session {
+            root: root.to_path_buf(),
+            files: memory
+                .into_files()
+                .into_iter()
+                .map(|f| (f.path, Arc::new(f.bytes)))
+                .collect(),
+            pending: BTreeSet::new(),
+            links: rendered.links.into_iter().collect(),
+            made: rendered.jobs.into_iter().collect(),
+            pages: rendered.pages,
+            charts: rendered.charts,
+            site,
+            prepared,
+            search,
+        })
+    }
+
+    /// Every file of the site, by path.
+    pub fn files(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
+        &self.files
+    }
+
+    /// Brings the site up to date after the files at `changed` (absolute, or relative to
+    /// the root) changed on disk. On failure the site is left as it was, and the problems
+    /// are those a full build reports.
+    pub fn update(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Update, Diagnostics> {
+        self.pending.extend(changed.iter().cloned());
+        let pending = std::mem::take(&mut self.pending);
+        let quick = self.quick_update(&pending);
+        self.pending = pending;
+        if let Some(update) = quick {
+            self.pending.clear();
+            return Ok(update);
+        }
+        let fresh = Session::build(&self.root)?;
+        let removed = self
+            .files
+            .keys()
+            .filter(|path| !fresh.files.contains_key(*path))
+            .cloned()
+            .collect();
+        let rendered = fresh.files.keys().cloned().collect();
+        *self = fresh;
+        Ok(Update {
+            full: true,
+            rendered,
+            removed,
+        })
+    }
+
+    /// The update of a save that only changes existing briefings' text, or `None` when the
+    /// change needs (or the result is checked by) a full build.
+    fn quick_update(&mut self, changed: &BTreeSet<PathBuf>) -> Option<Update> {
+        let mut edits = Vec::new();
+        for path in changed {
+            let relative = relative_path(&self.root, path)?;
+            let tracked = self
+                .site
+                .briefings
+                .iter()
+                .position(|b| b.file.path == relative);
+            let absolute = self.root.join(&relative);
+            match tracked {
+                Some(i) => {
+                    let text = std::fs::read_to_string(&absolute).ok()?;
+                    if self.site.briefings.get(i)?.file.text.as_ref() != text {
+                        edits.push((i, SourceFile::new(relative, text)));
+                    }
+                }
+                // A file that is not part of the site and is gone again (an editor's
+                // temporary file) changes nothing; any other is for a full build.
+                None if !absolute.exists() && !self.is_tracked(&relative) => {}
+                // Backups and swap files in content/ are not read by a build.
+                None if relative.starts_with("content/") && crate::load::is_ignored(&relative) => {}
+                None => return None,
+            }
+        }
+        if edits.is_empty() {
+            return Some(Update::default());
+        }
+        let mut swapped: Vec<(usize, Briefing)> = Vec::new();
+        let result = self.apply(&edits, &mut swapped);
+        if result.is_none() {
+            // Put back every briefing swapped in, so the site is as it was.
+            for (i, old) in swapped.into_iter().rev() {
+                if let Some(slot) = self.site.briefings.get_mut(i) {
+                    *slot = old;
+                }
+            }
+        }
+        result
+    }
+
+    /// Whether `relative` is a file the last full build read.
+    fn is_tracked(&self, relative: &str) -> bool {
+        let site = &self.site;
+        site.config.file.path == relative
+            || site.pages.iter().any(|p| p.file.path == relative)
+            || site.data.datasets.iter().any(|d| d.file.path == relative)
+            || site.briefings.iter().any(|b| b.file.path == relative)
+            || relative.starts_with("content/data/")
+            || relative.starts_with("templates/")
+    }
+
+    /// Swaps the edited briefings in (recording the old ones in `swapped`), renders what
+    /// they change and checks its links; commits only when all of that succeeded.
+    fn apply(
+        &mut self,
+        edits: &[(usize, SourceFile)],
+        swapped: &mut Vec<(usize, Briefing)>,
+    ) -> Option<Update> {
+        let mut jobs: BTreeSet<PageJob> = BTreeSet::new();
+        let mut search_edits = Vec::new();
+        let mut feed = false;
+        let count = self.site.briefings.len();
+        let latest = count.saturating_sub(self.site.config.feed_entries);
+        for (i, file) in edits {
+            let i = *i;
+            let new = crate::parse::parse_one_briefing(file).ok()?;
+            let old = self.site.briefings.get(i)?;
+            if new.period != old.period || new.draft != old.draft {
+                return None;
+            }
+            let old_listing = listing(&self.site, old);
+            let old_text = render::search_text(&self.site, old);
+            let old_document = (old.title.clone(), old.summary.clone());
+            let slot = self.site.briefings.get_mut(i)?;
+            let old = std::mem::replace(slot, new);
+            swapped.push((i, old));
+            let new = self.site.briefings.get(i)?;
+            if crate::validate::check_briefing(&self.site, new).has_errors() {
+                return None;
+            }
+            jobs.insert(PageJob::Briefing(i));
+            if listing(&self.site, new) != old_listing {
+                jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
+                if i + 1 < count {
+                    jobs.insert(PageJob::Briefing(i + 1));
+                }
+                jobs.insert(PageJob::Home);
+                jobs.insert(PageJob::ArchiveYear(new.period.year()));
+                jobs.extend((0..self.site.data.vendors.len()).map(PageJob::Vendor));
+                jobs.insert(PageJob::Vendors);
+                // The 404 page leads to the latest briefing.
+                jobs.insert(PageJob::NotFound);
+            }
+            feed |= i >= latest;
+            let document_same = old_document == (new.title.clone(), new.summary.clone());
+            search_edits.push((i, old_text, document_same));
+        }
+        let jobs: Vec<PageJob> = jobs.into_iter().collect();
+        let memory = Memory::default();
+        let done = render::render_jobs(&self.site, &self.prepared, &jobs, &memory).ok()?;
+        let mut new_files: BTreeMap<String, Vec<u8>> = memory
+            .into_files()
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        if feed {
+            let OutputFile { path, bytes } =
+                render::render_feed(&self.site, &self.prepared).ok()?;
+            new_files.insert(path, bytes);
+        }
+
+        // Which files come and go, and whether any page's ids changed: then every page's
+        // links are checked again, else only those of the pages made again.
+        let mut removed: BTreeSet<String> = BTreeSet::new();
+        let mut added = false;
+        let mut ids_changed = false;
+        for job in &done {
+            let old_paths = self.made.get(&job.job)?;
+            for path in old_paths {
+                if !job.paths.contains(path) {
+                    removed.insert(path.clone());
+                }
+            }
+            for path in &job.paths {
+                if !old_paths.contains(path) {
+                    // A file this job did not make before must be new to the site.
+                    if self.files.contains_key(path) {
+                        return None;
+                    }
+                    added = true;
+                }
+            }
+            let (page, links) = &job.links;
+            ids_changed |= self.links.get(page).is_none_or(|old| old.ids != links.ids);
+        }
+        let new_links: BTreeMap<&str, &PageLinks> = done
+            .iter()
+            .map(|job| (job.links.0.as_str(), &job.links.1))
+            .collect();
+        let pages: Vec<(&str, &PageLinks)> = self
+            .links
+            .iter()
+            .map(|(page, links)| {
+                (
+                    page.as_str(),
+                    new_links.get(page.as_str()).copied().unwrap_or(links),
+                )
+            })
+            .collect();
+        let only: Option<BTreeSet<String>> = (!(ids_changed || added || !removed.is_empty()))
+            .then(|| new_links.keys().map(|p| p.to_string()).collect());
+        let paths = self
+            .files
+            .keys()
+            .filter(|p| !removed.contains(*p))
+            .map(String::as_str)
+            .chain(new_files.keys().map(String::as_str));
+        let (broken, _) = broken_links_on(&pages, only.as_ref(), paths, &self.site.config.base_url);
+        if !broken.is_empty() {
+            return None;
+        }
+
+        // Everything checked: the search index takes the new text, and the files go in.
+        for (i, old_text, document_same) in search_edits {
+            for file in self
+                .search
+                .update(&self.site, i, &old_text, document_same)
+                .ok()?
+            {
+                new_files.insert(file.path, file.bytes);
+            }
+        }
+        for path in &removed {
+            self.files.remove(path);
+        }
+        let rendered: BTreeSet<String> = new_files.keys().cloned().collect();
+        self.files.extend(
+            new_files
+                .into_iter()
+                .map(|(path, bytes)| (path, Arc::new(bytes))),
+        );
+        for job in done {
+            let (page, links) = job.links;
+            self.links.insert(page, links);
+            self.made.insert(job.job, job.paths);
+        }
+        Some(Update {
+            full: false,
+            rendered,
+            removed,
+        })
+    }
+}
+
+/// What pages other than a briefing's own show of it: its title, its summary, and the
+/// vendors it discusses.
+fn listing(site: &Site, briefing: &Briefing) -> (String, String, Vec<String>) {
+    (
+        briefing.title.clone(),
+        briefing.summary.clone(),
+        render::mentioned_vendors(site, briefing),
+    )
+}
+
+/// `path` relative to `root` as the site names its files (`content/briefings/x.md`), or
+/// `None` when it is outside the root or not valid UTF-8.
+fn relative_path(root: &Path, path: &Path) -> Option<String> {
+    let relative = if path.is_absolute() {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let path = path
+            .parent()
+            .and_then(|dir| dir.canonicalize().ok())
+            .and_then(|dir| path.file_name().map(|name| dir.join(name)))
+            .unwrap_or_else(|| path.to_path_buf());
+        path.strip_prefix(&root).ok()?.to_path_buf()
+    } else {
+        path.to_path_buf()
+    };
+    let parts: Vec<&str> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<_>>()?;
+    Some(parts.join("/"))
+}

@@ -1,0 +1,426 @@
+//! The preview server's updates: after any sequence of edits, the site `serve` holds is
+//! byte for byte what a fresh build of the same content makes, and a save that breaks the
+//! build leaves the last good site with a full build's diagnostics. Also which files each
+//! kind of edit renders again.
+//!
+//! The sequences run on a copy of the shipped site. `QUARTERLY_EDIT_CASES` (default 3) and
+//! `QUARTERLY_EDIT_STEPS` (default 6) make the property test longer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use quarterly::incremental::{Session, Update};
+use quarterly::{BuildOptions, WARNINGS_SHOWN};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped site.
+fn shipped_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "templates"] {
+        copy_dir(&repo.join(dir), &tmp.path().join(dir));
+    }
+    tmp
+}
+
+/// A fresh build of `root` as the preview builds it: every file, or the printed problems.
+fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let options = BuildOptions {
+        drafts: true,
+        keep_warnings: Some(WARNINGS_SHOWN),
+    };
+    quarterly::render_in_memory(root, options)
+        .map(|site| site.files.into_iter().map(|f| (f.path, f.bytes)).collect())
+        .map_err(|d| d.sorted().to_string())
+}
+
+fn held(session: &Session) -> BTreeMap<String, Vec<u8>> {
+    session
+        .files()
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .collect()
+}
+
+/// Asserts that two sites are the same, naming the first files that differ.
+fn assert_same(served: &BTreeMap<String, Vec<u8>>, built: &BTreeMap<String, Vec<u8>>, step: &str) {
+    let differing: Vec<&String> = served
+        .keys()
+        .chain(built.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|path| served.get(*path) != built.get(*path))
+        .take(5)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "after {step}, the served site differs from a fresh build at {differing:?}"
+    );
+}
+
+/// The kinds of edit an editor makes.
+#[derive(Clone, Copy, Debug)]
+enum Edit {
+    Body,
+    Title,
+    Summary,
+    VendorMention,
+    ChartBlock,
+    Figure,
+    Draft,
+    Template,
+    Source,
+    Add,
+    Delete,
+    Rename,
+    Error,
+}
+
+const EDITS: [Edit; 13] = [
+    Edit::Body,
+    Edit::Title,
+    Edit::Summary,
+    Edit::VendorMention,
+    Edit::ChartBlock,
+    Edit::Figure,
+    Edit::Draft,
+    Edit::Template,
+    Edit::Source,
+    Edit::Add,
+    Edit::Delete,
+    Edit::Rename,
+    Edit::Error,
+];
+
+fn briefings(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("content/briefings"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn rewrite(path: &Path, change: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, change(text)).unwrap();
+}
+
+/// Replaces the first line starting with `key: ` in the front matter.
+fn set_front(text: String, key: &str, value: &str) -> String {
+    let mut done = false;
+    text.split_inclusive('\n')
+        .map(|line| {
+            if !done && line.starts_with(&format!("{key}: ")) {
+                done = true;
+                format!("{key}: {value}\n")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
+}
+
+const ERROR: &str = "\nA broken figure: {{market.nope@2023-Q3}}.\n";
+
+/// Makes `edit` (the `n`th of its run, on the `pick`th briefing) to the site at `root`;
+/// the paths it touched.
+fn make(root: &Path, edit: Edit, n: usize, pick: usize) -> BTreeSet<PathBuf> {
+    let files = briefings(root);
+    let file = files[pick % files.len()].clone();
+    let mut touched = BTreeSet::from([file.clone()]);
+    match edit {
+        Edit::Body => rewrite(&file, |t| format!("{t}\nAn added paragraph, number {n}.\n")),
+        Edit::Title => rewrite(&file, |t| {
+            set_front(t, "title", &format!("\"Edited title {n}\""))
+        }),
+        Edit::Summary => rewrite(&file, |t| {
+            set_front(t, "summary", &format!("Edited summary {n}."))
+        }),
+        Edit::VendorMention => rewrite(&file, |t| {
+            format!("{t}\nVolcano Engine and 金山云 were in the news.\n")
+        }),
+        Edit::ChartBlock => rewrite(&file, |t| {
+            if t.contains("kind: bar\n") {
+                t.replacen("kind: bar\n", "kind: line\n", 1)
+            } else {
+                t.replacen("kind: line\n", "kind: bar\n", 1)
+            }
+        }),
+        Edit::Figure => {
+            let market = root.join("content/data/market.yaml");
+            rewrite(&market, |t| {
+                t.replacen(
+                    "    spend: 2.3\n",
+                    &format!("    spend: 2.{}\n", 4 + n % 5),
+                    1,
+                )
+                .replacen("    spend: 2.4\n", "    spend: 2.3\n", 1)
+            });
+            touched = BTreeSet::from([market]);
+        }
+        Edit::Draft => rewrite(&file, |t| {
+            if t.contains("\ndraft: true\n") {
+                t.replacen("\ndraft: true\n", "\n", 1)
+            } else {
+                t.replacen("\nperiod: ", "\ndraft: true\nperiod: ", 1)
+            }
+        }),
+        Edit::Template => {
+            let template = root.join("templates/briefing.html");
+            rewrite(&template, |t| format!("{t}{{# edit {n} #}}\n"));
+            touched = BTreeSet::from([template]);
+        }
+        Edit::Source => {
+            let sources = root.join("content/data/sources.yaml");
+            rewrite(&sources, |t| {
+                t.replacen(" (SCMP)\"", &format!(" (SCMP, {n})\""), 1)
+            });
+            touched = BTreeSet::from([sources]);
+        }
+        Edit::Add => {
+            let year = 2040 + n;
+            let new = root.join(format!("content/briefings/{year}-q1.md"));
+            let text = std::fs::read_to_string(&file).unwrap();
+            let period = text
+                .lines()
+                .find_map(|l| l.strip_prefix("period: "))
+                .unwrap_or("2019-Q1")
+                .to_string();
+            std::fs::write(
+                &new,
+                text.replacen(
+                    &format!("period: {period}"),
+                    &format!("period: {year}-Q1"),
+                    1,
+                ),
+            )
+            .unwrap();
+            touched = BTreeSet::from([new]);
+        }
+        Edit::Delete => {
+            // Only briefings this run added are deleted: the shipped ones are linked from
+            // pages, so deleting them is a broken build (which `Error` covers).
+            if let Some(added) = files.iter().find(|f| f.to_string_lossy().contains("/204")) {
+                std::fs::remove_file(added).unwrap();
+                touched = BTreeSet::from([added.clone()]);
+            }
+        }
+        Edit::Rename => {
+            // A file is named by its period, so a rename moves the briefing to another.
+            let year = 2060 + n;
+            let to = file.with_file_name(format!("{year}-q2.md"));
+            std::fs::rename(&file, &to).unwrap();
+            rewrite(&to, |t| {
+                let period = t
+                    .lines()
+                    .find_map(|l| l.strip_prefix("period: "))
+                    .unwrap_or("")
+                    .to_string();
+                t.replacen(
+                    &format!("period: {period}"),
+                    &format!("period: {year}-Q2"),
+                    1,
+                )
+            });
+            touched.insert(to);
+        }
+        Edit::Error => rewrite(&file, |t| {
+            if t.contains(ERROR) {
+                t.replacen(ERROR, "", 1)
+            } else {
+                format!("{t}{ERROR}")
+            }
+        }),
+    }
+    touched
+}
+
+/// Runs `edits` on a copy of the shipped site, checking the invariant after each.
+fn run(edits: &[(Edit, usize)]) {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).expect("the shipped site builds");
+    let mut last_good = fresh(root).expect("the shipped site builds");
+    assert_same(&held(&session), &last_good, "the first build");
+    for (n, &(edit, pick)) in edits.iter().enumerate() {
+        let touched = make(root, edit, n, pick);
+        let step = format!("edit {n} ({edit:?})");
+        let result = session.update(&touched);
+        match fresh(root) {
+            Ok(built) => {
+                let update = result.unwrap_or_else(|d| panic!("{step}: the update failed\n{d}"));
+                assert_same(&held(&session), &built, &step);
+                assert!(
+                    update.rendered.iter().all(|p| built.contains_key(p)),
+                    "{step}"
+                );
+                last_good = built;
+            }
+            Err(problems) => {
+                let diagnostics = result.err().unwrap_or_else(|| {
+                    panic!("{step}: a fresh build fails but the update did not:\n{problems}")
+                });
+                assert_eq!(diagnostics.sorted().to_string(), problems, "{step}");
+                assert_same(&held(&session), &last_good, &format!("{step}, failed"));
+            }
+        }
+    }
+}
+
+fn setting(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: setting("QUARTERLY_EDIT_CASES", 3),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn after_any_edits_the_served_site_is_a_fresh_build(
+        edits in proptest::collection::vec(
+            (proptest::sample::select(EDITS.to_vec()), 0usize..40),
+            setting("QUARTERLY_EDIT_STEPS", 6) as usize,
+        )
+    ) {
+        run(&edits);
+    }
+}
+
+/// Every kind of edit once, in an order that exercises each path (quick updates, full
+/// builds, a broken build and its fix), against fresh builds.
+#[test]
+fn each_kind_of_edit_in_turn_keeps_the_served_site_a_fresh_build() {
+    let edits: Vec<(Edit, usize)> = EDITS.iter().enumerate().map(|(i, e)| (*e, i * 3)).collect();
+    run(&edits);
+    // And a broken save fixed by the next one.
+    run(&[
+        (Edit::Error, 2),
+        (Edit::Body, 5),
+        (Edit::Error, 2),
+        (Edit::Title, 2),
+    ]);
+}
+
+/// Makes `edit` on a fresh copy of the shipped site and returns what the update rendered.
+fn update_after(edit: Edit, pick: usize) -> (Update, tempfile::TempDir) {
+    let site = shipped_copy();
+    let mut session = Session::build(site.path()).unwrap();
+    let touched = make(site.path(), edit, 0, pick);
+    let update = session.update(&touched).unwrap();
+    assert_same(
+        &held(&session),
+        &fresh(site.path()).unwrap(),
+        &format!("{edit:?}"),
+    );
+    (update, site)
+}
+
+fn pages(update: &Update) -> Vec<&str> {
+    update
+        .rendered
+        .iter()
+        .filter(|p| p.ends_with(".html"))
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn an_edit_to_a_briefings_text_renders_its_page_and_what_indexes_its_words() {
+    // The oldest briefing: in no list of latest briefings, not in the feed.
+    let (update, _site) = update_after(Edit::Body, 0);
+    assert!(!update.full);
+    assert_eq!(pages(&update), ["briefings/2019-q1.html"]);
+    let others: Vec<&String> = update
+        .rendered
+        .iter()
+        .filter(|p| {
+            !p.starts_with("briefings/2019-q1")
+                && !p.starts_with("data/charts/chart-2019-q1-")
+                && !p.starts_with("search/t-")
+        })
+        .collect();
+    assert!(others.is_empty(), "{others:?}");
+    assert!(
+        update.rendered.iter().any(|p| p.starts_with("search/t-")),
+        "the new words are indexed"
+    );
+    assert!(update.removed.is_empty());
+}
+
+#[test]
+fn an_edit_to_a_briefings_title_renders_the_pages_that_list_it() {
+    let (update, _site) = update_after(Edit::Title, 0);
+    assert!(!update.full);
+    let pages = pages(&update);
+    for page in [
+        "briefings/2019-q1.html",
+        "briefings/2019-q2.html",
+        "index.html",
+        "archive/2019.html",
+        "vendors.html",
+        "vendors/alibaba-cloud.html",
+    ] {
+        assert!(pages.contains(&page), "{page} not in {pages:?}");
+    }
+    assert!(!pages.contains(&"briefings/2020-q1.html"), "{pages:?}");
+    assert!(
+        update.rendered.contains("search/d-0.js"),
+        "its block of results"
+    );
+}
+
+#[test]
+fn an_edit_to_one_of_the_latest_briefings_renders_the_feed() {
+    let last = briefings(Path::new(env!("CARGO_MANIFEST_DIR"))).len() - 1;
+    let (update, _site) = update_after(Edit::Body, last);
+    assert!(!update.full);
+    assert!(
+        update.rendered.contains("feed.xml"),
+        "{:?}",
+        update.rendered
+    );
+}
+
+#[test]
+fn other_edits_are_full_builds() {
+    for edit in [
+        Edit::Figure,
+        Edit::Template,
+        Edit::Source,
+        Edit::Draft,
+        Edit::Add,
+        Edit::Rename,
+    ] {
+        let (update, _site) = update_after(edit, 4);
+        assert!(update.full, "{edit:?}");
+    }
+}
+
+#[test]
+fn a_temporary_file_that_is_gone_changes_nothing() {
+    let site = shipped_copy();
+    let mut session = Session::build(site.path()).unwrap();
+    let gone = site.path().join("content/briefings/.2019-q1.md.swp");
+    let update = session.update(&BTreeSet::from([gone])).unwrap();
+    assert_eq!(update, Update::default());
+}
