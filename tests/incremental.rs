@@ -424,3 +424,85 @@ fn a_temporary_file_that_is_gone_changes_nothing() {
     let update = session.update(&BTreeSet::from([gone])).unwrap();
     assert_eq!(update, Update::default());
 }
+
+#[test]
+fn an_edit_to_a_summary_or_the_vendors_discussed_renders_the_pages_that_list_it() {
+    for edit in [Edit::Summary, Edit::VendorMention] {
+        let (update, _site) = update_after(edit, 0);
+        assert!(!update.full, "{edit:?}");
+        let pages = pages(&update);
+        for page in [
+            "briefings/2019-q1.html",
+            "index.html",
+            "archive/2019.html",
+            "vendors.html",
+        ] {
+            assert!(pages.contains(&page), "{edit:?}: {page} not in {pages:?}");
+        }
+    }
+}
+
+#[test]
+fn an_edit_to_a_chart_block_renders_the_briefing_and_its_downloads_alone() {
+    let (update, _site) = update_after(Edit::ChartBlock, 0);
+    assert!(!update.full);
+    assert_eq!(pages(&update), ["briefings/2019-q1.html"]);
+    assert!(update.rendered.contains("data/charts/chart-2019-q1-1.csv"));
+}
+
+#[test]
+fn deleting_a_briefing_is_a_full_build_without_its_files() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let touched = make(root, Edit::Add, 0, 3);
+    assert!(session.update(&touched).unwrap().full);
+    let touched = make(root, Edit::Delete, 1, 0);
+    let update = session.update(&touched).unwrap();
+    assert!(update.full);
+    assert!(
+        update.removed.contains("briefings/2040-q1.html"),
+        "{:?}",
+        update.removed
+    );
+    assert_same(&held(&session), &fresh(root).unwrap(), "the deletion");
+}
+
+#[test]
+fn a_broken_save_keeps_the_last_good_site_and_the_next_good_one_recovers() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let good = held(&session);
+    let touched = make(root, Edit::Error, 0, 5);
+    let problems = session.update(&touched).unwrap_err();
+    assert!(problems.has_errors());
+    assert_eq!(held(&session), good, "the last good site stays");
+    // An unrelated quick edit elsewhere does not hide the error still on disk.
+    let elsewhere = make(root, Edit::Body, 1, 9);
+    assert!(session.update(&elsewhere).is_err());
+    let fixed = make(root, Edit::Error, 2, 5);
+    let update = session.update(&fixed).unwrap();
+    assert_same(
+        &held(&session),
+        &fresh(root).unwrap(),
+        &format!("the fix ({})", update.full),
+    );
+}
+
+#[test]
+fn a_save_by_writing_a_temporary_file_and_renaming_it_is_a_quick_update() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let target = root.join("content/briefings/2019-q1.md");
+    let temporary = root.join("content/briefings/.2019-q1.md.tmp");
+    let text = std::fs::read_to_string(&target).unwrap();
+    std::fs::write(&temporary, format!("{text}\nSaved through a rename.\n")).unwrap();
+    std::fs::rename(&temporary, &target).unwrap();
+    let update = session
+        .update(&BTreeSet::from([temporary, target]))
+        .unwrap();
+    assert!(!update.full);
+    assert_same(&held(&session), &fresh(root).unwrap(), "the rename");
+}
