@@ -12,10 +12,14 @@
 //!   its neighbours (previous and next), the home page, its year's archive page, the vendor
 //!   pages, the vendor index and the 404 page.
 //!
-//! Anything else (a dataset, a source, vendors, a page, a template, `site.yaml`, a file
-//! created, deleted or renamed, a new period or draft state, or a save that breaks the
-//! build) is a full build, exactly as `quarterly build` makes it, so what is served always
-//! equals a fresh build of the same content (`tests/incremental.rs` holds it to that).
+//! A save that only changes templates re-renders the pages rendered with them or with a
+//! template that includes them (and the feed, for its templates).
+//!
+//! Anything else (a dataset, a source, vendors, a page, `base.html` or the sitemap's
+//! templates, static files, `site.yaml`, a file created, deleted or renamed, a new period or
+//! draft state, or a save that breaks the build) is a full build, exactly as
+//! `quarterly build` makes it, so what is served always equals a fresh build of the same
+//! content (`tests/incremental.rs` holds it to that).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -34,6 +38,8 @@ pub struct Session {
     root: PathBuf,
     site: Site,
     prepared: Prepared,
+    /// The site's own templates and static files, as the last full build read them.
+    templates: crate::load::Templates,
     search: SearchIndex,
     /// Every file of the site (shared with what the server sends).
     files: BTreeMap<String, Arc<Vec<u8>>>,
@@ -88,6 +94,7 @@ impl Session {
                 .map(|f| (f.path, Arc::new(f.bytes)))
                 .collect(),
             pending: BTreeSet::new(),
+            templates: (files.templates, files.assets),
             links: rendered.links.into_iter().collect(),
             made: rendered.jobs.into_iter().collect(),
             pages: rendered.pages,
@@ -135,8 +142,15 @@ impl Session {
     /// change needs (or the result is checked by) a full build.
     fn quick_update(&mut self, changed: &BTreeSet<PathBuf>) -> Option<Update> {
         let mut edits = Vec::new();
+        let mut templates = false;
         for path in changed {
             let relative = relative_path(&self.root, path)?;
+            if relative.starts_with("templates/") {
+                if !relative.starts_with(crate::load::ARCHETYPES_DIR) {
+                    templates = true;
+                }
+                continue;
+            }
             let tracked = self
                 .site
                 .briefings
@@ -157,6 +171,14 @@ impl Session {
                 None if relative.starts_with("content/") && crate::load::is_ignored(&relative) => {}
                 None => return None,
             }
+        }
+        if templates {
+            // Templates with briefings in one save: a full build.
+            return if edits.is_empty() {
+                self.template_update()
+            } else {
+                None
+            };
         }
         if edits.is_empty() {
             return Some(Update::default());
@@ -231,17 +253,99 @@ impl Session {
             let document_same = old_document == (new.title.clone(), new.summary.clone());
             search_edits.push((i, old_text, document_same));
         }
-        let jobs: Vec<PageJob> = jobs.into_iter().collect();
+        self.render_and_commit(jobs.into_iter().collect(), feed, search_edits, None)
+    }
+
+    /// The update of a save that changes templates only: the pages rendered with them, or
+    /// with templates that include them, are rendered again. `None` when a template every
+    /// page extends changed, when templates or static files came or went, or when the
+    /// templates do not load (a full build reports why).
+    fn template_update(&mut self) -> Option<Update> {
+        let (templates, assets) = crate::load::load_templates(&self.root).ok()?;
+        if assets != self.templates.1 {
+            return None;
+        }
+        let named = |files: &[SourceFile]| -> BTreeMap<String, String> {
+            files
+                .iter()
+                .map(|f| (f.path.clone(), f.text.to_string()))
+                .collect()
+        };
+        let (old, new) = (named(&self.templates.0), named(&templates));
+        if old.keys().ne(new.keys()) {
+            return None;
+        }
+        let changed: BTreeSet<String> = new
+            .iter()
+            .filter(|(path, text)| old.get(*path) != Some(*text))
+            .filter_map(|(path, _)| path.strip_prefix("templates/").map(str::to_string))
+            .collect();
+        if changed.is_empty() {
+            return Some(Update::default());
+        }
+        // Each template's text as the build uses it (the site's own, else the built-in),
+        // and every template that names a changed one, however indirectly.
+        let mut texts: BTreeMap<String, String> = render::BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        for (path, text) in &new {
+            if let Some(name) = path.strip_prefix("templates/") {
+                texts.insert(name.to_string(), text.clone());
+            }
+        }
+        let mut affected = changed;
+        loop {
+            let more: Vec<String> = texts
+                .iter()
+                .filter(|(name, _)| !affected.contains(*name))
+                .filter(|(_, text)| {
+                    affected.iter().any(|a| {
+                        text.contains(&format!("\"{a}\"")) || text.contains(&format!("'{a}'"))
+                    })
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            affected.extend(more);
+        }
+        if affected.contains("base.html") || affected.iter().any(|a| a.starts_with("sitemap")) {
+            return None;
+        }
+        let prepared = render::prepare(&templates).ok()?;
+        let jobs: Vec<PageJob> = render::page_jobs(&self.site)
+            .into_iter()
+            .filter(|job| affected.contains(render::template_of(*job)))
+            .collect();
+        let feed = affected.contains("feed.xml") || affected.contains("feed-entry.html");
+        let update = self.render_and_commit(jobs, feed, Vec::new(), Some(prepared))?;
+        self.templates.0 = templates;
+        Some(update)
+    }
+
+    /// Renders `jobs` (and the feed, when `feed`), checks the links of the result, brings
+    /// the search index up to date for `search_edits` (briefing, its old search text, whether
+    /// its block of results is unchanged), and takes it all in; `None`, changing nothing,
+    /// when anything fails. `prepared` replaces the templates when given.
+    fn render_and_commit(
+        &mut self,
+        jobs: Vec<PageJob>,
+        feed: bool,
+        search_edits: Vec<(usize, String, bool)>,
+        prepared: Option<Prepared>,
+    ) -> Option<Update> {
+        let templates = prepared.as_ref().unwrap_or(&self.prepared);
         let memory = Memory::default();
-        let done = render::render_jobs(&self.site, &self.prepared, &jobs, &memory).ok()?;
+        let done = render::render_jobs(&self.site, templates, &jobs, &memory).ok()?;
         let mut new_files: BTreeMap<String, Vec<u8>> = memory
             .into_files()
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
         if feed {
-            let OutputFile { path, bytes } =
-                render::render_feed(&self.site, &self.prepared).ok()?;
+            let OutputFile { path, bytes } = render::render_feed(&self.site, templates).ok()?;
             new_files.insert(path, bytes);
         }
 
@@ -297,6 +401,9 @@ impl Session {
         }
 
         // Everything checked: the search index takes the new text, and the files go in.
+        if let Some(prepared) = prepared {
+            self.prepared = prepared;
+        }
         for (i, old_text, document_same) in search_edits {
             for file in self
                 .search

@@ -89,9 +89,34 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
     if files.site.is_none() {
         diagnostics.push(missing_site_configuration());
     }
+    let (templates, assets) = read_templates(root, &mut diagnostics);
+    files.templates = templates;
+    files.assets = assets;
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(files)
+}
+
+/// The templates and static assets of the site at `root`, as `load_content` reads them.
+pub fn load_templates(root: &Path) -> Result<Templates, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let read = read_templates(root, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(read)
+}
+
+/// Templates (`.html` and `.xml` files) and static assets (name, bytes).
+pub type Templates = (Vec<SourceFile>, Vec<(String, Vec<u8>)>);
+
+fn read_templates(root: &Path, diagnostics: &mut Diagnostics) -> Templates {
+    let mut templates_read = Vec::new();
+    let mut assets = Vec::new();
     let templates = root.join("templates");
     if templates.is_dir() {
-        for (relative, absolute) in walk(root, &templates, &mut diagnostics) {
+        for (relative, absolute) in walk(root, &templates, diagnostics) {
             // Archetypes are what `new` starts a file from, not pages of the site: the build
             // neither reads nor renders them, whatever their extension.
             if relative.starts_with(ARCHETYPES_DIR) {
@@ -109,19 +134,16 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
             };
             if relative.ends_with(".html") || relative.ends_with(".xml") {
                 match String::from_utf8(bytes) {
-                    Ok(text) => files.templates.push(SourceFile::new(relative, text)),
+                    Ok(text) => templates_read.push(SourceFile::new(relative, text)),
                     Err(_) => diagnostics
                         .push(Diagnostic::error(&relative, "template is not valid UTF-8")),
                 }
             } else if let Some(asset) = relative.strip_prefix("templates/static/") {
-                files.assets.push((asset.to_string(), bytes));
+                assets.push((asset.to_string(), bytes));
             }
         }
     }
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok(files)
+    (templates_read, assets)
 }
 
 /// Where a site keeps the templates `quarterly new` renders new content from.

@@ -405,7 +405,6 @@ fn an_edit_to_one_of_the_latest_briefings_renders_the_feed() {
 fn other_edits_are_full_builds() {
     for edit in [
         Edit::Figure,
-        Edit::Template,
         Edit::Source,
         Edit::Draft,
         Edit::Add,
@@ -505,4 +504,40 @@ fn a_save_by_writing_a_temporary_file_and_renaming_it_is_a_quick_update() {
         .unwrap();
     assert!(!update.full);
     assert_same(&held(&session), &fresh(root).unwrap(), "the rename");
+}
+
+#[test]
+fn an_edit_to_a_template_renders_the_pages_made_with_it() {
+    let (update, site) = update_after(Edit::Template, 0);
+    assert!(!update.full);
+    let pages = pages(&update);
+    let briefings = briefings(site.path()).len();
+    assert_eq!(pages.len(), briefings, "{pages:?}");
+    assert!(
+        pages.iter().all(|p| p.starts_with("briefings/")),
+        "{pages:?}"
+    );
+
+    // A template others include: every page made with one of those, and the feed.
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let sources = root.join("templates/sources.html");
+    rewrite(&sources, |t| format!("{t}{{# edited #}}\n"));
+    let update = session.update(&BTreeSet::from([sources])).unwrap();
+    assert!(!update.full);
+    assert!(update.rendered.contains("feed.xml") && update.rendered.contains("index.html"));
+    assert!(
+        !update.rendered.contains("search.html"),
+        "search.html includes no sources"
+    );
+    assert_same(&held(&session), &fresh(root).unwrap(), "sources.html");
+
+    // The template every page extends: a full build.
+    let base = root.join("templates/base.html");
+    rewrite(&base, |t| {
+        t.replacen("</body>", "<!-- edited --></body>", 1)
+    });
+    assert!(session.update(&BTreeSet::from([base])).unwrap().full);
+    assert_same(&held(&session), &fresh(root).unwrap(), "base.html");
 }

@@ -170,6 +170,11 @@ pub fn prepare(templates: &[SourceFile]) -> Result<Prepared, Diagnostics> {
     Templates::load(templates).map(Prepared)
 }
 
+/// The template a page job's page is rendered with.
+pub fn template_of(job: PageJob) -> &'static str {
+    pages::template_of(job)
+}
+
 /// Every page job of the site, in the order a build renders them.
 pub fn page_jobs(site: &Site) -> Vec<PageJob> {
     pages::jobs(site)
@@ -297,6 +302,7 @@ fn render_page(
     keep_search: bool,
 ) -> Result<PageDone, Box<Diagnostic>> {
     let mut parts = pages::build_page(site, job)?;
+    debug_assert_eq!(parts.template, pages::template_of(job), "{job:?}");
     let search = parts.search.take().filter(|_| keep_search);
     let html = templates.render(parts.template, &parts.context)?;
     let links = page_links(&html, &parts.drawn);

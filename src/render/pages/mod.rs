@@ -50,6 +50,23 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
     jobs
 }
 
+/// The template a job's page is rendered with (what `build_page` gives).
+pub fn template_of(job: PageJob) -> &'static str {
+    match job {
+        PageJob::Home => "home.html",
+        PageJob::Archive => "archive.html",
+        PageJob::ArchiveYear(_) => "archive-year.html",
+        PageJob::Briefing(_) => "briefing.html",
+        PageJob::Page(_) => "page.html",
+        PageJob::Vendor(_) => "vendor.html",
+        PageJob::Vendors => "vendors.html",
+        PageJob::Data => "data.html",
+        PageJob::Dataset(..) => "dataset.html",
+        PageJob::Search => "search.html",
+        PageJob::NotFound => "404.html",
+    }
+}
+
 pub fn build_page(site: &Site, job: PageJob) -> Result<PageParts, PageError> {
     match job {
         PageJob::Home => home::home(site),
