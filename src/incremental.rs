@@ -1,8 +1,8 @@
 //! The preview server's builds. The first is a full build into memory that keeps what later
 //! ones need: the checked site, every file, each page's links and ids, which page job made
-//! which files, and the search index's terms. After it, a save that only changes the text of
-//! existing briefings (not their period or draft state) re-parses and re-checks those
-//! briefings alone and re-renders only the files that show what changed:
+//! which files, and the search index's terms. After it, a save that only changes existing
+//! briefings (their text, front matter or draft state, not their period) re-parses and
+//! re-checks those briefings alone and re-renders only the files that show what changed:
 //!
 //! - the briefing's page and its chart downloads, always;
 //! - the shards of the search index its words moved in and out of, and its block of results
@@ -16,8 +16,8 @@
 //! template that includes them (and the feed, for its templates).
 //!
 //! Anything else (a dataset, a source, vendors, a page, `base.html` or the sitemap's
-//! templates, static files, `site.yaml`, a file created, deleted or renamed, a new period or
-//! draft state, or a save that breaks the build) is a full build, exactly as
+//! templates, static files, `site.yaml`, a file created, deleted or renamed, a new period,
+//! or a save that breaks the build) is a full build, exactly as
 //! `quarterly build` makes it, so what is served always equals a fresh build of the same
 //! content (`tests/incremental.rs` holds it to that).
 
@@ -223,7 +223,9 @@ impl Session {
             let i = *i;
             let new = crate::parse::parse_one_briefing(file).ok()?;
             let old = self.site.briefings.get(i)?;
-            if new.period != old.period || new.draft != old.draft {
+            // A new period moves the briefing among the others: a full build. (A new draft
+            // state only changes its own page's banner: the preview shows drafts.)
+            if new.period != old.period {
                 return None;
             }
             let old_listing = listing(&self.site, old);

@@ -403,13 +403,7 @@ fn an_edit_to_one_of_the_latest_briefings_renders_the_feed() {
 
 #[test]
 fn other_edits_are_full_builds() {
-    for edit in [
-        Edit::Figure,
-        Edit::Source,
-        Edit::Draft,
-        Edit::Add,
-        Edit::Rename,
-    ] {
+    for edit in [Edit::Figure, Edit::Source, Edit::Add, Edit::Rename] {
         let (update, _site) = update_after(edit, 4);
         assert!(update.full, "{edit:?}");
     }
@@ -439,6 +433,13 @@ fn an_edit_to_a_summary_or_the_vendors_discussed_renders_the_pages_that_list_it(
             assert!(pages.contains(&page), "{edit:?}: {page} not in {pages:?}");
         }
     }
+}
+
+#[test]
+fn a_new_draft_state_renders_the_briefing_alone() {
+    let (update, _site) = update_after(Edit::Draft, 0);
+    assert!(!update.full);
+    assert_eq!(pages(&update), ["briefings/2019-q1.html"]);
 }
 
 #[test]
