@@ -13,13 +13,17 @@
 //!   pages, the vendor index and the 404 page.
 //!
 //! A save that only changes templates re-renders the pages rendered with them or with a
-//! template that includes them (and the feed, for its templates).
+//! template that includes them (and the feed, for its templates). A save that only changes
+//! datasets re-renders the pages that show them: the briefings that draw on them (all of
+//! them when one holds a headline figure), their data pages, the data index, the home page,
+//! the pages, the vendor pages, and the search index files and feed as above.
 //!
-//! Anything else (a dataset, a source, vendors, a page, `base.html` or the sitemap's
-//! templates, static files, `site.yaml`, a file created, deleted or renamed, a new period,
-//! or a save that breaks the build) is a full build, exactly as
-//! `quarterly build` makes it, so what is served always equals a fresh build of the same
-//! content (`tests/incremental.rs` holds it to that).
+//! Anything else (a source, vendors, a page, a dataset whose table needs more or fewer
+//! pages, `base.html` or the sitemap's templates, static files, `site.yaml`, a file created,
+//! deleted or renamed, a new period, changes of several kinds in one save, or a save that
+//! breaks the build) is a full build, exactly as `quarterly build` makes it, so what is
+//! served always equals a fresh build of the same content (`tests/incremental.rs` holds it
+//! to that).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -65,6 +69,10 @@ pub struct Update {
     /// The files that are gone.
     pub removed: BTreeSet<String>,
 }
+
+/// How many briefings an edit to a dataset may re-render one by one before a full build,
+/// when they are most of the site, is quicker.
+const QUICK_DATASET_LIMIT: usize = 1_000;
 
 /// The options of the preview: drafts included, the first warnings kept.
 fn options() -> BuildOptions {
@@ -142,12 +150,26 @@ impl Session {
     /// change needs (or the result is checked by) a full build.
     fn quick_update(&mut self, changed: &BTreeSet<PathBuf>) -> Option<Update> {
         let mut edits = Vec::new();
+        let mut dataset_edits = Vec::new();
         let mut templates = false;
         for path in changed {
             let relative = relative_path(&self.root, path)?;
             if relative.starts_with("templates/") {
                 if !relative.starts_with(crate::load::ARCHETYPES_DIR) {
                     templates = true;
+                }
+                continue;
+            }
+            if let Some(d) = self
+                .site
+                .data
+                .datasets
+                .iter()
+                .position(|d| d.file.path == relative)
+            {
+                let text = std::fs::read_to_string(self.root.join(&relative)).ok()?;
+                if self.site.data.datasets.get(d)?.file.text.as_ref() != text {
+                    dataset_edits.push((d, SourceFile::new(relative, text)));
                 }
                 continue;
             }
@@ -172,13 +194,12 @@ impl Session {
                 None => return None,
             }
         }
-        if templates {
-            // Templates with briefings in one save: a full build.
-            return if edits.is_empty() {
-                self.template_update()
-            } else {
-                None
-            };
+        // One kind of change at a time; several kinds in one save are a full build.
+        match (templates, edits.is_empty(), dataset_edits.is_empty()) {
+            (true, true, true) => return self.template_update(),
+            (false, true, false) => return self.dataset_update(dataset_edits),
+            (false, _, true) => {}
+            _ => return None,
         }
         if edits.is_empty() {
             return Some(Update::default());
@@ -254,6 +275,105 @@ impl Session {
             feed |= i >= latest;
             let document_same = old_document == (new.title.clone(), new.summary.clone());
             search_edits.push((i, old_text, document_same));
+        }
+        self.render_and_commit(jobs.into_iter().collect(), feed, search_edits, None)
+    }
+
+    /// The update of a save that changes datasets only (not their id): every page that
+    /// shows them is rendered again. `None`, changing nothing, when a dataset does not parse,
+    /// the site's checks fail, or a dataset's table needs more or fewer pages.
+    fn dataset_update(&mut self, edits: Vec<(usize, SourceFile)>) -> Option<Update> {
+        let mut parsed = Vec::new();
+        for (d, file) in edits {
+            let new = crate::parse::parse_one_dataset(&file).ok()?;
+            let old = self.site.data.datasets.get(d)?;
+            if new.id != old.id || render::dataset_pages(&new) != render::dataset_pages(old) {
+                return None;
+            }
+            parsed.push((d, new));
+        }
+        let ids: BTreeSet<String> = parsed.iter().map(|(_, d)| d.id.clone()).collect();
+        let headline = self
+            .site
+            .config
+            .headline
+            .iter()
+            .any(|f| ids.contains(&f.dataset.id));
+        // The briefings that show the datasets: all of them when a headline figure (in
+        // every briefing's key figures) comes from one.
+        let affected: Vec<usize> = (0..self.site.briefings.len())
+            .filter(|&i| {
+                headline
+                    || self
+                        .site
+                        .briefings
+                        .get(i)
+                        .is_some_and(|b| uses_datasets(&b.body, &ids))
+            })
+            .collect();
+        // When most briefings of a large site show the datasets, re-rendering them and
+        // re-indexing their words one by one costs more than a full build, which is what runs.
+        if affected.len() > QUICK_DATASET_LIMIT && affected.len() * 2 > self.site.briefings.len() {
+            return None;
+        }
+        let before: Vec<(String, Listing)> = affected
+            .iter()
+            .filter_map(|&i| self.site.briefings.get(i))
+            .map(|b| (render::search_text(&self.site, b), listing(&self.site, b)))
+            .collect();
+        let mut swapped = Vec::new();
+        for (d, new) in parsed {
+            let slot = self.site.data.datasets.get_mut(d)?;
+            swapped.push((d, std::mem::replace(slot, new)));
+        }
+        let result = self.dataset_jobs(&affected, before, &ids);
+        if result.is_none() {
+            for (d, old) in swapped.into_iter().rev() {
+                if let Some(slot) = self.site.data.datasets.get_mut(d) {
+                    *slot = old;
+                }
+            }
+        }
+        result
+    }
+
+    /// With the new datasets in place: checks the site and renders what shows them.
+    fn dataset_jobs(
+        &mut self,
+        affected: &[usize],
+        before: Vec<(String, Listing)>,
+        ids: &BTreeSet<String>,
+    ) -> Option<Update> {
+        if crate::validate::check_site(&self.site).has_errors() {
+            return None;
+        }
+        let site = &self.site;
+        let count = site.briefings.len();
+        let latest = count.saturating_sub(site.config.feed_entries);
+        let mut jobs: BTreeSet<PageJob> =
+            BTreeSet::from([PageJob::Home, PageJob::Data, PageJob::Vendors]);
+        jobs.extend((0..site.pages.len()).map(PageJob::Page));
+        jobs.extend((0..site.data.vendors.len()).map(PageJob::Vendor));
+        for (d, dataset) in site.data.datasets.iter().enumerate() {
+            if ids.contains(&dataset.id) {
+                jobs.extend((1..=render::dataset_pages(dataset)).map(|p| PageJob::Dataset(d, p)));
+            }
+        }
+        let mut feed = false;
+        let mut search_edits = Vec::new();
+        for (&i, (old_text, old_listing)) in affected.iter().zip(before) {
+            let briefing = site.briefings.get(i)?;
+            jobs.insert(PageJob::Briefing(i));
+            if listing(site, briefing) != old_listing {
+                jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
+                if i + 1 < count {
+                    jobs.insert(PageJob::Briefing(i + 1));
+                }
+                jobs.insert(PageJob::ArchiveYear(briefing.period.year()));
+                jobs.insert(PageJob::NotFound);
+            }
+            feed |= i >= latest;
+            search_edits.push((i, old_text, true));
         }
         self.render_and_commit(jobs.into_iter().collect(), feed, search_edits, None)
     }
@@ -437,9 +557,24 @@ impl Session {
     }
 }
 
+/// Whether a body shows a value of one of the datasets `ids`: a figure, a calculation or a
+/// chart drawn from it.
+fn uses_datasets(body: &[crate::model::Segment], ids: &BTreeSet<String>) -> bool {
+    use crate::model::Segment;
+    body.iter().any(|segment| match segment {
+        Segment::Figure(f) => ids.contains(&f.dataset.id),
+        Segment::Calc(c) => c.expr.figures().iter().any(|f| ids.contains(&f.dataset.id)),
+        Segment::Chart(c) => ids.contains(&c.data.id),
+        Segment::Markdown(_) | Segment::Cite(_) | Segment::Quote(_) => false,
+    })
+}
+
+/// A briefing's title, summary and the ids of the vendors it discusses.
+type Listing = (String, String, Vec<String>);
+
 /// What pages other than a briefing's own show of it: its title, its summary, and the
 /// vendors it discusses.
-fn listing(site: &Site, briefing: &Briefing) -> (String, String, Vec<String>) {
+fn listing(site: &Site, briefing: &Briefing) -> Listing {
     (
         briefing.title.clone(),
         briefing.summary.clone(),

@@ -92,6 +92,17 @@ pub fn parse_one_briefing(file: &SourceFile) -> Result<Briefing, Diagnostics> {
     }
 }
 
+/// Parses one dataset file on its own, as the preview server does after an edit to it: the
+/// dataset, or the errors that stop it from parsing.
+pub fn parse_one_dataset(file: &SourceFile) -> Result<crate::model::Dataset, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let dataset = parse_dataset(file, &mut diagnostics);
+    match dataset {
+        Some(dataset) if !diagnostics.has_errors() => Ok(dataset),
+        _ => Err(diagnostics),
+    }
+}
+
 /// Parses files in parallel, keeping their order and every diagnostic (that `diagnostics`
 /// keeps). Files go a few hundred at a time, so the problems of only those are held at once.
 fn parse_each<T: Send>(

@@ -170,6 +170,11 @@ pub fn prepare(templates: &[SourceFile]) -> Result<Prepared, Diagnostics> {
     Templates::load(templates).map(Prepared)
 }
 
+/// How many pages a dataset's table takes.
+pub fn dataset_pages(dataset: &crate::model::Dataset) -> usize {
+    pages::dataset_page_count(dataset)
+}
+
 /// The template a page job's page is rendered with.
 pub fn template_of(job: PageJob) -> &'static str {
     pages::template_of(job)

@@ -59,11 +59,39 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
         pages,
         warnings: Diagnostics::new(),
     };
+    check_documents(&mut checker, &site);
+    if checker.diagnostics.has_errors() {
+        return Err(checker.diagnostics);
+    }
+    let mut site = site;
+    site.warnings = checker.diagnostics;
+    Ok(site)
+}
+
+/// Every check `validate_site` makes, made again on a site built from content that
+/// parsed: what a full build would report of it (the preview server's check after an edit
+/// to a dataset).
+pub fn check_site(site: &Site) -> Diagnostics {
+    let mut checker = Checker {
+        broken: Default::default(),
+        diagnostics: Diagnostics::new(),
+        source_ids: site.data.sources.iter().map(|s| s.id.clone()).collect(),
+        vendor_ids: site.data.vendors.iter().map(|v| v.id.clone()).collect(),
+    };
+    for dataset in &site.data.datasets {
+        check_dataset(&mut checker, &site.data, dataset);
+    }
+    check_documents(&mut checker, site);
+    checker.diagnostics
+}
+
+/// The bodies of briefings and pages, the navigation and the headline figures.
+fn check_documents(checker: &mut Checker, site: &Site) {
     for briefing in &site.briefings {
-        check_body(&mut checker, &site.data, &briefing.file, &briefing.body);
+        check_body(checker, &site.data, &briefing.file, &briefing.body);
     }
     for page in &site.pages {
-        check_body(&mut checker, &site.data, &page.file, &page.body);
+        check_body(checker, &site.data, &page.file, &page.body);
     }
     let page_ids: Vec<&str> = site.pages.iter().map(|p| p.id.as_str()).collect();
     let mut targets = vec!["home"];
@@ -87,10 +115,4 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
             checker.resolve_column(&site.config.file, dataset, &figure.column, figure.column.at);
         }
     }
-    if checker.diagnostics.has_errors() {
-        return Err(checker.diagnostics);
-    }
-    let mut site = site;
-    site.warnings = checker.diagnostics;
-    Ok(site)
 }

@@ -13,6 +13,7 @@ mod search;
 mod vendors;
 
 pub use common::{PageError, PageParts, insert_sources, mentions};
+pub use data::page_count as dataset_page_count;
 pub use search::{document, text_of};
 
 use crate::model::Site;
