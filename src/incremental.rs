@@ -12,6 +12,11 @@
 //!   its neighbours (previous and next), the home page, its year's archive page, the vendor
 //!   pages, the vendor index and the 404 page.
 //!
+//! A new briefing after every other (the next quarter) renders itself, the one before it
+//! and what lists the latest briefings (home, archive, its year's page and the year before,
+//! the vendor pages and index, the 404 page), and brings the search index, the feed and the
+//! sitemap up to date; deleting the latest briefing does the same the other way round.
+//!
 //! A save that only changes templates re-renders the pages rendered with them or with a
 //! template that includes them (and the feed, for its templates). A save that only changes
 //! datasets re-renders the pages that show them: the briefings that draw on them (all of
@@ -19,8 +24,9 @@
 //! the pages, the vendor pages, and the search index files and feed as above.
 //!
 //! Anything else (a source, vendors, a page, a dataset whose table needs more or fewer
-//! pages, `base.html` or the sitemap's templates, static files, `site.yaml`, a file created,
-//! deleted or renamed, a new period, changes of several kinds in one save, or a save that
+//! pages, `base.html` or the sitemap's templates, static files, `site.yaml`, a briefing
+//! created or deleted anywhere but at the end, a file renamed, a new period, changes of
+//! several kinds in one save, or a save that
 //! breaks the build) is a full build, exactly as `quarterly build` makes it, so what is
 //! served always equals a fresh build of the same content (`tests/incremental.rs` holds it
 //! to that).
@@ -152,6 +158,8 @@ impl Session {
         let mut edits = Vec::new();
         let mut dataset_edits = Vec::new();
         let mut templates = false;
+        let mut added: Vec<SourceFile> = Vec::new();
+        let mut deleted: Vec<usize> = Vec::new();
         for path in changed {
             let relative = relative_path(&self.root, path)?;
             if relative.starts_with("templates/") {
@@ -179,12 +187,20 @@ impl Session {
                 .iter()
                 .position(|b| b.file.path == relative);
             let absolute = self.root.join(&relative);
+            let briefing_file = relative.starts_with("content/briefings/")
+                && relative.ends_with(".md")
+                && relative.split('/').count() == 3;
             match tracked {
+                Some(i) if !absolute.exists() => deleted.push(i),
                 Some(i) => {
                     let text = std::fs::read_to_string(&absolute).ok()?;
                     if self.site.briefings.get(i)?.file.text.as_ref() != text {
                         edits.push((i, SourceFile::new(relative, text)));
                     }
+                }
+                None if briefing_file && absolute.is_file() => {
+                    let text = std::fs::read_to_string(&absolute).ok()?;
+                    added.push(SourceFile::new(relative, text));
                 }
                 // A file that is not part of the site and is gone again (an editor's
                 // temporary file) changes nothing; any other is for a full build.
@@ -195,6 +211,14 @@ impl Session {
             }
         }
         // One kind of change at a time; several kinds in one save are a full build.
+        if !added.is_empty() || !deleted.is_empty() {
+            let only = !templates && edits.is_empty() && dataset_edits.is_empty();
+            return match (added.as_slice(), deleted.as_slice()) {
+                ([file], []) if only => self.append_briefing(file),
+                ([], [i]) if only => self.remove_latest(*i),
+                _ => None,
+            };
+        }
         match (templates, edits.is_empty(), dataset_edits.is_empty()) {
             (true, true, true) => return self.template_update(),
             (false, true, false) => return self.dataset_update(dataset_edits),
@@ -277,6 +301,113 @@ impl Session {
             search_edits.push((i, old_text, document_same));
         }
         self.render_and_commit(jobs.into_iter().collect(), feed, search_edits, None)
+    }
+
+    /// The jobs that show the latest briefings and the site's briefings as a whole: what a
+    /// new latest briefing, or the latest one's deletion, renders again besides itself.
+    fn latest_jobs(&self, year: u16) -> Vec<PageJob> {
+        let mut jobs = vec![
+            PageJob::Home,
+            PageJob::Archive,
+            PageJob::Vendors,
+            PageJob::NotFound,
+        ];
+        if self.site.briefings.iter().any(|b| b.period.year() == year) {
+            jobs.push(PageJob::ArchiveYear(year));
+        }
+        // The year before it, whose page links on to it.
+        let before = self
+            .site
+            .briefings
+            .iter()
+            .map(|b| b.period.year())
+            .filter(|&y| y < year)
+            .max();
+        jobs.extend(before.map(PageJob::ArchiveYear));
+        jobs.extend((0..self.site.data.vendors.len()).map(PageJob::Vendor));
+        jobs
+    }
+
+    /// A new briefing after every other (the next quarter): it, the one before it and the
+    /// pages that list the latest briefings are rendered; the search index, the feed and
+    /// the sitemap take it in. `None` for a briefing that goes anywhere else, or that does
+    /// not parse or check.
+    fn append_briefing(&mut self, file: &SourceFile) -> Option<Update> {
+        let new = crate::parse::parse_one_briefing(file).ok()?;
+        if self
+            .site
+            .briefings
+            .last()
+            .is_some_and(|last| last.period >= new.period)
+        {
+            return None;
+        }
+        let year = new.period.year();
+        let i = self.site.briefings.len();
+        self.site.briefings.push(new);
+        let result = self.append_checked(i, year);
+        if result.is_none() {
+            self.site.briefings.pop();
+        }
+        result
+    }
+
+    fn append_checked(&mut self, i: usize, year: u16) -> Option<Update> {
+        let new = self.site.briefings.get(i)?;
+        if crate::validate::check_briefing(&self.site, new).has_errors() {
+            return None;
+        }
+        let mut jobs = vec![PageJob::Briefing(i)];
+        jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
+        jobs.extend(self.latest_jobs(year));
+        let plan = Plan {
+            jobs,
+            feed: true,
+            sitemap: true,
+            search_edits: vec![(i, String::new(), false)],
+            ..Plan::default()
+        };
+        self.commit_plan(plan, None)
+    }
+
+    /// The latest briefing deleted: what `append_briefing` renders, the other way round.
+    fn remove_latest(&mut self, i: usize) -> Option<Update> {
+        if i + 1 != self.site.briefings.len() {
+            return None;
+        }
+        let old = self.site.briefings.pop()?;
+        let year = old.period.year();
+        let old_text = render::search_text(&self.site, &old);
+        let mut jobs: Vec<PageJob> = i
+            .checked_sub(1)
+            .map(PageJob::Briefing)
+            .into_iter()
+            .collect();
+        jobs.extend(self.latest_jobs(year));
+        let mut gone = vec![PageJob::Briefing(i)];
+        if !self.site.briefings.iter().any(|b| b.period.year() == year) {
+            gone.push(PageJob::ArchiveYear(year));
+        }
+        // The block of results it was alone in goes with it.
+        let block = i / render::SEARCH_BLOCK;
+        let gone_files = if i.is_multiple_of(render::SEARCH_BLOCK) {
+            BTreeSet::from([crate::routes::search_docs(block)])
+        } else {
+            BTreeSet::new()
+        };
+        let plan = Plan {
+            jobs,
+            gone,
+            gone_files,
+            feed: true,
+            sitemap: true,
+            search_edits: vec![(i, old_text, false)],
+        };
+        let result = self.commit_plan(plan, None);
+        if result.is_none() {
+            self.site.briefings.push(old);
+        }
+        result
     }
 
     /// The update of a save that changes datasets only (not their id): every page that
@@ -458,6 +589,26 @@ impl Session {
         search_edits: Vec<(usize, String, bool)>,
         prepared: Option<Prepared>,
     ) -> Option<Update> {
+        let plan = Plan {
+            jobs,
+            feed,
+            search_edits,
+            ..Plan::default()
+        };
+        self.commit_plan(plan, prepared)
+    }
+
+    /// `render_and_commit` with jobs that are gone as well (their files removed) and, when
+    /// the site's pages come or go, its sitemaps made again.
+    fn commit_plan(&mut self, plan: Plan, prepared: Option<Prepared>) -> Option<Update> {
+        let Plan {
+            jobs,
+            gone,
+            gone_files,
+            feed,
+            sitemap,
+            search_edits,
+        } = plan;
         let templates = prepared.as_ref().unwrap_or(&self.prepared);
         let memory = Memory::default();
         let done = render::render_jobs(&self.site, templates, &jobs, &memory).ok()?;
@@ -473,11 +624,43 @@ impl Session {
 
         // Which files come and go, and whether any page's ids changed: then every page's
         // links are checked again, else only those of the pages made again.
-        let mut removed: BTreeSet<String> = BTreeSet::new();
-        let mut added = false;
-        let mut ids_changed = false;
+        let mut removed: BTreeSet<String> = gone_files;
+        let mut gone_pages: BTreeSet<&str> = BTreeSet::new();
+        for job in &gone {
+            for (k, path) in self.made.get(job)?.iter().enumerate() {
+                removed.insert(path.clone());
+                if k == 0 {
+                    gone_pages.insert(path.as_str());
+                }
+            }
+        }
+        if sitemap {
+            let mut pages: Vec<String> = self
+                .made
+                .iter()
+                .filter(|(job, _)| !gone.contains(job))
+                .filter_map(|(_, paths)| paths.first().cloned())
+                .collect();
+            pages.extend(
+                done.iter()
+                    .filter(|job| !self.made.contains_key(&job.job))
+                    .map(|job| job.links.0.clone()),
+            );
+            pages.sort();
+            let maps = render::render_sitemaps(&self.site, templates, &pages).ok()?;
+            for path in self.files.keys().filter(|p| is_sitemap(p)) {
+                if !maps.iter().any(|m| &m.path == path) {
+                    removed.insert(path.clone());
+                }
+            }
+            for map in maps {
+                new_files.insert(map.path, map.bytes);
+            }
+        }
+        let mut added = !new_files.keys().all(|p| self.files.contains_key(p));
+        let mut ids_changed = !gone.is_empty();
         for job in &done {
-            let old_paths = self.made.get(&job.job)?;
+            let old_paths: &[String] = self.made.get(&job.job).map_or(&[], Vec::as_slice);
             for path in old_paths {
                 if !job.paths.contains(path) {
                     removed.insert(path.clone());
@@ -502,12 +685,18 @@ impl Session {
         let pages: Vec<(&str, &PageLinks)> = self
             .links
             .iter()
+            .filter(|(page, _)| !gone_pages.contains(page.as_str()))
             .map(|(page, links)| {
                 (
                     page.as_str(),
                     new_links.get(page.as_str()).copied().unwrap_or(links),
                 )
             })
+            .chain(
+                done.iter()
+                    .filter(|job| !self.links.contains_key(&job.links.0))
+                    .map(|job| (job.links.0.as_str(), &job.links.1)),
+            )
             .collect();
         let only: Option<BTreeSet<String>> = (!(ids_changed || added || !removed.is_empty()))
             .then(|| new_links.keys().map(|p| p.to_string()).collect());
@@ -537,6 +726,10 @@ impl Session {
         }
         for path in &removed {
             self.files.remove(path);
+            self.links.remove(path);
+        }
+        for job in &gone {
+            self.made.remove(job);
         }
         let rendered: BTreeSet<String> = new_files.keys().cloned().collect();
         self.files.extend(
@@ -555,6 +748,23 @@ impl Session {
             removed,
         })
     }
+}
+
+/// What an update renders again and takes away.
+#[derive(Default)]
+struct Plan {
+    jobs: Vec<PageJob>,
+    /// Page jobs the site no longer has.
+    gone: Vec<PageJob>,
+    /// Other files the site no longer has.
+    gone_files: BTreeSet<String>,
+    feed: bool,
+    sitemap: bool,
+    search_edits: Vec<(usize, String, bool)>,
+}
+
+fn is_sitemap(path: &str) -> bool {
+    path.starts_with("sitemap") && path.ends_with(".xml")
 }
 
 /// Whether a body shows a value of one of the datasets `ids`: a figure, a calculation or a

@@ -409,7 +409,7 @@ fn an_edit_to_one_of_the_latest_briefings_renders_the_feed() {
 
 #[test]
 fn other_edits_are_full_builds() {
-    for edit in [Edit::Source, Edit::Add, Edit::Rename] {
+    for edit in [Edit::Source, Edit::Rename] {
         let (update, _site) = update_after(edit, 4);
         assert!(update.full, "{edit:?}");
     }
@@ -483,21 +483,51 @@ fn an_edit_to_a_chart_block_renders_the_briefing_and_its_downloads_alone() {
 }
 
 #[test]
-fn deleting_a_briefing_is_a_full_build_without_its_files() {
+fn the_next_quarter_added_and_deleted_renders_what_lists_the_latest_briefings() {
     let site = shipped_copy();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let touched = make(root, Edit::Add, 0, 3);
-    assert!(session.update(&touched).unwrap().full);
+    let update = session.update(&touched).unwrap();
+    assert!(!update.full);
+    let pages = pages(&update);
+    for page in [
+        "briefings/2040-q1.html",
+        "index.html",
+        "archive.html",
+        "archive/2040.html",
+    ] {
+        assert!(pages.contains(&page), "{page} not in {pages:?}");
+    }
+    assert!(update.rendered.contains("feed.xml") && update.rendered.contains("sitemap.xml"));
+    assert!(!pages.contains(&"briefings/2019-q1.html"), "{pages:?}");
+    assert_same(&held(&session), &fresh(root).unwrap(), "the new quarter");
+
     let touched = make(root, Edit::Delete, 1, 0);
     let update = session.update(&touched).unwrap();
-    assert!(update.full);
-    assert!(
-        update.removed.contains("briefings/2040-q1.html"),
-        "{:?}",
-        update.removed
-    );
+    assert!(!update.full);
+    for gone in ["briefings/2040-q1.html", "archive/2040.html"] {
+        assert!(
+            update.removed.contains(gone),
+            "{gone} not in {:?}",
+            update.removed
+        );
+    }
     assert_same(&held(&session), &fresh(root).unwrap(), "the deletion");
+}
+
+#[test]
+fn a_briefing_added_before_the_latest_is_a_full_build() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let from = root.join("content/briefings/2019-q1.md");
+    let to = root.join("content/briefings/2018-q4.md");
+    let text = std::fs::read_to_string(&from).unwrap();
+    std::fs::write(&to, text.replacen("period: 2019-Q1", "period: 2018-Q4", 1)).unwrap();
+    let update = session.update(&BTreeSet::from([to])).unwrap();
+    assert!(update.full);
+    assert_same(&held(&session), &fresh(root).unwrap(), "2018-Q4");
 }
 
 #[test]

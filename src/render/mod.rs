@@ -232,6 +232,28 @@ pub fn render_feed(site: &Site, prepared: &Prepared) -> Result<OutputFile, Box<D
     })
 }
 
+/// The sitemap (or sitemaps and their index) of a site with the pages at `page_paths`, as
+/// a build writes them.
+pub fn render_sitemaps(
+    site: &Site,
+    prepared: &Prepared,
+    page_paths: &[String],
+) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
+    feeds::sitemaps(site, page_paths)
+        .into_iter()
+        .map(|(path, template, context)| {
+            let xml = prepared.0.render(template, &context)?;
+            Ok(OutputFile {
+                path,
+                bytes: xml.into_bytes(),
+            })
+        })
+        .collect()
+}
+
+/// How many briefings one file of search results describes.
+pub const SEARCH_BLOCK: usize = search::BLOCK;
+
 /// The search index's terms, kept to be updated one briefing at a time.
 #[derive(Debug)]
 pub struct SearchIndex(search::Index);
@@ -275,10 +297,11 @@ impl SearchIndex {
                 format!("the search index cannot be written: {e}"),
             ))
         };
-        let Some(briefing) = site.briefings.get(i) else {
-            return Ok(Vec::new());
-        };
-        let new_text = pages::text_of(site, briefing);
+        // A briefing no longer in the site (the latest, deleted) has no text.
+        let new_text = site
+            .briefings
+            .get(i)
+            .map_or_else(String::new, |b| pages::text_of(site, b));
         let mut files = Vec::new();
         for n in self.0.replace(i, old_text, &new_text) {
             files.push(self.0.shard_file(n).map_err(problem)?);
@@ -292,7 +315,10 @@ impl SearchIndex {
                 .take(search::BLOCK)
                 .map(pages::document)
                 .collect();
-            files.push(search::docs_file(&documents, block).map_err(problem)?);
+            // A block left empty by a deletion is no file of the site.
+            if !documents.is_empty() {
+                files.push(search::docs_file(&documents, block).map_err(problem)?);
+            }
         }
         Ok(files)
     }
