@@ -10,8 +10,9 @@ has been fetched. That is what a reader of the preview waits for after saving: t
 watcher's debounce, the update, the poll's answer and the reload.
 
 Also reports how long `serve` takes to be ready (from start to its "serving" line) next to
-a `quarterly build` of the same site, and, with --dataset-runs K (default 3), the same
-latency for an edit to a dataset every briefing charts (a full build).
+a `quarterly build` of the same site, the time from writing the next quarter's briefing to
+its page being served, and, with --dataset-runs K (default 3), the edit-to-reload latency of
+an edit to a dataset every briefing charts.
 
     python3 bench/serve_latency.py [RUNS] [--briefings N] [--dataset-runs K]
 """
@@ -125,6 +126,30 @@ def main():
                   + f"; serve ready after {ready:.0f} ms")
             print("edit-to-reload (ms): " + " ".join(f"{t:.1f}" for t in times))
             print(f"median of {args.runs}: {statistics.median(times):.1f} ms")
+            # The next quarter's briefing, new while serving: until its page is served.
+            last = sorted(f for f in os.listdir(os.path.join(site, "content", "briefings"))
+                          if f.endswith(".md"))[-1]
+            year, quarter = last[:-3].split("-q")
+            year, quarter = (int(year), int(quarter) + 1) if int(quarter) < 4 else (int(year) + 1, 1)
+            name = f"{year}-q{quarter}"
+            with open(os.path.join(site, "content", "briefings", last), encoding="utf-8") as f:
+                text = f.read()
+            old_period = re.search(r"^period: (.*)$", text, re.M).group(1)
+            text = text.replace(f"period: {old_period}", f"period: {year}-Q{quarter}", 1)
+            version = int(re.search(r"var v=(\d+);", get(address, page)).group(1))
+            t = threading.Thread(target=lambda: get(address, f"/__quarterly/wait?v={version}"))
+            t.start()
+            time.sleep(0.2)
+            start = time.perf_counter()
+            with open(os.path.join(site, "content", "briefings", name + ".md"), "w",
+                      encoding="utf-8") as f:
+                f.write(text)
+            t.join()
+            body = get(address, f"/briefings/{name}.html")
+            elapsed = (time.perf_counter() - start) * 1000
+            if f"{year}-Q{quarter}" not in body and f"Q{quarter} {year}" not in body:
+                sys.exit("the new briefing's page is not served")
+            print(f"new briefing {name}.md to its page: {elapsed:.1f} ms")
             if args.dataset_runs:
                 data = timed_edits(address, site, "content/data/market.yaml", page,
                                    args.dataset_runs, lambda run: f"# edit {run}", False)

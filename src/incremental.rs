@@ -622,8 +622,8 @@ impl Session {
             new_files.insert(path, bytes);
         }
 
-        // Which files come and go, and whether any page's ids changed: then every page's
-        // links are checked again, else only those of the pages made again.
+        // Which files come and go, and whether any page lost an id: then every page's links
+        // are checked again, else only those of the pages made again.
         let mut removed: BTreeSet<String> = gone_files;
         let mut gone_pages: BTreeSet<&str> = BTreeSet::new();
         for job in &gone {
@@ -657,8 +657,9 @@ impl Session {
                 new_files.insert(map.path, map.bytes);
             }
         }
-        let mut added = !new_files.keys().all(|p| self.files.contains_key(p));
-        let mut ids_changed = !gone.is_empty();
+        // A link that resolved before still does unless a file or an id went away: files and
+        // ids that are new break nothing.
+        let mut ids_lost = false;
         for job in &done {
             let old_paths: &[String] = self.made.get(&job.job).map_or(&[], Vec::as_slice);
             for path in old_paths {
@@ -672,11 +673,13 @@ impl Session {
                     if self.files.contains_key(path) {
                         return None;
                     }
-                    added = true;
                 }
             }
             let (page, links) = &job.links;
-            ids_changed |= self.links.get(page).is_none_or(|old| old.ids != links.ids);
+            ids_lost |= self
+                .links
+                .get(page)
+                .is_some_and(|old| !old.ids.is_subset(&links.ids));
         }
         let new_links: BTreeMap<&str, &PageLinks> = done
             .iter()
@@ -698,7 +701,7 @@ impl Session {
                     .map(|job| (job.links.0.as_str(), &job.links.1)),
             )
             .collect();
-        let only: Option<BTreeSet<String>> = (!(ids_changed || added || !removed.is_empty()))
+        let only: Option<BTreeSet<String>> = (!ids_lost && removed.is_empty())
             .then(|| new_links.keys().map(|p| p.to_string()).collect());
         let paths = self
             .files
