@@ -23,7 +23,9 @@
 //! them when one holds a headline figure), their data pages, the data index, the home page,
 //! the pages, the vendor pages, and the search index files and feed as above.
 //!
-//! Anything else (a source, vendors, a page, a dataset whose table needs more or fewer
+//! A save that only changes pages (about, methodology…) re-renders those pages.
+//!
+//! Anything else (a source, vendors, a dataset whose table needs more or fewer
 //! pages, `base.html` or the sitemap's templates, static files, `site.yaml`, a briefing
 //! created or deleted anywhere but at the end, a file renamed, a new period, changes of
 //! several kinds in one save, or a save that
@@ -158,6 +160,7 @@ impl Session {
         let mut edits = Vec::new();
         let mut dataset_edits = Vec::new();
         let mut templates = false;
+        let mut page_edits = Vec::new();
         let mut added: Vec<SourceFile> = Vec::new();
         let mut deleted: Vec<usize> = Vec::new();
         for path in changed {
@@ -165,6 +168,13 @@ impl Session {
             if relative.starts_with("templates/") {
                 if !relative.starts_with(crate::load::ARCHETYPES_DIR) {
                     templates = true;
+                }
+                continue;
+            }
+            if let Some(j) = self.site.pages.iter().position(|p| p.file.path == relative) {
+                let text = std::fs::read_to_string(self.root.join(&relative)).ok()?;
+                if self.site.pages.get(j)?.file.text.as_ref() != text {
+                    page_edits.push((j, SourceFile::new(relative, text)));
                 }
                 continue;
             }
@@ -211,6 +221,18 @@ impl Session {
             }
         }
         // One kind of change at a time; several kinds in one save are a full build.
+        if !page_edits.is_empty() {
+            let only = !templates
+                && edits.is_empty()
+                && dataset_edits.is_empty()
+                && added.is_empty()
+                && deleted.is_empty();
+            return if only {
+                self.page_update(page_edits)
+            } else {
+                None
+            };
+        }
         if !added.is_empty() || !deleted.is_empty() {
             let only = !templates && edits.is_empty() && dataset_edits.is_empty();
             return match (added.as_slice(), deleted.as_slice()) {
@@ -301,6 +323,44 @@ impl Session {
             search_edits.push((i, old_text, document_same));
         }
         self.render_and_commit(jobs.into_iter().collect(), feed, search_edits, None)
+    }
+
+    /// The update of a save that changes pages (about, methodology…) only: each page alone
+    /// is rendered again; nothing else shows a page's text.
+    fn page_update(&mut self, edits: Vec<(usize, SourceFile)>) -> Option<Update> {
+        let mut swapped = Vec::new();
+        let mut result = Some(());
+        for (j, file) in edits {
+            let Ok(new) = crate::parse::parse_one_page(&file) else {
+                result = None;
+                break;
+            };
+            let Some(slot) = self.site.pages.get_mut(j) else {
+                result = None;
+                break;
+            };
+            let old = std::mem::replace(slot, new);
+            swapped.push((j, old));
+            let checked = self
+                .site
+                .pages
+                .get(j)
+                .map(|page| !crate::validate::check_page(&self.site, page).has_errors());
+            if checked != Some(true) {
+                result = None;
+                break;
+            }
+        }
+        let jobs = swapped.iter().map(|(j, _)| PageJob::Page(*j)).collect();
+        let update = result.and_then(|()| self.render_and_commit(jobs, false, Vec::new(), None));
+        if update.is_none() {
+            for (j, old) in swapped.into_iter().rev() {
+                if let Some(slot) = self.site.pages.get_mut(j) {
+                    *slot = old;
+                }
+            }
+        }
+        update
     }
 
     /// The jobs that show the latest briefings and the site's briefings as a whole: what a

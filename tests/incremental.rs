@@ -86,9 +86,10 @@ enum Edit {
     Delete,
     Rename,
     Error,
+    Page,
 }
 
-const EDITS: [Edit; 13] = [
+const EDITS: [Edit; 14] = [
     Edit::Body,
     Edit::Title,
     Edit::Summary,
@@ -102,6 +103,7 @@ const EDITS: [Edit; 13] = [
     Edit::Delete,
     Edit::Rename,
     Edit::Error,
+    Edit::Page,
 ];
 
 fn briefings(root: &Path) -> Vec<PathBuf> {
@@ -243,6 +245,15 @@ fn make(root: &Path, edit: Edit, n: usize, pick: usize) -> BTreeSet<PathBuf> {
                 )
             });
             touched.insert(to);
+        }
+        Edit::Page => {
+            let names = ["about", "charts", "methodology"];
+            let page = root.join(format!("content/pages/{}.md", names[pick % names.len()]));
+            rewrite(&page, |t| {
+                let t = set_front(t, "title", &format!("\"A page, edit {n}\""));
+                format!("{t}\nA paragraph added to the page, edit {n}.\n")
+            });
+            touched = BTreeSet::from([page]);
         }
         Edit::Error => rewrite(&file, |t| {
             if t.contains(ERROR) {
@@ -465,6 +476,13 @@ fn an_edit_to_a_dataset_renders_the_pages_that_show_it() {
         !pages.contains(&"archive.html") && !pages.contains(&"search.html"),
         "{pages:?}"
     );
+}
+
+#[test]
+fn an_edit_to_a_page_renders_that_page_alone() {
+    let (update, _site) = update_after(Edit::Page, 0);
+    assert!(!update.full);
+    assert_eq!(pages(&update), ["about.html"]);
 }
 
 #[test]

@@ -92,6 +92,16 @@ pub fn parse_one_briefing(file: &SourceFile) -> Result<Briefing, Diagnostics> {
     }
 }
 
+/// Parses one page on its own, as the preview server does after an edit to it.
+pub fn parse_one_page(file: &SourceFile) -> Result<crate::model::Page, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let page = parse_page(file, &mut diagnostics);
+    match page {
+        Some(page) if !diagnostics.has_errors() => Ok(page),
+        _ => Err(diagnostics),
+    }
+}
+
 /// Parses one dataset file on its own, as the preview server does after an edit to it: the
 /// dataset, or the errors that stop it from parsing.
 pub fn parse_one_dataset(file: &SourceFile) -> Result<crate::model::Dataset, Diagnostics> {

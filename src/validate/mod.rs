@@ -15,13 +15,26 @@ use data::check_dataset;
 /// The problems of one briefing's body against a valid site's data: what validating the
 /// whole site would report of it, for the preview server, which rechecks only what changed.
 pub fn check_briefing(site: &Site, briefing: &Briefing) -> Diagnostics {
+    check_one_body(site, &briefing.file, &briefing.body)
+}
+
+/// `check_briefing` for a page.
+pub fn check_page(site: &Site, page: &crate::model::Page) -> Diagnostics {
+    check_one_body(site, &page.file, &page.body)
+}
+
+fn check_one_body(
+    site: &Site,
+    file: &crate::model::SourceFile,
+    body: &[crate::model::Segment],
+) -> Diagnostics {
     let mut checker = Checker {
         broken: Default::default(),
         diagnostics: Diagnostics::new(),
         source_ids: site.data.sources.iter().map(|s| s.id.clone()).collect(),
         vendor_ids: site.data.vendors.iter().map(|v| v.id.clone()).collect(),
     };
-    check_body(&mut checker, &site.data, &briefing.file, &briefing.body);
+    check_body(&mut checker, &site.data, file, body);
     checker.diagnostics
 }
 
