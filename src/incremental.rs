@@ -9,19 +9,19 @@
 //!   when its title or summary changed;
 //! - the feed, when the briefing is one of its entries;
 //! - when what other pages show of it changed (title, summary, the vendors it discusses):
-//!   its neighbours (previous and next), the home page, its year's archive page, the vendor
-//!   pages, the vendor index and the 404 page.
+//!   its neighbours (previous and next), the home page, its year's archive page, the pages
+//!   of the vendors it discussed or discusses, and the 404 page.
 //!
 //! A new briefing after every other (the next quarter) renders itself, the one before it
 //! and what lists the latest briefings (home, archive, its year's page and the year before,
-//! the vendor pages and index, the 404 page), and brings the search index, the feed and the
+//! the pages of the vendors it discusses, the 404 page), and brings the search index, the feed and the
 //! sitemap up to date; deleting the latest briefing does the same the other way round.
 //!
 //! A save that only changes templates re-renders the pages rendered with them or with a
 //! template that includes them (and the feed, for its templates). A save that only changes
 //! datasets re-renders the pages that show them: the briefings that draw on them (all of
 //! them when one holds a headline figure), their data pages, the data index, the home page,
-//! the pages, the vendor pages, and the search index files and feed as above.
+//! the pages, the vendor pages (their charts), and the search index files and feed as above.
 //!
 //! A save that only changes pages (about, methodology…) re-renders those pages.
 //!
@@ -306,15 +306,16 @@ impl Session {
                 return None;
             }
             jobs.insert(PageJob::Briefing(i));
-            if listing(&self.site, new) != old_listing {
+            let new_listing = listing(&self.site, new);
+            if new_listing != old_listing {
                 jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
                 if i + 1 < count {
                     jobs.insert(PageJob::Briefing(i + 1));
                 }
                 jobs.insert(PageJob::Home);
                 jobs.insert(PageJob::ArchiveYear(new.period.year()));
-                jobs.extend((0..self.site.data.vendors.len()).map(PageJob::Vendor));
-                jobs.insert(PageJob::Vendors);
+                // The pages of the vendors it discussed or discusses list it.
+                jobs.extend(self.vendor_jobs(old_listing.2.iter().chain(&new_listing.2)));
                 // The 404 page leads to the latest briefing.
                 jobs.insert(PageJob::NotFound);
             }
@@ -365,13 +366,8 @@ impl Session {
 
     /// The jobs that show the latest briefings and the site's briefings as a whole: what a
     /// new latest briefing, or the latest one's deletion, renders again besides itself.
-    fn latest_jobs(&self, year: u16) -> Vec<PageJob> {
-        let mut jobs = vec![
-            PageJob::Home,
-            PageJob::Archive,
-            PageJob::Vendors,
-            PageJob::NotFound,
-        ];
+    fn latest_jobs(&self, year: u16, vendors: &[String]) -> Vec<PageJob> {
+        let mut jobs = vec![PageJob::Home, PageJob::Archive, PageJob::NotFound];
         if self.site.briefings.iter().any(|b| b.period.year() == year) {
             jobs.push(PageJob::ArchiveYear(year));
         }
@@ -384,8 +380,21 @@ impl Session {
             .filter(|&y| y < year)
             .max();
         jobs.extend(before.map(PageJob::ArchiveYear));
-        jobs.extend((0..self.site.data.vendors.len()).map(PageJob::Vendor));
+        jobs.extend(self.vendor_jobs(vendors));
         jobs
+    }
+
+    /// The pages of the vendors `ids`.
+    fn vendor_jobs<'v>(&self, ids: impl IntoIterator<Item = &'v String>) -> Vec<PageJob> {
+        let ids: BTreeSet<&String> = ids.into_iter().collect();
+        self.site
+            .data
+            .vendors
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| ids.contains(&v.id))
+            .map(|(n, _)| PageJob::Vendor(n))
+            .collect()
     }
 
     /// A new briefing after every other (the next quarter): it, the one before it and the
@@ -417,9 +426,10 @@ impl Session {
         if crate::validate::check_briefing(&self.site, new).has_errors() {
             return None;
         }
+        let vendors = render::mentioned_vendors(&self.site, new);
         let mut jobs = vec![PageJob::Briefing(i)];
         jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
-        jobs.extend(self.latest_jobs(year));
+        jobs.extend(self.latest_jobs(year, &vendors));
         let plan = Plan {
             jobs,
             feed: true,
@@ -438,12 +448,13 @@ impl Session {
         let old = self.site.briefings.pop()?;
         let year = old.period.year();
         let old_text = render::search_text(&self.site, &old);
+        let vendors = render::mentioned_vendors(&self.site, &old);
         let mut jobs: Vec<PageJob> = i
             .checked_sub(1)
             .map(PageJob::Briefing)
             .into_iter()
             .collect();
-        jobs.extend(self.latest_jobs(year));
+        jobs.extend(self.latest_jobs(year, &vendors));
         let mut gone = vec![PageJob::Briefing(i)];
         if !self.site.briefings.iter().any(|b| b.period.year() == year) {
             gone.push(PageJob::ArchiveYear(year));
@@ -541,8 +552,7 @@ impl Session {
         let site = &self.site;
         let count = site.briefings.len();
         let latest = count.saturating_sub(site.config.feed_entries);
-        let mut jobs: BTreeSet<PageJob> =
-            BTreeSet::from([PageJob::Home, PageJob::Data, PageJob::Vendors]);
+        let mut jobs: BTreeSet<PageJob> = BTreeSet::from([PageJob::Home, PageJob::Data]);
         jobs.extend((0..site.pages.len()).map(PageJob::Page));
         jobs.extend((0..site.data.vendors.len()).map(PageJob::Vendor));
         for (d, dataset) in site.data.datasets.iter().enumerate() {
