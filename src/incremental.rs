@@ -23,11 +23,15 @@
 //! them when one holds a headline figure), their data pages, the data index, the home page,
 //! the pages, the vendor pages (their charts), and the search index files and feed as above.
 //!
+//! A briefing renamed for a new period moves: it is rendered at its new address with its
+//! old and new neighbours, both years' archive pages and the years beside them, what lists
+//! the latest briefings and the search index, feed and sitemap; its old files go.
+//!
 //! A save that only changes pages (about, methodology…) re-renders those pages.
 //!
 //! Anything else (a source, vendors, a dataset whose table needs more or fewer
 //! pages, `base.html` or the sitemap's templates, static files, `site.yaml`, a briefing
-//! created or deleted anywhere but at the end, a file renamed, a new period, changes of
+//! created or deleted anywhere but at the end, a dataset or page renamed, changes of
 //! several kinds in one save, or a save that
 //! breaks the build) is a full build, exactly as `quarterly build` makes it, so what is
 //! served always equals a fresh build of the same content (`tests/incremental.rs` holds it
@@ -62,6 +66,9 @@ pub struct Session {
     /// Files changed on disk since the site was last brought up to date: a save that failed
     /// to build is still a change for the next update to take in.
     pending: BTreeSet<PathBuf>,
+    /// Set when an update failed after changing the search index: the next update is a
+    /// full build.
+    stale: bool,
     /// How many pages and charts the last full build made.
     pub pages: usize,
     pub charts: usize,
@@ -110,6 +117,7 @@ impl Session {
                 .map(|f| (f.path, Arc::new(f.bytes)))
                 .collect(),
             pending: BTreeSet::new(),
+            stale: false,
             templates: (files.templates, files.assets),
             links: rendered.links.into_iter().collect(),
             made: rendered.jobs.into_iter().collect(),
@@ -157,6 +165,9 @@ impl Session {
     /// The update of a save that only changes existing briefings' text, or `None` when the
     /// change needs (or the result is checked by) a full build.
     fn quick_update(&mut self, changed: &BTreeSet<PathBuf>) -> Option<Update> {
+        if self.stale {
+            return None;
+        }
         let mut edits = Vec::new();
         let mut dataset_edits = Vec::new();
         let mut templates = false;
@@ -238,6 +249,8 @@ impl Session {
             return match (added.as_slice(), deleted.as_slice()) {
                 ([file], []) if only => self.append_briefing(file),
                 ([], [i]) if only => self.remove_latest(*i),
+                // A briefing renamed for a new period.
+                ([file], [i]) if only => self.move_briefing(*i, file),
                 _ => None,
             };
         }
@@ -440,6 +453,138 @@ impl Session {
         self.commit_plan(plan, None)
     }
 
+    /// A briefing renamed with a new period, so it moves among the others from `from`: it
+    /// is rendered at its new place and address, with its old and new neighbours, both
+    /// years' archive pages and the years beside them, what lists the latest briefings, the
+    /// pages of the vendors it discusses, the search index (whose ids between the two places
+    /// move one over), the feed and the sitemap. Its old files go.
+    fn move_briefing(&mut self, from: usize, file: &SourceFile) -> Option<Update> {
+        let new = crate::parse::parse_one_briefing(file).ok()?;
+        if self
+            .site
+            .briefings
+            .iter()
+            .enumerate()
+            .any(|(k, b)| k != from && b.period == new.period)
+        {
+            return None;
+        }
+        let old_made = self.made.clone();
+        let old = self.site.briefings.remove(from);
+        let to = self
+            .site
+            .briefings
+            .partition_point(|b| b.period < new.period);
+        self.site.briefings.insert(to, new);
+        let result = self.moved_checked(from, to, &old);
+        if result.is_none() {
+            self.made = old_made;
+            if to < self.site.briefings.len() {
+                self.site.briefings.remove(to);
+            }
+            self.site.briefings.insert(from, old);
+        }
+        result
+    }
+
+    fn moved_checked(&mut self, from: usize, to: usize, old: &Briefing) -> Option<Update> {
+        let new = self.site.briefings.get(to)?;
+        if crate::validate::check_briefing(&self.site, new).has_errors() {
+            return None;
+        }
+        let count = self.site.briefings.len();
+        // Where each other briefing now stands.
+        let place = |k: usize| {
+            let k = if k > from { k - 1 } else { k };
+            if k >= to { k + 1 } else { k }
+        };
+        // Its old files go; every other briefing's keep their job, at its new place.
+        let old_paths = self.made.get(&PageJob::Briefing(from))?.clone();
+        let mut made = BTreeMap::new();
+        for (job, paths) in std::mem::take(&mut self.made) {
+            match job {
+                PageJob::Briefing(k) if k == from => {}
+                PageJob::Briefing(k) => {
+                    made.insert(PageJob::Briefing(place(k)), paths);
+                }
+                job => {
+                    made.insert(job, paths);
+                }
+            }
+        }
+        self.made = made;
+        let mut jobs: BTreeSet<PageJob> = BTreeSet::from([PageJob::Briefing(to)]);
+        for k in [to.checked_sub(1), Some(to + 1)].into_iter().flatten() {
+            if k < count {
+                jobs.insert(PageJob::Briefing(k));
+            }
+        }
+        // Its old neighbours, where they now stand.
+        for k in [from.checked_sub(1), Some(from + 1)].into_iter().flatten() {
+            if k < count + 1 && k != from {
+                let k = if k > from { k - 1 } else { k };
+                if k < count {
+                    jobs.insert(PageJob::Briefing(k));
+                }
+            }
+        }
+        let (old_year, new_year) = (old.period.year(), new.period.year());
+        let mut vendors = render::mentioned_vendors(&self.site, old);
+        vendors.extend(render::mentioned_vendors(&self.site, new));
+        jobs.extend(self.latest_jobs(new_year, &vendors));
+        jobs.extend(self.year_jobs(old_year));
+        jobs.extend(self.year_jobs(new_year));
+        let mut gone = Vec::new();
+        if !self
+            .site
+            .briefings
+            .iter()
+            .any(|b| b.period.year() == old_year)
+        {
+            jobs.remove(&PageJob::ArchiveYear(old_year));
+            gone.push(PageJob::ArchiveYear(old_year));
+        }
+        let old_text = render::search_text(&self.site, old);
+        let plan = Plan {
+            jobs: jobs.into_iter().collect(),
+            gone,
+            gone_files: old_paths.into_iter().collect(),
+            feed: true,
+            sitemap: true,
+            search_move: Some((from, to, old_text)),
+            ..Plan::default()
+        };
+        self.commit_plan(plan, None)
+    }
+
+    /// The archive pages of `year` (when it has briefings) and of the years just before
+    /// and after it, which link to it.
+    fn year_jobs(&self, year: u16) -> Vec<PageJob> {
+        let years: BTreeSet<u16> = self
+            .site
+            .briefings
+            .iter()
+            .map(|b| b.period.year())
+            .collect();
+        let mut jobs = Vec::new();
+        if years.contains(&year) {
+            jobs.push(PageJob::ArchiveYear(year));
+        }
+        jobs.extend(
+            years
+                .range(..year)
+                .next_back()
+                .map(|y| PageJob::ArchiveYear(*y)),
+        );
+        jobs.extend(
+            years
+                .range(year + 1..)
+                .next()
+                .map(|y| PageJob::ArchiveYear(*y)),
+        );
+        jobs
+    }
+
     /// The latest briefing deleted: what `append_briefing` renders, the other way round.
     fn remove_latest(&mut self, i: usize) -> Option<Update> {
         if i + 1 != self.site.briefings.len() {
@@ -473,6 +618,7 @@ impl Session {
             feed: true,
             sitemap: true,
             search_edits: vec![(i, old_text, false)],
+            search_move: None,
         };
         let result = self.commit_plan(plan, None);
         if result.is_none() {
@@ -678,6 +824,7 @@ impl Session {
             feed,
             sitemap,
             search_edits,
+            search_move,
         } = plan;
         let templates = prepared.as_ref().unwrap_or(&self.prepared);
         let memory = Memory::default();
@@ -758,7 +905,9 @@ impl Session {
         let pages: Vec<(&str, &PageLinks)> = self
             .links
             .iter()
-            .filter(|(page, _)| !gone_pages.contains(page.as_str()))
+            .filter(|(page, _)| {
+                !gone_pages.contains(page.as_str()) && !removed.contains(page.as_str())
+            })
             .map(|(page, links)| {
                 (
                     page.as_str(),
@@ -788,14 +937,24 @@ impl Session {
         if let Some(prepared) = prepared {
             self.prepared = prepared;
         }
+        // The index changes in place: should writing it fail, only a full build can
+        // bring it back.
+        let mut search_files = Vec::new();
+        if let Some((from, to, old_text)) = search_move {
+            self.stale = true;
+            search_files.extend(self.search.moved(&self.site, from, to, &old_text).ok()?);
+        }
         for (i, old_text, document_same) in search_edits {
-            for file in self
-                .search
-                .update(&self.site, i, &old_text, document_same)
-                .ok()?
-            {
-                new_files.insert(file.path, file.bytes);
-            }
+            self.stale = true;
+            search_files.extend(
+                self.search
+                    .update(&self.site, i, &old_text, document_same)
+                    .ok()?,
+            );
+        }
+        self.stale = false;
+        for file in search_files {
+            new_files.insert(file.path, file.bytes);
         }
         for path in &removed {
             self.files.remove(path);
@@ -834,6 +993,8 @@ struct Plan {
     feed: bool,
     sitemap: bool,
     search_edits: Vec<(usize, String, bool)>,
+    /// A briefing moved (from, to, its old search text).
+    search_move: Option<(usize, usize, String)>,
 }
 
 fn is_sitemap(path: &str) -> bool {

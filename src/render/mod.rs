@@ -18,6 +18,8 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{PageLinks, links_and_ids, page_links};
+use std::collections::BTreeSet;
+
 use crate::model::{Briefing, OutputFile, Site, SourceFile};
 use crate::output::Sink;
 use crate::routes;
@@ -282,6 +284,53 @@ pub fn search_text(site: &Site, briefing: &Briefing) -> String {
 }
 
 impl SearchIndex {
+    /// The briefing at `from` (whose search text was `old_text`) now stands at `to` of
+    /// `site`, the others between them one place over: the index files that changed.
+    pub fn moved(
+        &mut self,
+        site: &Site,
+        from: usize,
+        to: usize,
+        old_text: &str,
+    ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
+        let problem = |e: serde_json::Error| {
+            Box::new(Diagnostic::error(
+                &format!("dist/{}", routes::SEARCH_INDEX),
+                format!("the search index cannot be written: {e}"),
+            ))
+        };
+        let new_text = site
+            .briefings
+            .get(to)
+            .map_or_else(String::new, |b| pages::text_of(site, b));
+        let mut shards: BTreeSet<usize> = self.0.replace(from, old_text, "").into_iter().collect();
+        let (from32, to32) = (
+            u32::try_from(from).unwrap_or(u32::MAX),
+            u32::try_from(to).unwrap_or(u32::MAX),
+        );
+        shards.extend(self.0.renumber(|id| {
+            let id = if id > from32 { id - 1 } else { id };
+            if id >= to32 { id + 1 } else { id }
+        }));
+        shards.extend(self.0.replace(to, "", &new_text));
+        let mut files = Vec::new();
+        for n in shards {
+            files.push(self.0.shard_file(n).map_err(problem)?);
+        }
+        let blocks = from.min(to) / search::BLOCK..=from.max(to) / search::BLOCK;
+        for block in blocks {
+            let documents: Vec<search::Document> = site
+                .briefings
+                .iter()
+                .skip(block * search::BLOCK)
+                .take(search::BLOCK)
+                .map(pages::document)
+                .collect();
+            files.push(search::docs_file(&documents, block).map_err(problem)?);
+        }
+        Ok(files)
+    }
+
     /// Briefing `i` of `site` was `old_text` to search (`search_text`) and is now what
     /// `site` holds: the index files that changed, as a build writes them.
     pub fn update(

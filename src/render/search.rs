@@ -408,6 +408,25 @@ impl Index {
         changed.into_iter().collect()
     }
 
+    /// Every id becomes `renumber(id)`, which keeps their order; the shards that changed.
+    pub fn renumber(&mut self, renumber: impl Fn(u32) -> u32) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for (n, shard) in self.shards.iter_mut().enumerate() {
+            let mut moved = false;
+            for ids in shard.values_mut() {
+                for id in ids.iter_mut() {
+                    let new = renumber(*id);
+                    moved |= new != *id;
+                    *id = new;
+                }
+            }
+            if moved {
+                changed.push(n);
+            }
+        }
+        changed
+    }
+
     /// The file of shard `n`, its tokens in key order, so it does not depend on hash order.
     pub fn shard_file(&self, n: usize) -> Result<OutputFile, serde_json::Error> {
         let encoded: BTreeMap<&str, String> = self
