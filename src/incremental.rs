@@ -12,10 +12,11 @@
 //!   its neighbours (previous and next), the home page, its year's archive page, the pages
 //!   of the vendors it discussed or discusses, and the 404 page.
 //!
-//! A new briefing after every other (the next quarter) renders itself, the one before it
-//! and what lists the latest briefings (home, archive, its year's page and the year before,
-//! the pages of the vendors it discusses, the 404 page), and brings the search index, the feed and the
-//! sitemap up to date; deleting the latest briefing does the same the other way round.
+//! A briefing created, deleted or renamed for a new period renders itself at its place, its
+//! old and new neighbours, its years' archive pages and the years beside them, the home
+//! page, the archive, the pages of the vendors it discusses and the 404 page, and brings the
+//! search index (the ids after it move one over), the feed and the sitemap up to date; its
+//! old files go.
 //!
 //! A save that only changes templates re-renders the pages rendered with them or with a
 //! template that includes them (and the feed, for its templates). A save that only changes
@@ -23,19 +24,14 @@
 //! them when one holds a headline figure), their data pages, the data index, the home page,
 //! the pages, the vendor pages (their charts), and the search index files and feed as above.
 //!
-//! A briefing renamed for a new period moves: it is rendered at its new address with its
-//! old and new neighbours, both years' archive pages and the years beside them, what lists
-//! the latest briefings and the search index, feed and sitemap; its old files go.
-//!
 //! A save that only changes pages (about, methodology…) re-renders those pages.
 //!
-//! Anything else (a source, vendors, a dataset whose table needs more or fewer
-//! pages, `base.html` or the sitemap's templates, static files, `site.yaml`, a briefing
-//! created or deleted anywhere but at the end, a dataset or page renamed, changes of
-//! several kinds in one save, or a save that
-//! breaks the build) is a full build, exactly as `quarterly build` makes it, so what is
-//! served always equals a fresh build of the same content (`tests/incremental.rs` holds it
-//! to that).
+//! Anything else (`sources.yaml` or `vendors.yaml`, which most pages show, a dataset whose
+//! table needs more or fewer pages, `base.html` or the sitemap's templates, static files,
+//! `site.yaml`, a dataset or page created, deleted or renamed, changes of several kinds in
+//! one save, or a save that breaks the build) is a full build, exactly as `quarterly build`
+//! makes it, so what is served always equals a fresh build of the same content
+//! (`tests/incremental.rs` holds it to that).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -247,10 +243,10 @@ impl Session {
         if !added.is_empty() || !deleted.is_empty() {
             let only = !templates && edits.is_empty() && dataset_edits.is_empty();
             return match (added.as_slice(), deleted.as_slice()) {
-                ([file], []) if only => self.append_briefing(file),
-                ([], [i]) if only => self.remove_latest(*i),
+                ([file], []) if only => self.relocate(None, Some(file)),
+                ([], [i]) if only => self.relocate(Some(*i), None),
                 // A briefing renamed for a new period.
-                ([file], [i]) if only => self.move_briefing(*i, file),
+                ([file], [i]) if only => self.relocate(Some(*i), Some(file)),
                 _ => None,
             };
         }
@@ -377,26 +373,6 @@ impl Session {
         update
     }
 
-    /// The jobs that show the latest briefings and the site's briefings as a whole: what a
-    /// new latest briefing, or the latest one's deletion, renders again besides itself.
-    fn latest_jobs(&self, year: u16, vendors: &[String]) -> Vec<PageJob> {
-        let mut jobs = vec![PageJob::Home, PageJob::Archive, PageJob::NotFound];
-        if self.site.briefings.iter().any(|b| b.period.year() == year) {
-            jobs.push(PageJob::ArchiveYear(year));
-        }
-        // The year before it, whose page links on to it.
-        let before = self
-            .site
-            .briefings
-            .iter()
-            .map(|b| b.period.year())
-            .filter(|&y| y < year)
-            .max();
-        jobs.extend(before.map(PageJob::ArchiveYear));
-        jobs.extend(self.vendor_jobs(vendors));
-        jobs
-    }
-
     /// The pages of the vendors `ids`.
     fn vendor_jobs<'v>(&self, ids: impl IntoIterator<Item = &'v String>) -> Vec<PageJob> {
         let ids: BTreeSet<&String> = ids.into_iter().collect();
@@ -410,100 +386,97 @@ impl Session {
             .collect()
     }
 
-    /// A new briefing after every other (the next quarter): it, the one before it and the
-    /// pages that list the latest briefings are rendered; the search index, the feed and
-    /// the sitemap take it in. `None` for a briefing that goes anywhere else, or that does
-    /// not parse or check.
-    fn append_briefing(&mut self, file: &SourceFile) -> Option<Update> {
-        let new = crate::parse::parse_one_briefing(file).ok()?;
-        if self
-            .site
-            .briefings
-            .last()
-            .is_some_and(|last| last.period >= new.period)
-        {
-            return None;
-        }
-        let year = new.period.year();
-        let i = self.site.briefings.len();
-        self.site.briefings.push(new);
-        let result = self.append_checked(i, year);
-        if result.is_none() {
-            self.site.briefings.pop();
-        }
-        result
-    }
-
-    fn append_checked(&mut self, i: usize, year: u16) -> Option<Update> {
-        let new = self.site.briefings.get(i)?;
-        if crate::validate::check_briefing(&self.site, new).has_errors() {
-            return None;
-        }
-        let vendors = render::mentioned_vendors(&self.site, new);
-        let mut jobs = vec![PageJob::Briefing(i)];
-        jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
-        jobs.extend(self.latest_jobs(year, &vendors));
-        let plan = Plan {
-            jobs,
-            feed: true,
-            sitemap: true,
-            search_edits: vec![(i, String::new(), false)],
-            ..Plan::default()
+    /// A briefing created (`from` is `None`), deleted (`file` is `None`) or renamed for a
+    /// new period (both): the briefing at its place, its old and new neighbours, both
+    /// years' archive pages and the years beside them, the home page, the archive, the pages
+    /// of the vendors it discusses, the 404 page, the search index (whose ids after it move
+    /// one over), the feed and the sitemap are rendered again; its old files go.
+    fn relocate(&mut self, from: Option<usize>, file: Option<&SourceFile>) -> Option<Update> {
+        let new = match file {
+            Some(file) => Some(crate::parse::parse_one_briefing(file).ok()?),
+            None => None,
         };
-        self.commit_plan(plan, None)
-    }
-
-    /// A briefing renamed with a new period, so it moves among the others from `from`: it
-    /// is rendered at its new place and address, with its old and new neighbours, both
-    /// years' archive pages and the years beside them, what lists the latest briefings, the
-    /// pages of the vendors it discusses, the search index (whose ids between the two places
-    /// move one over), the feed and the sitemap. Its old files go.
-    fn move_briefing(&mut self, from: usize, file: &SourceFile) -> Option<Update> {
-        let new = crate::parse::parse_one_briefing(file).ok()?;
-        if self
-            .site
-            .briefings
-            .iter()
-            .enumerate()
-            .any(|(k, b)| k != from && b.period == new.period)
-        {
-            return None;
+        if let Some(new) = &new {
+            let clash = self
+                .site
+                .briefings
+                .iter()
+                .enumerate()
+                .any(|(k, b)| Some(k) != from && b.period == new.period);
+            if clash {
+                return None;
+            }
         }
         let old_made = self.made.clone();
-        let old = self.site.briefings.remove(from);
-        let to = self
-            .site
-            .briefings
-            .partition_point(|b| b.period < new.period);
-        self.site.briefings.insert(to, new);
-        let result = self.moved_checked(from, to, &old);
+        let old_len = self.site.briefings.len();
+        let old = match from {
+            Some(a) if a < old_len => Some(self.site.briefings.remove(a)),
+            Some(_) => return None,
+            None => None,
+        };
+        let to = new.map(|new| {
+            let t = self
+                .site
+                .briefings
+                .partition_point(|b| b.period < new.period);
+            self.site.briefings.insert(t, new);
+            t
+        });
+        let result = self.relocated(from, to, old.as_ref(), old_len);
         if result.is_none() {
             self.made = old_made;
-            if to < self.site.briefings.len() {
-                self.site.briefings.remove(to);
+            if let Some(t) = to.filter(|&t| t < self.site.briefings.len()) {
+                self.site.briefings.remove(t);
             }
-            self.site.briefings.insert(from, old);
+            if let (Some(a), Some(old)) = (from, old) {
+                self.site.briefings.insert(a, old);
+            }
         }
         result
     }
 
-    fn moved_checked(&mut self, from: usize, to: usize, old: &Briefing) -> Option<Update> {
-        let new = self.site.briefings.get(to)?;
-        if crate::validate::check_briefing(&self.site, new).has_errors() {
+    fn relocated(
+        &mut self,
+        from: Option<usize>,
+        to: Option<usize>,
+        old: Option<&Briefing>,
+        old_len: usize,
+    ) -> Option<Update> {
+        let new = match to {
+            Some(t) => Some(self.site.briefings.get(t)?),
+            None => None,
+        };
+        if new.is_some_and(|new| crate::validate::check_briefing(&self.site, new).has_errors()) {
             return None;
         }
         let count = self.site.briefings.len();
         // Where each other briefing now stands.
         let place = |k: usize| {
-            let k = if k > from { k - 1 } else { k };
-            if k >= to { k + 1 } else { k }
+            let k = match from {
+                Some(a) if k > a => k - 1,
+                _ => k,
+            };
+            match to {
+                Some(t) if k >= t => k + 1,
+                _ => k,
+            }
         };
-        // Its old files go; every other briefing's keep their job, at its new place.
-        let old_paths = self.made.get(&PageJob::Briefing(from))?.clone();
+        let mut vendors = Vec::new();
+        let mut years = Vec::new();
+        for b in old.into_iter().chain(new) {
+            vendors.extend(render::mentioned_vendors(&self.site, b));
+            years.push(b.period.year());
+        }
+        let old_text = old.map(|b| render::search_text(&self.site, b));
+        // Its old files go; every other briefing keeps its files, its job at its new place.
+        let old_paths = match from {
+            Some(a) => self.made.get(&PageJob::Briefing(a))?.clone(),
+            None => Vec::new(),
+        };
         let mut made = BTreeMap::new();
         for (job, paths) in std::mem::take(&mut self.made) {
             match job {
-                PageJob::Briefing(k) if k == from => {}
+                PageJob::Briefing(k) if Some(k) == from => {}
                 PageJob::Briefing(k) => {
                     made.insert(PageJob::Briefing(place(k)), paths);
                 }
@@ -513,45 +486,46 @@ impl Session {
             }
         }
         self.made = made;
-        let mut jobs: BTreeSet<PageJob> = BTreeSet::from([PageJob::Briefing(to)]);
-        for k in [to.checked_sub(1), Some(to + 1)].into_iter().flatten() {
-            if k < count {
-                jobs.insert(PageJob::Briefing(k));
-            }
-        }
-        // Its old neighbours, where they now stand.
-        for k in [from.checked_sub(1), Some(from + 1)].into_iter().flatten() {
-            if k < count + 1 && k != from {
-                let k = if k > from { k - 1 } else { k };
+        let mut jobs: BTreeSet<PageJob> =
+            BTreeSet::from([PageJob::Home, PageJob::Archive, PageJob::NotFound]);
+        if let Some(t) = to {
+            for k in [t.checked_sub(1), Some(t), Some(t + 1)]
+                .into_iter()
+                .flatten()
+            {
                 if k < count {
                     jobs.insert(PageJob::Briefing(k));
                 }
             }
         }
-        let (old_year, new_year) = (old.period.year(), new.period.year());
-        let mut vendors = render::mentioned_vendors(&self.site, old);
-        vendors.extend(render::mentioned_vendors(&self.site, new));
-        jobs.extend(self.latest_jobs(new_year, &vendors));
-        jobs.extend(self.year_jobs(old_year));
-        jobs.extend(self.year_jobs(new_year));
-        let mut gone = Vec::new();
-        if !self
-            .site
-            .briefings
-            .iter()
-            .any(|b| b.period.year() == old_year)
-        {
-            jobs.remove(&PageJob::ArchiveYear(old_year));
-            gone.push(PageJob::ArchiveYear(old_year));
+        if let Some(a) = from {
+            // Its old neighbours, where they now stand.
+            for k in [a.checked_sub(1), Some(a + 1)].into_iter().flatten() {
+                if k < old_len && place(k) < count {
+                    jobs.insert(PageJob::Briefing(place(k)));
+                }
+            }
         }
-        let old_text = render::search_text(&self.site, old);
+        jobs.extend(self.vendor_jobs(&vendors));
+        let mut gone = Vec::new();
+        for &year in &years {
+            jobs.extend(self.year_jobs(year));
+            if !self.site.briefings.iter().any(|b| b.period.year() == year) {
+                jobs.remove(&PageJob::ArchiveYear(year));
+                gone.push(PageJob::ArchiveYear(year));
+            }
+        }
         let plan = Plan {
             jobs: jobs.into_iter().collect(),
             gone,
             gone_files: old_paths.into_iter().collect(),
             feed: true,
             sitemap: true,
-            search_move: Some((from, to, old_text)),
+            search_move: Some(SearchMove {
+                from: from.zip(old_text),
+                to,
+                old_len,
+            }),
             ..Plan::default()
         };
         self.commit_plan(plan, None)
@@ -583,48 +557,6 @@ impl Session {
                 .map(|y| PageJob::ArchiveYear(*y)),
         );
         jobs
-    }
-
-    /// The latest briefing deleted: what `append_briefing` renders, the other way round.
-    fn remove_latest(&mut self, i: usize) -> Option<Update> {
-        if i + 1 != self.site.briefings.len() {
-            return None;
-        }
-        let old = self.site.briefings.pop()?;
-        let year = old.period.year();
-        let old_text = render::search_text(&self.site, &old);
-        let vendors = render::mentioned_vendors(&self.site, &old);
-        let mut jobs: Vec<PageJob> = i
-            .checked_sub(1)
-            .map(PageJob::Briefing)
-            .into_iter()
-            .collect();
-        jobs.extend(self.latest_jobs(year, &vendors));
-        let mut gone = vec![PageJob::Briefing(i)];
-        if !self.site.briefings.iter().any(|b| b.period.year() == year) {
-            gone.push(PageJob::ArchiveYear(year));
-        }
-        // The block of results it was alone in goes with it.
-        let block = i / render::SEARCH_BLOCK;
-        let gone_files = if i.is_multiple_of(render::SEARCH_BLOCK) {
-            BTreeSet::from([crate::routes::search_docs(block)])
-        } else {
-            BTreeSet::new()
-        };
-        let plan = Plan {
-            jobs,
-            gone,
-            gone_files,
-            feed: true,
-            sitemap: true,
-            search_edits: vec![(i, old_text, false)],
-            search_move: None,
-        };
-        let result = self.commit_plan(plan, None);
-        if result.is_none() {
-            self.site.briefings.push(old);
-        }
-        result
     }
 
     /// The update of a save that changes datasets only (not their id): every page that
@@ -940,9 +872,12 @@ impl Session {
         // The index changes in place: should writing it fail, only a full build can
         // bring it back.
         let mut search_files = Vec::new();
-        if let Some((from, to, old_text)) = search_move {
+        if let Some(SearchMove { from, to, old_len }) = search_move {
             self.stale = true;
-            search_files.extend(self.search.moved(&self.site, from, to, &old_text).ok()?);
+            let from = from.as_ref().map(|(a, text)| (*a, text.as_str()));
+            let (files, gone_blocks) = self.search.relocate(&self.site, from, to, old_len).ok()?;
+            search_files.extend(files);
+            removed.extend(gone_blocks);
         }
         for (i, old_text, document_same) in search_edits {
             self.stale = true;
@@ -993,8 +928,15 @@ struct Plan {
     feed: bool,
     sitemap: bool,
     search_edits: Vec<(usize, String, bool)>,
-    /// A briefing moved (from, to, its old search text).
-    search_move: Option<(usize, usize, String)>,
+    /// A briefing created, deleted or moved among the others.
+    search_move: Option<SearchMove>,
+}
+
+/// Where a briefing was (with its search text) and is, and how many briefings there were.
+struct SearchMove {
+    from: Option<(usize, String)>,
+    to: Option<usize>,
+    old_len: usize,
 }
 
 fn is_sitemap(path: &str) -> bool {

@@ -253,9 +253,6 @@ pub fn render_sitemaps(
         .collect()
 }
 
-/// How many briefings one file of search results describes.
-pub const SEARCH_BLOCK: usize = search::BLOCK;
-
 /// The search index's terms, kept to be updated one briefing at a time.
 #[derive(Debug)]
 pub struct SearchIndex(search::Index);
@@ -284,51 +281,75 @@ pub fn search_text(site: &Site, briefing: &Briefing) -> String {
 }
 
 impl SearchIndex {
-    /// The briefing at `from` (whose search text was `old_text`) now stands at `to` of
-    /// `site`, the others between them one place over: the index files that changed.
-    pub fn moved(
+    /// A briefing left place `from` (with the search text it had), or came to place `to`
+    /// of `site`, or both (it moved): the ids of the briefings after it move one over. The
+    /// index files that changed, as a build writes them, and the blocks of results there
+    /// are no longer (the site had `old_len` briefings).
+    pub fn relocate(
         &mut self,
         site: &Site,
-        from: usize,
-        to: usize,
-        old_text: &str,
-    ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
+        from: Option<(usize, &str)>,
+        to: Option<usize>,
+        old_len: usize,
+    ) -> Result<(Vec<OutputFile>, Vec<String>), Box<Diagnostic>> {
         let problem = |e: serde_json::Error| {
             Box::new(Diagnostic::error(
                 &format!("dist/{}", routes::SEARCH_INDEX),
                 format!("the search index cannot be written: {e}"),
             ))
         };
-        let new_text = site
-            .briefings
-            .get(to)
-            .map_or_else(String::new, |b| pages::text_of(site, b));
-        let mut shards: BTreeSet<usize> = self.0.replace(from, old_text, "").into_iter().collect();
-        let (from32, to32) = (
-            u32::try_from(from).unwrap_or(u32::MAX),
-            u32::try_from(to).unwrap_or(u32::MAX),
-        );
+        let mut shards = BTreeSet::new();
+        if let Some((a, old_text)) = from {
+            shards.extend(self.0.replace(a, old_text, ""));
+        }
+        let id32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let (gap, slot) = (from.map(|(a, _)| id32(a)), to.map(id32));
         shards.extend(self.0.renumber(|id| {
-            let id = if id > from32 { id - 1 } else { id };
-            if id >= to32 { id + 1 } else { id }
+            let id = match gap {
+                Some(a) if id > a => id - 1,
+                _ => id,
+            };
+            match slot {
+                Some(t) if id >= t => id + 1,
+                _ => id,
+            }
         }));
-        shards.extend(self.0.replace(to, "", &new_text));
+        if let Some(t) = to {
+            let text = site
+                .briefings
+                .get(t)
+                .map_or_else(String::new, |b| pages::text_of(site, b));
+            shards.extend(self.0.replace(t, "", &text));
+        }
         let mut files = Vec::new();
         for n in shards {
             files.push(self.0.shard_file(n).map_err(problem)?);
         }
-        let blocks = from.min(to) / search::BLOCK..=from.max(to) / search::BLOCK;
-        for block in blocks {
-            let documents: Vec<search::Document> = site
-                .briefings
-                .iter()
-                .skip(block * search::BLOCK)
-                .take(search::BLOCK)
-                .map(pages::document)
-                .collect();
-            files.push(search::docs_file(&documents, block).map_err(problem)?);
+        // The blocks from the first place touched: to the other place for a move, to the
+        // end when the briefings after it all moved over.
+        let len = site.briefings.len();
+        let places: Vec<usize> = from.map(|(a, _)| a).into_iter().chain(to).collect();
+        let first = places.iter().min().copied().unwrap_or(0);
+        let last = match (from, to) {
+            (Some(_), Some(_)) => places.iter().max().copied().unwrap_or(0),
+            _ => len.saturating_sub(1),
+        };
+        if len > 0 {
+            for block in first / search::BLOCK..=last.min(len - 1) / search::BLOCK {
+                let documents: Vec<search::Document> = site
+                    .briefings
+                    .iter()
+                    .skip(block * search::BLOCK)
+                    .take(search::BLOCK)
+                    .map(pages::document)
+                    .collect();
+                files.push(search::docs_file(&documents, block).map_err(problem)?);
+            }
         }
-        Ok(files)
+        let gone = (len.div_ceil(search::BLOCK)..old_len.div_ceil(search::BLOCK))
+            .map(routes::search_docs)
+            .collect();
+        Ok((files, gone))
     }
 
     /// Briefing `i` of `site` was `old_text` to search (`search_text`) and is now what
