@@ -87,9 +87,11 @@ enum Edit {
     Rename,
     Error,
     Page,
+    DatasetAdd,
+    DatasetDelete,
 }
 
-const EDITS: [Edit; 14] = [
+const EDITS: [Edit; 16] = [
     Edit::Body,
     Edit::Title,
     Edit::Summary,
@@ -104,6 +106,8 @@ const EDITS: [Edit; 14] = [
     Edit::Rename,
     Edit::Error,
     Edit::Page,
+    Edit::DatasetAdd,
+    Edit::DatasetDelete,
 ];
 
 fn briefings(root: &Path) -> Vec<PathBuf> {
@@ -265,6 +269,22 @@ fn make(root: &Path, edit: Edit, n: usize, pick: usize) -> BTreeSet<PathBuf> {
                 format!("{t}\nA paragraph added to the page, edit {n}.\n")
             });
             touched = BTreeSet::from([page]);
+        }
+        Edit::DatasetAdd => {
+            let new = root.join(format!("content/data/extra-{n}.yaml"));
+            std::fs::copy(root.join("content/data/market.yaml"), &new).unwrap();
+            touched = BTreeSet::from([new]);
+        }
+        Edit::DatasetDelete => {
+            let extra = std::fs::read_dir(root.join("content/data"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().contains("/extra-"));
+            touched = BTreeSet::new();
+            if let Some(extra) = extra {
+                std::fs::remove_file(&extra).unwrap();
+                touched.insert(extra);
+            }
         }
         Edit::Error => rewrite(&file, |t| {
             if t.contains(ERROR) {
@@ -432,6 +452,25 @@ fn an_edit_to_one_of_the_latest_briefings_renders_the_feed() {
 fn an_edit_to_the_sources_is_a_full_build() {
     let (update, _site) = update_after(Edit::Source, 4);
     assert!(update.full);
+}
+
+#[test]
+fn a_dataset_created_or_deleted_is_a_full_build() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let update = session.update(&make(root, Edit::DatasetAdd, 0, 0)).unwrap();
+    assert!(update.full && update.rendered.contains("data/extra-0.html"));
+    assert_same(&held(&session), &fresh(root).unwrap(), "a new dataset");
+    let update = session
+        .update(&make(root, Edit::DatasetDelete, 1, 0))
+        .unwrap();
+    assert!(update.full && update.removed.contains("data/extra-0.html"));
+    assert_same(
+        &held(&session),
+        &fresh(root).unwrap(),
+        "the dataset deleted",
+    );
 }
 
 #[test]
