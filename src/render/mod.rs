@@ -60,7 +60,7 @@ pub struct Rendered {
     pub paths: Vec<String>,
     /// The links and ids of every HTML file, in path order.
     pub links: Vec<(String, PageLinks)>,
-    /// Each page job and the files it made, the page first.
+    /// Each page job and the files it made, the page first (kept for the preview server).
     pub jobs: Vec<(PageJob, Vec<String>)>,
     /// The search index's terms, when asked to keep them.
     pub search: Option<SearchIndex>,
@@ -86,8 +86,8 @@ pub fn render_site(
     render_site_keeping(site, templates, assets, sink, false)
 }
 
-/// `render_site`, keeping the search index's terms when `keep_search` (the preview server
-/// updates them one briefing at a time).
+/// `render_site`, keeping what the preview server updates one edit at a time when
+/// `keep_search`: the search index's terms, and the files each page job made.
 pub fn render_site_keeping(
     site: &Site,
     templates: &[SourceFile],
@@ -115,10 +115,12 @@ pub fn render_site_keeping(
                 if let Some(index) = done.search.take() {
                     rendered.search = Some(SearchIndex(index));
                 }
-                rendered.jobs.push((
-                    *job,
-                    done.made.iter().rev().map(|m| m.path.clone()).collect(),
-                ));
+                if keep_search {
+                    rendered.jobs.push((
+                        *job,
+                        done.made.iter().rev().map(|m| m.path.clone()).collect(),
+                    ));
+                }
                 page_paths.push(done.links.0.clone());
                 rendered.links.push(done.links);
                 made.extend(done.made);
