@@ -22,7 +22,8 @@
 //! template that includes them (and the feed, for its templates). A save that only changes
 //! datasets re-renders the pages that show them: the briefings that draw on them (all of
 //! them when one holds a headline figure), their data pages, the data index, the home page,
-//! the pages, the vendor pages (their charts), and the search index files and feed as above.
+//! the pages, the pages of the vendors it has columns for (they chart them), and the search
+//! index files and feed as above.
 //!
 //! A save that only changes pages (about, methodology…) re-renders those pages.
 //!
@@ -601,12 +602,16 @@ impl Session {
             .filter_map(|&i| self.site.briefings.get(i))
             .map(|b| (render::search_text(&self.site, b), listing(&self.site, b)))
             .collect();
+        // The vendors with a column in the datasets, before or after: their pages chart it.
+        let mut charted: Vec<String> = parsed.iter().flat_map(|(_, d)| vendor_columns(d)).collect();
         let mut swapped = Vec::new();
         for (d, new) in parsed {
             let slot = self.site.data.datasets.get_mut(d)?;
-            swapped.push((d, std::mem::replace(slot, new)));
+            let old = std::mem::replace(slot, new);
+            charted.extend(vendor_columns(&old));
+            swapped.push((d, old));
         }
-        let result = self.dataset_jobs(&affected, before, &ids);
+        let result = self.dataset_jobs(&affected, before, &ids, &charted);
         if result.is_none() {
             for (d, old) in swapped.into_iter().rev() {
                 if let Some(slot) = self.site.data.datasets.get_mut(d) {
@@ -623,6 +628,7 @@ impl Session {
         affected: &[usize],
         before: Vec<(String, Listing)>,
         ids: &BTreeSet<String>,
+        charted: &[String],
     ) -> Option<Update> {
         if crate::validate::check_site(&self.site).has_errors() {
             return None;
@@ -632,7 +638,7 @@ impl Session {
         let latest = count.saturating_sub(site.config.feed_entries);
         let mut jobs: BTreeSet<PageJob> = BTreeSet::from([PageJob::Home, PageJob::Data]);
         jobs.extend((0..site.pages.len()).map(PageJob::Page));
-        jobs.extend((0..site.data.vendors.len()).map(PageJob::Vendor));
+        jobs.extend(self.vendor_jobs(charted));
         for (d, dataset) in site.data.datasets.iter().enumerate() {
             if ids.contains(&dataset.id) {
                 jobs.extend((1..=render::dataset_pages(dataset)).map(|p| PageJob::Dataset(d, p)));
@@ -643,13 +649,15 @@ impl Session {
         for (&i, (old_text, old_listing)) in affected.iter().zip(before) {
             let briefing = site.briefings.get(i)?;
             jobs.insert(PageJob::Briefing(i));
-            if listing(site, briefing) != old_listing {
+            let new_listing = listing(site, briefing);
+            if new_listing != old_listing {
                 jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
                 if i + 1 < count {
                     jobs.insert(PageJob::Briefing(i + 1));
                 }
                 jobs.insert(PageJob::ArchiveYear(briefing.period.year()));
                 jobs.insert(PageJob::NotFound);
+                jobs.extend(self.vendor_jobs(old_listing.2.iter().chain(&new_listing.2)));
             }
             feed |= i >= latest;
             search_edits.push((i, old_text, true));
@@ -953,6 +961,15 @@ fn uses_datasets(body: &[crate::model::Segment], ids: &BTreeSet<String>) -> bool
         Segment::Chart(c) => ids.contains(&c.data.id),
         Segment::Markdown(_) | Segment::Cite(_) | Segment::Quote(_) => false,
     })
+}
+
+/// The ids of the vendors a dataset has a column for.
+fn vendor_columns(dataset: &crate::model::Dataset) -> Vec<String> {
+    dataset
+        .columns
+        .iter()
+        .filter_map(|c| c.vendor.as_ref().map(|v| v.id.clone()))
+        .collect()
 }
 
 /// A briefing's title, summary and the ids of the vendors it discusses.

@@ -166,6 +166,18 @@ fn make(root: &Path, edit: Edit, n: usize, pick: usize) -> BTreeSet<PathBuf> {
                 t.replacen("kind: line\n", "kind: bar\n", 1)
             }
         }),
+        Edit::Figure if n % 2 == 1 => {
+            // A vendor's share, which its vendor page charts, moves up and back.
+            let shares = root.join("content/data/vendor-shares.yaml");
+            rewrite(&shares, |t| {
+                if t.contains("    alibaba-cloud: 47.3\n") {
+                    t.replacen("    alibaba-cloud: 47.3\n", "    alibaba-cloud: 47.4\n", 1)
+                } else {
+                    t.replacen("    alibaba-cloud: 47.4\n", "    alibaba-cloud: 47.3\n", 1)
+                }
+            });
+            touched = BTreeSet::from([shares]);
+        }
         Edit::Figure => {
             let market = root.join("content/data/market.yaml");
             // The first quarter's spend (2.3) moves up, and back on the next edit.
@@ -525,6 +537,19 @@ fn an_edit_to_a_dataset_renders_the_pages_that_show_it() {
         !pages.contains(&"archive.html") && !pages.contains(&"search.html"),
         "{pages:?}"
     );
+    assert!(
+        !pages.iter().any(|p| p.starts_with("vendors/")),
+        "market charts no vendor"
+    );
+
+    // A vendor's share: its vendor page charts it.
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let update = session.update(&make(root, Edit::Figure, 1, 0)).unwrap();
+    assert!(!update.full);
+    assert!(update.rendered.contains("vendors/alibaba-cloud.html"));
+    assert_same(&held(&session), &fresh(root).unwrap(), "a vendor's share");
 }
 
 #[test]
