@@ -318,16 +318,7 @@ impl Session {
             jobs.insert(PageJob::Briefing(i));
             let new_listing = listing(&self.site, new);
             if new_listing != old_listing {
-                jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
-                if i + 1 < count {
-                    jobs.insert(PageJob::Briefing(i + 1));
-                }
-                jobs.insert(PageJob::Home);
-                jobs.insert(PageJob::ArchiveYear(new.period.year()));
-                // The pages of the vendors it discussed or discusses list it.
-                jobs.extend(self.vendor_jobs(old_listing.2.iter().chain(&new_listing.2)));
-                // The 404 page leads to the latest briefing.
-                jobs.insert(PageJob::NotFound);
+                jobs.extend(self.listing_jobs(i, &old_listing, &new_listing));
             }
             feed |= i >= latest;
             let document_same = old_document == (new.title.clone(), new.summary.clone());
@@ -372,6 +363,28 @@ impl Session {
             }
         }
         update
+    }
+
+    /// The pages that list briefing `i`, whose listing went from `old` to `new`: its
+    /// neighbours (previous and next), the home page, its year's archive page, the pages of
+    /// the vendors it discussed or discusses, and the 404 page (which leads to the latest).
+    fn listing_jobs(&self, i: usize, old: &Listing, new: &Listing) -> Vec<PageJob> {
+        let mut jobs: Vec<PageJob> = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter(|&k| k < self.site.briefings.len())
+            .map(PageJob::Briefing)
+            .collect();
+        jobs.push(PageJob::Home);
+        jobs.extend(
+            self.site
+                .briefings
+                .get(i)
+                .map(|b| PageJob::ArchiveYear(b.period.year())),
+        );
+        jobs.push(PageJob::NotFound);
+        jobs.extend(self.vendor_jobs(old.2.iter().chain(&new.2)));
+        jobs
     }
 
     /// The pages of the vendors `ids`.
@@ -651,13 +664,7 @@ impl Session {
             jobs.insert(PageJob::Briefing(i));
             let new_listing = listing(site, briefing);
             if new_listing != old_listing {
-                jobs.extend(i.checked_sub(1).map(PageJob::Briefing));
-                if i + 1 < count {
-                    jobs.insert(PageJob::Briefing(i + 1));
-                }
-                jobs.insert(PageJob::ArchiveYear(briefing.period.year()));
-                jobs.insert(PageJob::NotFound);
-                jobs.extend(self.vendor_jobs(old_listing.2.iter().chain(&new_listing.2)));
+                jobs.extend(self.listing_jobs(i, &old_listing, &new_listing));
             }
             feed |= i >= latest;
             search_edits.push((i, old_text, true));

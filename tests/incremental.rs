@@ -6,24 +6,15 @@
 //! The sequences run on a copy of the shipped site. `QUARTERLY_EDIT_CASES` (default 3) and
 //! `QUARTERLY_EDIT_STEPS` (default 6) make the property test longer.
 
+mod fixture;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use fixture::copy_dir;
 use proptest::prelude::*;
 use quarterly::incremental::{Session, Update};
 use quarterly::{BuildOptions, WARNINGS_SHOWN};
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A copy of the shipped site.
 fn shipped_copy() -> tempfile::TempDir {

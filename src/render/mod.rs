@@ -255,6 +255,32 @@ pub fn render_sitemaps(
         .collect()
 }
 
+/// The problem of a search index file that cannot be written.
+fn index_problem(e: serde_json::Error) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(
+        &format!("dist/{}", routes::SEARCH_INDEX),
+        format!("the search index cannot be written: {e}"),
+    ))
+}
+
+/// The file of the `block`th block of search results, as a build writes it; none when the
+/// site has no briefings there.
+fn results_block(site: &Site, block: usize) -> Result<Option<OutputFile>, Box<Diagnostic>> {
+    let documents: Vec<search::Document> = site
+        .briefings
+        .iter()
+        .skip(block * search::BLOCK)
+        .take(search::BLOCK)
+        .map(pages::document)
+        .collect();
+    if documents.is_empty() {
+        return Ok(None);
+    }
+    search::docs_file(&documents, block)
+        .map(Some)
+        .map_err(index_problem)
+}
+
 /// The search index's terms, kept to be updated one briefing at a time.
 #[derive(Debug)]
 pub struct SearchIndex(search::Index);
@@ -294,12 +320,6 @@ impl SearchIndex {
         to: Option<usize>,
         old_len: usize,
     ) -> Result<(Vec<OutputFile>, Vec<String>), Box<Diagnostic>> {
-        let problem = |e: serde_json::Error| {
-            Box::new(Diagnostic::error(
-                &format!("dist/{}", routes::SEARCH_INDEX),
-                format!("the search index cannot be written: {e}"),
-            ))
-        };
         let mut shards = BTreeSet::new();
         if let Some((a, old_text)) = from {
             shards.extend(self.0.replace(a, old_text, ""));
@@ -325,7 +345,7 @@ impl SearchIndex {
         }
         let mut files = Vec::new();
         for n in shards {
-            files.push(self.0.shard_file(n).map_err(problem)?);
+            files.push(self.0.shard_file(n).map_err(index_problem)?);
         }
         // The blocks from the first place touched: to the other place for a move, to the
         // end when the briefings after it all moved over.
@@ -338,14 +358,7 @@ impl SearchIndex {
         };
         if len > 0 {
             for block in first / search::BLOCK..=last.min(len - 1) / search::BLOCK {
-                let documents: Vec<search::Document> = site
-                    .briefings
-                    .iter()
-                    .skip(block * search::BLOCK)
-                    .take(search::BLOCK)
-                    .map(pages::document)
-                    .collect();
-                files.push(search::docs_file(&documents, block).map_err(problem)?);
+                files.extend(results_block(site, block)?);
             }
         }
         let gone = (len.div_ceil(search::BLOCK)..old_len.div_ceil(search::BLOCK))
@@ -363,34 +376,16 @@ impl SearchIndex {
         old_text: &str,
         old_document_same: bool,
     ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
-        let problem = |e: serde_json::Error| {
-            Box::new(Diagnostic::error(
-                &format!("dist/{}", routes::SEARCH_INDEX),
-                format!("the search index cannot be written: {e}"),
-            ))
+        let Some(briefing) = site.briefings.get(i) else {
+            return Ok(Vec::new());
         };
-        // A briefing no longer in the site (the latest, deleted) has no text.
-        let new_text = site
-            .briefings
-            .get(i)
-            .map_or_else(String::new, |b| pages::text_of(site, b));
+        let new_text = pages::text_of(site, briefing);
         let mut files = Vec::new();
         for n in self.0.replace(i, old_text, &new_text) {
-            files.push(self.0.shard_file(n).map_err(problem)?);
+            files.push(self.0.shard_file(n).map_err(index_problem)?);
         }
         if !old_document_same {
-            let block = i / search::BLOCK;
-            let documents: Vec<search::Document> = site
-                .briefings
-                .iter()
-                .skip(block * search::BLOCK)
-                .take(search::BLOCK)
-                .map(pages::document)
-                .collect();
-            // A block left empty by a deletion is no file of the site.
-            if !documents.is_empty() {
-                files.push(search::docs_file(&documents, block).map_err(problem)?);
-            }
+            files.extend(results_block(site, i / search::BLOCK)?);
         }
         Ok(files)
     }
