@@ -12,21 +12,39 @@ fn is_publishable(c: char) -> bool {
     !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// Escapes markup characters, and the quotes too when `quotes`.
+/// Escapes markup characters, and the quotes too when `quotes`. Runs of characters that
+/// stay as they are, nearly all of any text, are copied whole.
 fn markup(text: &str, quotes: bool) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if quotes => out.push_str("&quot;"),
-            '\'' if quotes => out.push_str("&#39;"),
-            '\r' => out.push_str("&#13;"),
-            c if !is_publishable(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (replacement, len): (&str, usize) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if quotes => ("&quot;", 1),
+            b'\'' if quotes => ("&#39;", 1),
+            b'\r' => ("&#13;", 1),
+            b'\t' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1F | 0x7F => ("\u{FFFD}", 1),
+            // U+FFFE and U+FFFF, the noncharacters no document may hold.
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("\u{FFFD}", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(text.get(start..i).unwrap_or_default());
+        out.push_str(replacement);
+        i += len;
+        start = i;
     }
+    out.push_str(text.get(start..).unwrap_or_default());
     out
 }
 

@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::Diagnostics;
 use crate::links::{PageLinks, broken_links_on};
-use crate::model::{Briefing, OutputFile, Site, SourceFile};
+use crate::model::{Briefing, ImageFile, OutputFile, Site, SourceFile};
 use crate::output::Memory;
 use crate::render::{self, PageJob, Prepared, SearchIndex};
 use crate::timings::Timings;
@@ -56,6 +56,8 @@ pub struct Session {
     search: SearchIndex,
     /// Every file of the site (shared with what the server sends).
     files: BTreeMap<String, Arc<Vec<u8>>>,
+    /// Every image of the site, as the SVG it is drawn from when a reader asks for it.
+    images: BTreeMap<String, Arc<ImageFile>>,
     /// Each page's links and ids, by the page's path.
     links: BTreeMap<String, PageLinks>,
     /// The files each page job made, its page first.
@@ -106,12 +108,16 @@ impl Session {
             Some(search) => search,
             None => render::search_index(&site),
         };
+        let (made, images) = memory.into_parts();
         Ok(Session {
             root: root.to_path_buf(),
-            files: memory
-                .into_files()
+            files: made
                 .into_iter()
                 .map(|f| (f.path, Arc::new(f.bytes)))
+                .collect(),
+            images: images
+                .into_iter()
+                .map(|i| (i.path.clone(), Arc::new(i)))
                 .collect(),
             pending: BTreeSet::new(),
             stale: false,
@@ -129,6 +135,11 @@ impl Session {
     /// Every file of the site, by path.
     pub fn files(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
         &self.files
+    }
+
+    /// Every image of the site, by path, not yet drawn.
+    pub fn images(&self) -> &BTreeMap<String, Arc<ImageFile>> {
+        &self.images
     }
 
     /// Brings the site up to date after the files at `changed` (absolute, or relative to
@@ -306,6 +317,7 @@ impl Session {
                 return None;
             }
             let old_listing = listing(&self.site, old);
+            let old_charts = chart_list(&old.chart_document(), &old.body);
             let old_text = render::search_text(&self.site, old);
             let old_document = (old.title.clone(), old.summary.clone());
             let slot = self.site.briefings.get_mut(i)?;
@@ -319,6 +331,11 @@ impl Session {
             let new_listing = listing(&self.site, new);
             if new_listing != old_listing {
                 jobs.extend(self.listing_jobs(i, &old_listing, &new_listing));
+            }
+            if new_listing.0 != old_listing.0
+                || chart_list(&new.chart_document(), &new.body) != old_charts
+            {
+                jobs.extend(self.chart_index_jobs());
             }
             feed |= i >= latest;
             let document_same = old_document == (new.title.clone(), new.summary.clone());
@@ -353,7 +370,21 @@ impl Session {
                 break;
             }
         }
-        let jobs = swapped.iter().map(|(j, _)| PageJob::Page(*j)).collect();
+        let mut jobs: BTreeSet<PageJob> = swapped.iter().map(|(j, _)| PageJob::Page(*j)).collect();
+        // A page's charts are listed on the pages that list every chart.
+        let charts_changed = swapped.iter().any(|(j, old)| {
+            self.site.pages.get(*j).is_none_or(|new| {
+                let (before, after) = (
+                    chart_list(&old.id, &old.body),
+                    chart_list(&new.id, &new.body),
+                );
+                before != after || (new.title != old.title && !after.is_empty())
+            })
+        });
+        if charts_changed {
+            jobs.extend(self.chart_index_jobs());
+        }
+        let jobs = jobs.into_iter().collect();
         let update = result.and_then(|()| self.render_and_commit(jobs, false, Vec::new(), None));
         if update.is_none() {
             for (j, old) in swapped.into_iter().rev() {
@@ -385,6 +416,17 @@ impl Session {
         jobs.push(PageJob::NotFound);
         jobs.extend(self.vendor_jobs(old.2.iter().chain(&new.2)));
         jobs
+    }
+
+    /// The pages that list every chart.
+    fn chart_index_jobs(&self) -> Vec<PageJob> {
+        self.site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.chart_index)
+            .map(|(j, _)| PageJob::Page(j))
+            .collect()
     }
 
     /// The pages of the vendors `ids`.
@@ -521,6 +563,7 @@ impl Session {
             }
         }
         jobs.extend(self.vendor_jobs(&vendors));
+        jobs.extend(self.chart_index_jobs());
         let mut gone = Vec::new();
         for &year in &years {
             jobs.extend(self.year_jobs(year));
@@ -776,11 +819,11 @@ impl Session {
         let templates = prepared.as_ref().unwrap_or(&self.prepared);
         let memory = Memory::default();
         let done = render::render_jobs(&self.site, templates, &jobs, &memory).ok()?;
-        let mut new_files: BTreeMap<String, Vec<u8>> = memory
-            .into_files()
-            .into_iter()
-            .map(|f| (f.path, f.bytes))
-            .collect();
+        let (files, images) = memory.into_parts();
+        let mut new_files: BTreeMap<String, Vec<u8>> =
+            files.into_iter().map(|f| (f.path, f.bytes)).collect();
+        let new_images: BTreeMap<String, ImageFile> =
+            images.into_iter().map(|i| (i.path.clone(), i)).collect();
         if feed {
             let OutputFile { path, bytes } = render::render_feed(&self.site, templates).ok()?;
             new_files.insert(path, bytes);
@@ -803,12 +846,12 @@ impl Session {
                 .made
                 .iter()
                 .filter(|(job, _)| !gone.contains(job))
-                .filter_map(|(_, paths)| paths.first().cloned())
+                .flat_map(|(_, paths)| paths.iter().filter(|p| p.ends_with(".html")).cloned())
                 .collect();
             pages.extend(
                 done.iter()
                     .filter(|job| !self.made.contains_key(&job.job))
-                    .map(|job| job.links.0.clone()),
+                    .flat_map(|job| job.links.iter().map(|(page, _)| page.clone())),
             );
             pages.sort();
             let maps = render::render_sitemaps(&self.site, templates, &pages).ok()?;
@@ -834,20 +877,21 @@ impl Session {
             for path in &job.paths {
                 if !old_paths.contains(path) {
                     // A file this job did not make before must be new to the site.
-                    if self.files.contains_key(path) {
+                    if self.files.contains_key(path) || self.images.contains_key(path) {
                         return None;
                     }
                 }
             }
-            let (page, links) = &job.links;
-            ids_lost |= self
-                .links
-                .get(page)
-                .is_some_and(|old| !old.ids.is_subset(&links.ids));
+            for (page, links) in &job.links {
+                ids_lost |= self
+                    .links
+                    .get(page)
+                    .is_some_and(|old| !old.ids.is_subset(&links.ids));
+            }
         }
         let new_links: BTreeMap<&str, &PageLinks> = done
             .iter()
-            .map(|job| (job.links.0.as_str(), &job.links.1))
+            .flat_map(|job| job.links.iter().map(|(page, links)| (page.as_str(), links)))
             .collect();
         let pages: Vec<(&str, &PageLinks)> = self
             .links
@@ -863,8 +907,9 @@ impl Session {
             })
             .chain(
                 done.iter()
-                    .filter(|job| !self.links.contains_key(&job.links.0))
-                    .map(|job| (job.links.0.as_str(), &job.links.1)),
+                    .flat_map(|job| job.links.iter())
+                    .filter(|(page, _)| !self.links.contains_key(page))
+                    .map(|(page, links)| (page.as_str(), links)),
             )
             .collect();
         let only: Option<BTreeSet<String>> = (!ids_lost && removed.is_empty())
@@ -872,9 +917,11 @@ impl Session {
         let paths = self
             .files
             .keys()
+            .chain(self.images.keys())
             .filter(|p| !removed.contains(*p))
             .map(String::as_str)
-            .chain(new_files.keys().map(String::as_str));
+            .chain(new_files.keys().map(String::as_str))
+            .chain(new_images.keys().map(String::as_str));
         let (broken, _) = broken_links_on(&pages, only.as_ref(), paths, &self.site.config.base_url);
         if !broken.is_empty() {
             return None;
@@ -908,20 +955,26 @@ impl Session {
         }
         for path in &removed {
             self.files.remove(path);
+            self.images.remove(path);
             self.links.remove(path);
         }
         for job in &gone {
             self.made.remove(job);
         }
-        let rendered: BTreeSet<String> = new_files.keys().cloned().collect();
+        let rendered: BTreeSet<String> =
+            new_files.keys().chain(new_images.keys()).cloned().collect();
+        self.images.extend(
+            new_images
+                .into_iter()
+                .map(|(path, image)| (path, Arc::new(image))),
+        );
         self.files.extend(
             new_files
                 .into_iter()
                 .map(|(path, bytes)| (path, Arc::new(bytes))),
         );
         for job in done {
-            let (page, links) = job.links;
-            self.links.insert(page, links);
+            self.links.extend(job.links);
             self.made.insert(job.job, job.paths);
         }
         Some(Update {
@@ -981,6 +1034,18 @@ fn vendor_columns(dataset: &crate::model::Dataset) -> Vec<String> {
 
 /// A briefing's title, summary and the ids of the vendors it discusses.
 type Listing = (String, String, Vec<String>);
+
+/// A body's charts as the pages that list every chart show them: title and id.
+fn chart_list(document: &str, body: &[crate::model::Segment]) -> Vec<(String, String)> {
+    crate::model::charts_of(body)
+        .map(|spec| {
+            (
+                spec.title.clone(),
+                crate::routes::id_of_chart(document, spec),
+            )
+        })
+        .collect()
+}
 
 /// What pages other than a briefing's own show of it: its title, its summary, and the
 /// vendors it discusses.

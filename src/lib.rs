@@ -25,6 +25,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod period;
+pub mod raster;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
@@ -37,7 +38,7 @@ use std::path::Path;
 use diagnostics::{Diagnostic, Diagnostics};
 use load::ContentFiles;
 use model::RenderedSite;
-use output::{Memory, Nowhere, Sink, Staging};
+use output::{ImageCache, Memory, Nowhere, Sink, Staging};
 use timings::Timings;
 
 /// How many warnings a build (and the preview server) shows in full; `check` shows all.
@@ -64,9 +65,13 @@ pub fn build(root: &Path, out: &Path, options: BuildOptions) -> Result<RenderedS
         ));
         d
     };
-    let staging = Staging::new(out).map_err(cannot_write)?;
+    let cache = ImageCache::open(root).map_err(cannot_write)?;
+    let staging = Staging::new(out).map_err(cannot_write)?.with_cache(cache);
     let mut built = run(root, options, &staging)?;
     built.timings.writing = staging.busy();
+    if let Some(cache) = staging.cache() {
+        built.timings.images = cache.report();
+    }
     built
         .timings
         .time("write", || staging.publish())
@@ -83,7 +88,7 @@ pub fn check(root: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnos
 pub fn render_in_memory(root: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let memory = Memory::default();
     let mut built = run(root, options, &memory)?;
-    built.files = memory.into_files();
+    (built.files, built.images) = memory.into_parts();
     Ok(built)
 }
 
@@ -95,7 +100,7 @@ pub fn render_from_files(
 ) -> Result<RenderedSite, Diagnostics> {
     let memory = Memory::default();
     let mut built = run_loaded(files, options, &memory, Timings::default())?;
-    built.files = memory.into_files();
+    (built.files, built.images) = memory.into_parts();
     Ok(built)
 }
 
@@ -139,6 +144,7 @@ fn run_loaded(
     let (site, rendered) = pipeline(files, options, sink, &mut timings, false)?;
     Ok(RenderedSite {
         files: Vec::new(),
+        images: Vec::new(),
         pages: rendered.pages,
         charts: rendered.charts,
         warnings: site.warnings,

@@ -12,26 +12,48 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::model::OutputFile;
+use crate::model::{ImageFile, OutputFile};
 
 /// Where rendered files go. Pages render on several threads, so a sink takes files from any.
 pub trait Sink: Sync {
     /// Takes one file of the site, its path relative to the output directory.
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+
+    /// Takes one image of the site as the SVG it is drawn from. Unless the sink says
+    /// otherwise, it is drawn now and taken as a file.
+    fn put_image(&self, image: ImageFile) -> io::Result<()> {
+        let bytes = draw(&image)?;
+        self.put(&image.path, bytes)
+    }
 }
 
-/// Keeps every file in memory, for the preview server and for tests.
+/// An image drawn as its PNG.
+fn draw(image: &ImageFile) -> io::Result<Vec<u8>> {
+    crate::raster::png(&image.svg, image.scale)
+        .map_err(|e| io::Error::other(format!("the image cannot be drawn: {e}")))
+}
+
+/// Keeps every file in memory, for the preview server and for tests. Images are kept as
+/// the SVG they are drawn from, to be drawn when they are asked for.
 #[derive(Default)]
 pub struct Memory {
     files: Mutex<Vec<OutputFile>>,
+    images: Mutex<Vec<ImageFile>>,
 }
 
 impl Memory {
     /// The files, in path order.
     pub fn into_files(self) -> Vec<OutputFile> {
+        self.into_parts().0
+    }
+
+    /// The files and the images not yet drawn, each in path order.
+    pub fn into_parts(self) -> (Vec<OutputFile>, Vec<ImageFile>) {
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        files
+        let mut images = self.images.into_inner().unwrap_or_else(|e| e.into_inner());
+        images.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, images)
     }
 }
 
@@ -47,6 +69,14 @@ impl Sink for Memory {
             .push(file);
         Ok(())
     }
+
+    fn put_image(&self, image: ImageFile) -> io::Result<()> {
+        self.images
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(image);
+        Ok(())
+    }
 }
 
 /// Drops every file: `check` builds the whole site and writes nothing.
@@ -55,6 +85,95 @@ pub struct Nowhere;
 impl Sink for Nowhere {
     fn put(&self, _path: &str, _bytes: Vec<u8>) -> io::Result<()> {
         Ok(())
+    }
+
+    fn put_image(&self, _image: ImageFile) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where drawn images are kept between builds, by a hash of what they are drawn from: a
+/// build whose charts did not change draws none. The folder ignores itself for git.
+pub struct ImageCache {
+    dir: PathBuf,
+    /// Whether the folder was made, or why it could not be.
+    made: std::sync::OnceLock<Result<(), String>>,
+    /// Images drawn, and taken from the cache.
+    pub drawn: AtomicU64,
+    pub reused: AtomicU64,
+    /// Nanoseconds spent drawing, summed over threads.
+    pub drawing: AtomicU64,
+}
+
+/// The cache folder of a site, in its root.
+pub const CACHE_DIR: &str = ".quarterly-cache";
+
+impl ImageCache {
+    /// The cache of the site at `root`; its folder is made with the first image drawn.
+    pub fn open(root: &Path) -> io::Result<ImageCache> {
+        Ok(ImageCache {
+            dir: root.join(CACHE_DIR).join("images"),
+            made: std::sync::OnceLock::new(),
+            drawn: AtomicU64::new(0),
+            reused: AtomicU64::new(0),
+            drawing: AtomicU64::new(0),
+        })
+    }
+
+    /// Makes the cache folder, which tells git to ignore it, once.
+    fn make(&self) -> io::Result<()> {
+        let made = self.made.get_or_init(|| {
+            fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
+            let Some(folder) = self.dir.parent() else {
+                return Ok(());
+            };
+            let ignore = folder.join(".gitignore");
+            if !ignore.exists() {
+                fs::write(
+                    ignore,
+                    "# Made by quarterly: images drawn by earlier builds.\n*\n",
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        });
+        made.clone().map_err(io::Error::other)
+    }
+
+    /// Images drawn, images reused, and the thread time spent drawing.
+    pub fn report(&self) -> Option<(u64, u64, Duration)> {
+        Some((
+            self.drawn.load(Ordering::Relaxed),
+            self.reused.load(Ordering::Relaxed),
+            Duration::from_nanos(self.drawing.load(Ordering::Relaxed)),
+        ))
+    }
+
+    /// The file of an image in the cache, drawn first if it is not there yet.
+    pub fn file_of(&self, image: &ImageFile) -> io::Result<PathBuf> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(crate::raster::RENDERER.as_bytes());
+        hasher.update(&image.scale.to_le_bytes());
+        hasher.update(image.svg.as_bytes());
+        let file = self.dir.join(format!("{:032x}.png", hasher.digest128()));
+        if file.exists() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(file);
+        }
+        self.make()?;
+        let started = Instant::now();
+        let bytes = draw(image)?;
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.drawing.fetch_add(nanos, Ordering::Relaxed);
+        self.drawn.fetch_add(1, Ordering::Relaxed);
+        // Written whole under another name first: a build stopped halfway never leaves a
+        // half-written image under a name a later build would trust.
+        static PARTS: AtomicU64 = AtomicU64::new(0);
+        let part = PARTS.fetch_add(1, Ordering::Relaxed);
+        let partial = file.with_extension(format!("{}-{part}.part", std::process::id()));
+        fs::write(&partial, bytes)?;
+        fs::rename(&partial, &file)?;
+        Ok(file)
     }
 }
 
@@ -69,6 +188,8 @@ pub struct Staging {
     made: Mutex<HashSet<PathBuf>>,
     /// Nanoseconds spent writing, summed over threads.
     busy: AtomicU64,
+    /// Where images drawn before are kept; without one, each is drawn.
+    cache: Option<ImageCache>,
 }
 
 impl Staging {
@@ -95,7 +216,19 @@ impl Staging {
             busy: AtomicU64::new(0),
             dir,
             retired,
+            cache: None,
         })
+    }
+
+    /// Takes images from `cache` and keeps those it draws there.
+    pub fn with_cache(mut self, cache: ImageCache) -> Staging {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The image cache, to report what it did.
+    pub fn cache(&self) -> Option<&ImageCache> {
+        self.cache.as_ref()
     }
 
     /// The time spent writing files so far, summed over the threads that wrote them.
@@ -135,11 +268,33 @@ impl Sink for Staging {
         self.busy.fetch_add(nanos, Ordering::Relaxed);
         written
     }
+
+    fn put_image(&self, image: ImageFile) -> io::Result<()> {
+        let Some(cache) = &self.cache else {
+            let bytes = draw(&image)?;
+            return self.put(&image.path, bytes);
+        };
+        let file = cache.file_of(&image)?;
+        let started = Instant::now();
+        let target = self.dir.join(&image.path);
+        self.make_parent(&target)?;
+        // A link to the cached file costs no copy; across file systems it is copied.
+        let linked = fs::hard_link(&file, &target).or_else(|_| fs::copy(&file, &target).map(drop));
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.busy.fetch_add(nanos, Ordering::Relaxed);
+        linked
+    }
 }
 
 impl Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let target = self.dir.join(path);
+        self.make_parent(&target)?;
+        fs::write(target, bytes)
+    }
+
+    /// Makes the folder `target` goes in, once.
+    fn make_parent(&self, target: &Path) -> io::Result<()> {
         if let Some(parent) = target.parent() {
             let known = self
                 .made
@@ -154,7 +309,7 @@ impl Staging {
                     .insert(parent.to_path_buf());
             }
         }
-        fs::write(target, bytes)
+        Ok(())
     }
 }
 

@@ -2,7 +2,7 @@
 //! path, every anchor the site makes, and every name a page may not take are decided here
 //! and nowhere else, so two parts of the build cannot disagree about a link.
 
-use crate::model::Credit;
+use crate::model::{ChartSpec, Credit};
 use crate::period::Period;
 
 pub const HOME: &str = "index.html";
@@ -25,7 +25,9 @@ pub const SEARCH_INDEX: &str = "search/";
 pub const BUILT_IN_TARGETS: [&str; 3] = ["data", "vendors", "search"];
 
 /// Page ids the site's own output uses: a page with one of these names would collide with it.
-pub const RESERVED_PAGE_IDS: [&str; 9] = [
+pub const RESERVED_PAGE_IDS: [&str; 11] = [
+    "embed",
+    "cards",
     "index",
     "404",
     "data",
@@ -86,10 +88,85 @@ pub fn dataset_json(id: &str) -> String {
     format!("data/{id}.json")
 }
 
-/// A chart's CSV, by the chart's id on its page.
-pub fn chart_csv(chart_id: &str) -> String {
-    format!("data/charts/{chart_id}.csv")
+/// The folder of every chart's own files: its page, its CSV, its SVG and its PNG.
+pub const CHARTS: &str = "charts/";
+
+/// A chart's id across the site: the one its block gives, or the page's name (a briefing's
+/// period, a page's id) and the chart's title, as a slug of at most [`CHART_ID_TITLE`]
+/// characters of title cut at a word. Editing a title changes the id; an `id:` keeps it.
+pub fn chart_id(document: &str, own: Option<&str>, title: &str) -> String {
+    if let Some(id) = own {
+        return id.to_string();
+    }
+    let title = slug(title);
+    let mut cut = title.as_str();
+    if cut.len() > CHART_ID_TITLE {
+        // Slugs are ASCII, so any length is a character boundary; cut at a word's end.
+        let at_word_end = cut.as_bytes().get(CHART_ID_TITLE) == Some(&b'-');
+        cut = &cut[..CHART_ID_TITLE];
+        if let Some(end) = cut.rfind('-').filter(|_| !at_word_end) {
+            cut = &cut[..end];
+        }
+    }
+    format!("{document}-{cut}")
 }
+
+/// The id of the chart `spec` draws on the page named `document`. A title with no Latin
+/// letter or digit to make a slug of (one in Chinese) names the chart by its data instead:
+/// the dataset and the columns drawn.
+pub fn id_of_chart(document: &str, spec: &ChartSpec) -> String {
+    let own = spec.id.as_ref().map(|r| r.id.as_str());
+    if own.is_none() && !spec.title.chars().any(|c| c.is_ascii_alphanumeric()) {
+        let columns: Vec<&str> = spec.columns.iter().map(|c| c.id.as_str()).collect();
+        return format!("{document}-{}-{}", spec.data.id, columns.join("-"));
+    }
+    chart_id(document, own, &spec.title)
+}
+
+/// How much of its title a derived chart id keeps.
+pub const CHART_ID_TITLE: usize = 48;
+
+/// A chart's own page, its permalink.
+pub fn chart_page(id: &str) -> String {
+    format!("{CHARTS}{id}.html")
+}
+
+/// A chart's data as CSV.
+pub fn chart_csv(id: &str) -> String {
+    format!("{CHARTS}{id}.csv")
+}
+
+/// A chart as one self-contained SVG file, with its title, source line and the site's name.
+pub fn chart_svg(id: &str) -> String {
+    format!("{CHARTS}{id}.svg")
+}
+
+/// That SVG drawn as a PNG at twice its size.
+pub fn chart_png(id: &str) -> String {
+    format!("{CHARTS}{id}.png")
+}
+
+/// A chart alone, for other sites to show in an `<iframe>`.
+pub fn chart_embed(id: &str) -> String {
+    format!("embed/{id}.html")
+}
+
+/// Whether a path is an embed page: they are left out of the sitemap.
+pub fn is_embed(path: &str) -> bool {
+    path.starts_with("embed/")
+}
+
+/// The social card of the page at `path` (1,200 × 630 PNG): `cards/` and the page's path
+/// with `.png` for `.html`. The home page's card stands for every page without its own.
+pub fn card(path: &str) -> String {
+    format!("cards/{}.png", path.strip_suffix(".html").unwrap_or(path))
+}
+
+/// The card of every page without one of its own: the site's name and description.
+pub const SITE_CARD: &str = "cards/site.png";
+
+/// How large a social card is, in pixels.
+pub const CARD_SIZE: (u32, u32) = (1200, 630);
 
 /// A file of `templates/static/`, and the built-in assets.
 pub fn asset(name: &str) -> String {
@@ -117,6 +194,11 @@ pub fn absolute(base_url: &str, path: &str) -> String {
     } else {
         format!("{base_url}{path}")
     }
+}
+
+/// The absolute URL of any file of the site.
+pub fn absolute_file(base_url: &str, path: &str) -> String {
+    format!("{base_url}{path}")
 }
 
 /// The id of a briefing's or page's charts, numbered in order on the page.
@@ -173,5 +255,26 @@ mod tests {
         assert_eq!(search_terms(10), "search/t-0a.js");
         assert_eq!(search_terms(255), "search/t-ff.js");
         assert_eq!(search_docs(312), "search/d-312.js");
+        assert_eq!(
+            card("briefings/2023-q3.html"),
+            "cards/briefings/2023-q3.png"
+        );
+        assert_eq!(card(HOME), "cards/index.png");
+    }
+
+    #[test]
+    fn chart_ids_come_from_the_block_or_the_page_and_title() {
+        assert_eq!(chart_id("2023-q3", Some("own"), "Any title"), "own");
+        assert_eq!(
+            chart_id("2023-q3", None, "Spend, mainland China (USD bn)"),
+            "2023-q3-spend-mainland-china-usd-bn"
+        );
+        let long = chart_id(
+            "p",
+            None,
+            "Quarterly spend on cloud infrastructure services in mainland China by vendor",
+        );
+        assert_eq!(long, "p-quarterly-spend-on-cloud-infrastructure-services");
+        assert!(long.len() <= "p-".len() + CHART_ID_TITLE);
     }
 }

@@ -21,11 +21,15 @@ use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::escape::html_text;
 use crate::incremental::Session;
+use crate::model::ImageFile;
+use crate::output::ImageCache;
 
 /// What the server shows: the last good build, and the diagnostics of a failed one.
 #[derive(Default)]
 pub struct ServeState {
     pub files: BTreeMap<String, Arc<Vec<u8>>>,
+    /// Images, drawn only when asked for.
+    pub images: BTreeMap<String, Arc<ImageFile>>,
     pub error: Option<String>,
     pub version: u64,
     pub last_build: Duration,
@@ -34,6 +38,8 @@ pub struct ServeState {
 pub struct Shared {
     pub state: Mutex<ServeState>,
     changed: Condvar,
+    /// Where images drawn for a request are kept, as a build keeps them.
+    cache: Option<ImageCache>,
 }
 
 impl Shared {
@@ -41,7 +47,29 @@ impl Shared {
         Arc::new(Shared {
             state: Mutex::new(ServeState::default()),
             changed: Condvar::new(),
+            cache: None,
         })
+    }
+
+    /// Shared state whose images are kept in the cache of the site at `root` (drawn
+    /// without one when it cannot be made).
+    pub fn with_cache(root: &Path) -> Arc<Shared> {
+        Arc::new(Shared {
+            state: Mutex::new(ServeState::default()),
+            changed: Condvar::new(),
+            cache: ImageCache::open(root).ok(),
+        })
+    }
+
+    /// An image drawn as PNG bytes.
+    fn draw(&self, image: &ImageFile) -> Result<Vec<u8>, String> {
+        match &self.cache {
+            Some(cache) => cache
+                .file_of(image)
+                .and_then(std::fs::read)
+                .map_err(|e| e.to_string()),
+            None => crate::raster::png(&image.svg, image.scale),
+        }
     }
 }
 
@@ -79,14 +107,19 @@ pub fn rebuild(builder: &mut Builder, changed: &BTreeSet<PathBuf>, shared: &Shar
     match (result, &builder.session) {
         (Ok(update), Some(session)) => {
             let files = session.files();
+            let images = session.images();
             match update {
                 Some(update) if !update.full => {
                     for path in &update.removed {
                         state.files.remove(path);
+                        state.images.remove(path);
                     }
                     for path in &update.rendered {
                         if let Some(bytes) = files.get(path) {
                             state.files.insert(path.clone(), Arc::clone(bytes));
+                        }
+                        if let Some(image) = images.get(path) {
+                            state.images.insert(path.clone(), Arc::clone(image));
                         }
                     }
                     println!(
@@ -99,6 +132,10 @@ pub fn rebuild(builder: &mut Builder, changed: &BTreeSet<PathBuf>, shared: &Shar
                     state.files = files
                         .iter()
                         .map(|(path, bytes)| (path.clone(), Arc::clone(bytes)))
+                        .collect();
+                    state.images = images
+                        .iter()
+                        .map(|(path, image)| (path.clone(), Arc::clone(image)))
                         .collect();
                     println!(
                         "rebuilt {} pages with {} charts in {} ms",
@@ -300,6 +337,20 @@ fn handle(request: Request, shared: &Shared) {
     };
     let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     let (version, error) = (state.version, state.error.clone());
+    if let Some(image) = state.images.get(&path).cloned() {
+        drop(state);
+        // Drawn now, outside the lock: an image costs nothing until a reader asks for it.
+        match shared.draw(&image) {
+            Ok(bytes) => respond(request, 200, &content_type(&path), bytes),
+            Err(e) => respond(
+                request,
+                500,
+                "text/plain; charset=utf-8",
+                format!("500: {path} cannot be drawn: {e}\n").into_bytes(),
+            ),
+        }
+        return;
+    }
     let found = state
         .files
         .get(&path)
@@ -340,7 +391,7 @@ fn handle(request: Request, shared: &Shared) {
 
 /// Serves until the process ends. Each request gets a thread: long polls wait in theirs.
 pub fn serve(root: PathBuf, address: SocketAddr, open: bool) -> Result<(), String> {
-    let shared = Shared::new();
+    let shared = Shared::with_cache(&root);
     let mut builder = Builder::new(&root);
     rebuild(&mut builder, &BTreeSet::new(), &shared);
     let _watcher = watch(builder, Arc::clone(&shared))

@@ -13,6 +13,8 @@ pub struct Timings {
     /// Time threads spent handing files to the output while pages rendered, summed over
     /// threads: part of the render stage, shown beside it.
     pub writing: Duration,
+    /// What the image cache did: images drawn, images reused, and thread time drawing.
+    pub images: Option<(u64, u64, Duration)>,
 }
 
 impl Timings {
@@ -61,6 +63,18 @@ impl fmt::Display for Timings {
             writeln!(f)?;
         }
         writeln!(f, "  {:<9} {:>width$}", "total", ms(self.total()))?;
+        if let Some((drawn, reused, drawing)) = self.images {
+            write!(f, "  images: {drawn} drawn, {reused} from the cache")?;
+            if drawn > 0 {
+                write!(
+                    f,
+                    " ({} of thread time drawing, {} each)",
+                    ms(drawing),
+                    ms(drawing / u32::try_from(drawn).unwrap_or(u32::MAX))
+                )?;
+            }
+            writeln!(f)?;
+        }
         match peak_memory() {
             Some(bytes) => writeln!(f, "  peak memory {:.1} MiB", mib(bytes)),
             None => writeln!(f, "  peak memory: not known on this system"),

@@ -132,11 +132,40 @@ fn axe_finds_no_violations_in_light_or_dark_and_nothing_scrolls_sideways_at_360p
         "charts.html",
         "search.html",
         "404.html",
+        "charts/2023-q3-quarterly-spend-on-cloud-infrastructure-services.html",
+        "embed/2023-q3-quarterly-spend-on-cloud-infrastructure-services.html",
+        "embed/charts-shares-of-spend-quarter-by-quarter.html",
+        "embed/charts-shares-of-the-leading-providers-in-q3-2023.html",
     ];
+    // The embed pages of one briefing and of every kind in the gallery, each in a 320 px
+    // iframe; the standalone SVGs of one briefing's charts against its page.
+    let frames: Vec<String> = std::fs::read_dir(dist.join("embed"))
+        .expect("embed/")
+        .filter_map(|e| e.ok())
+        .map(|e| format!("embed/{}", e.file_name().to_string_lossy()))
+        .filter(|p| p.starts_with("embed/2023-q3-") || p.starts_with("embed/charts-"))
+        .collect();
+    let briefing = std::fs::read_to_string(dist.join("briefings/2023-q3.html")).unwrap();
+    let svgs: Vec<serde_json::Value> = briefing
+        .split("class=\"chart-permalink\"><a href=\"../")
+        .skip(1)
+        .enumerate()
+        .map(|(index, rest)| {
+            let page = &rest[..rest.find('"').unwrap()];
+            serde_json::json!({
+                "svg": page.replace(".html", ".svg"),
+                "page": "briefings/2023-q3.html",
+                "index": index,
+            })
+        })
+        .collect();
+    assert!(svgs.len() >= 2 && frames.len() >= 8, "{svgs:?} {frames:?}");
+    let travel = serde_json::json!({ "frames": frames, "svgs": svgs });
     let out = Command::new("node")
         .arg(repo().join("tests/browser/check.mjs"))
         .arg(&dist)
         .args(pages)
+        .env("TRAVEL", travel.to_string())
         .env("CHROMIUM", chromium())
         .output()
         .expect("run node");
@@ -164,6 +193,42 @@ fn axe_finds_no_violations_in_light_or_dark_and_nothing_scrolls_sideways_at_360p
         "every page measured at 360 px"
     );
     check_search(&report["search"], &dist);
+    check_travel(&report, frames.len(), svgs.len());
+}
+
+/// What the browser saw of charts that travel: no embed page scrolls sideways in a 320 px
+/// iframe, where it shows its narrow variant; each standalone SVG draws every text of the
+/// chart its page draws.
+fn check_travel(report: &serde_json::Value, frames: usize, svgs: usize) {
+    let list = |key: &str| report[key].as_array().cloned().unwrap_or_default();
+    assert_eq!(list("frames").len(), frames, "{}", report["frames"]);
+    for frame in list("frames") {
+        assert!(
+            frame["scroll"].as_u64() <= frame["client"].as_u64()
+                && frame["client"].as_u64() > Some(0),
+            "scrolls sideways in a 320 px iframe: {frame}"
+        );
+        // A chart with a wide and a narrow variant shows the narrow one (a sparkline has one).
+        if frame["hasWide"] == true {
+            assert_eq!(frame["narrowShown"], true, "{frame}");
+            assert_eq!(frame["wideShown"], false, "{frame}");
+        }
+    }
+    assert_eq!(list("svgs").len(), svgs);
+    for svg in list("svgs") {
+        let copy = svg["copy"].as_array().cloned().unwrap_or_default();
+        let texts: Vec<&str> = copy.iter().filter_map(|t| t["text"].as_str()).collect();
+        let page: Vec<&str> = svg["page"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|t| t.as_str()).collect())
+            .unwrap_or_default();
+        assert!(!page.is_empty(), "{svg}");
+        assert_eq!(texts, page, "{}", svg["svg"]);
+        assert!(
+            copy.iter().all(|t| t["drawn"] == true),
+            "every text is drawn: {svg}"
+        );
+    }
 }
 
 /// What the browser saw of the search, opened from disk: no part of the index loaded with

@@ -135,8 +135,8 @@ fn charts_are_inline_accessible_svg_with_gaps_tables_and_sources() {
     );
     assert!(page.contains("<td class=\"missing\">not published</td>"));
     assert_eq!(page.matches("<details class=\"chart-data\">").count(), 2);
-    assert!(page.contains("href=\"../data/charts/chart-2023-q3-1.csv\" download"));
-    let csv = site.read("dist/data/charts/chart-2023-q3-1.csv");
+    assert!(page.contains("href=\"../charts/2023-q3-quarterly-spend.csv\" download"));
+    let csv = site.read("dist/charts/2023-q3-quarterly-spend.csv");
     assert_eq!(
         csv,
         "period,Spend (USD bn)\n2023-Q1,7.7\n2023-Q2,\n2023-Q3,9.2\n"
@@ -432,10 +432,14 @@ fn timings_name_every_stage_and_the_peak_memory() {
     assert_eq!(
         stages,
         [
-            "load", "parse", "validate", "render", "links", "write", "total", "peak"
+            "load", "parse", "validate", "render", "links", "write", "total", "images:", "peak"
         ],
         "{report}"
     );
+    // Images drawn once are taken from the cache by the next build.
+    assert!(!report.contains("images: 0 drawn"), "{report}");
+    let again = stdout(&site.run(&["build", "--timings"]));
+    assert!(again.contains("images: 0 drawn,"), "{again}");
     assert!(report.contains(" ms"), "{report}");
     if cfg!(target_os = "linux") {
         assert!(

@@ -386,7 +386,7 @@ fn stacks_and_hundred_percent_stacks_show_what_is_not_broken_out() {
         let tops = assert_stacks_stand_on_zero(&svg);
         assert_eq!(tops, [hundred, hundred], "{svg}");
     }
-    let csv = site.read("dist/data/charts/chart-kinds-6.csv");
+    let csv = site.read("dist/charts/kinds-shares-of-the-whole.csv");
     assert_eq!(
         csv,
         "period,Alibaba Cloud (%),Tencent Cloud (%),Not broken out (%)\n2023-Q1,39,15,46\n2023-Q2,,,\n2023-Q3,36,16,48\n"
@@ -462,7 +462,7 @@ fn hostile_labels_are_escaped_in_every_kind() {
         }
     }
     assert!(html.contains("A&amp;B &lt;script&gt;"));
-    let csv = site.read("dist/data/charts/chart-kinds-2.csv");
+    let csv = site.read("dist/charts/kinds-spend.csv");
     assert!(
         csv.starts_with("period,\"Spend & \"\"more\"\" <b> (USD bn)\"\n"),
         "{csv}"

@@ -88,6 +88,7 @@ summary: {F22}
 Spend was {{market.spend@2023-Q3}}, and Alibaba had {{market.share@2023-Q3}}.
 
 ```chart
+id: hostile-line
 kind: line
 title: {F23}
 data: market
@@ -102,6 +103,7 @@ reference:
 ```
 
 ```chart
+id: hostile-bar
 kind: bar
 title: {F27}
 data: market
@@ -174,7 +176,14 @@ fn build(files: &ContentFiles) -> Result<Vec<OutputFile>, String> {
         ..Default::default()
     };
     let rendered = quarterly::render_from_files(files, options).map_err(|d| d.to_string())?;
-    Ok(rendered.files)
+    // Images come as the SVG they are drawn from: their text is escaped as any SVG's.
+    let images = rendered.images.into_iter().map(|i| OutputFile {
+        path: format!("{}.svg", i.path),
+        bytes: i.svg.into_bytes(),
+    });
+    let mut files: Vec<OutputFile> = rendered.files.into_iter().chain(images).collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// The plain token of field `i`: letters only, so it lands as it is in every context.
@@ -301,6 +310,23 @@ fn compare_html(page: &str, plain: &str, hostile: &str, values: &[String]) {
                 compare_json(page, &pj, &hj, values);
                 in_json_script = false;
             }
+            // The embed code on a chart's page is HTML shown as text: its title attribute,
+            // read as HTML, reads back as written.
+            (HtmlNode::Text(pt), HtmlNode::Text(ht)) if pt.starts_with("<iframe ") => {
+                let title = |html: &str| {
+                    let doc = scraper::Html::parse_fragment(html);
+                    let iframe = scraper::Selector::parse("iframe").unwrap();
+                    doc.select(&iframe)
+                        .next()
+                        .and_then(|e| e.value().attr("title"))
+                        .map(String::from)
+                };
+                assert_eq!(
+                    title(ht),
+                    title(pt).map(|t| expected(&t, values, true)),
+                    "{page}: the embed code's title reads back"
+                );
+            }
             (HtmlNode::Text(pt), HtmlNode::Text(ht)) => {
                 let want = expected(pt, values, true);
                 // A chart label too wide for its room is cut short with an ellipsis.
@@ -396,6 +422,8 @@ fn check(values: Vec<String>) {
         );
         if p.path.ends_with(".html") {
             compare_html(&p.path, &pt, &ht, &values);
+        } else if p.path.ends_with(".svg") {
+            compare_svg(&p.path, &pt, &ht, &values);
         } else if p.path.ends_with(".xml") {
             compare_xml(&p.path, &pt, &ht, &values);
         } else if p.path.ends_with(".csv") {
@@ -416,6 +444,50 @@ fn check(values: Vec<String>) {
             compare_json(&p.path, &pj, &hj, &values);
         }
     }
+}
+
+/// A chart's standalone SVG, or the SVG an image is drawn from: text in them is wrapped into
+/// lines and cut to fit, so it cannot read back whole; what holds is that every piece
+/// stays text. The hostile file parses, has the same elements, no script, handler or link,
+/// and its `<title>` and `<desc>` read back as written.
+fn compare_svg(page: &str, plain: &str, hostile: &str, values: &[String]) {
+    let p = roxmltree::Document::parse(plain).unwrap_or_else(|e| panic!("{page}: {e}"));
+    let h = roxmltree::Document::parse(hostile)
+        .unwrap_or_else(|e| panic!("{page}: the hostile SVG parses: {e}"));
+    for node in h.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        assert!(
+            !matches!(name, "script" | "foreignObject" | "a" | "iframe"),
+            "{page}: <{name}>"
+        );
+        for attr in node.attributes() {
+            assert!(
+                !attr.name().starts_with("on") && !attr.name().ends_with("href"),
+                "{page}: {}",
+                attr.name()
+            );
+        }
+    }
+    let named = |doc: &roxmltree::Document, tag: &str| -> Vec<String> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag))
+            .map(|n| n.text().unwrap_or_default().to_string())
+            .collect()
+    };
+    for tag in ["title", "desc"] {
+        let want: Vec<String> = named(&p, tag)
+            .iter()
+            .map(|t| expected(t, values, true))
+            .collect();
+        assert_eq!(named(&h, tag), want, "{page}: <{tag}> reads back");
+    }
+    let elements = |doc: &roxmltree::Document| -> Vec<String> {
+        doc.descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() != "text")
+            .map(|n| n.tag_name().name().to_string())
+            .collect()
+    };
+    assert_eq!(elements(&p), elements(&h), "{page}: the same drawing");
 }
 
 /// Pieces that break one context or another, and characters that are hard to carry.

@@ -33,15 +33,35 @@ fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
         keep_warnings: Some(WARNINGS_SHOWN),
     };
     quarterly::render_in_memory(root, options)
-        .map(|site| site.files.into_iter().map(|f| (f.path, f.bytes)).collect())
+        .map(|site| {
+            let images = site
+                .images
+                .iter()
+                .map(|i| (i.path.clone(), image_source(i)));
+            site.files
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .chain(images)
+                .collect()
+        })
         .map_err(|d| d.sorted().to_string())
 }
 
+/// An image not drawn yet, as what it is drawn from: its scale and its SVG.
+fn image_source(image: &quarterly::model::ImageFile) -> Vec<u8> {
+    format!("{}\n{}", image.scale, image.svg).into_bytes()
+}
+
 fn held(session: &Session) -> BTreeMap<String, Vec<u8>> {
+    let images = session
+        .images()
+        .iter()
+        .map(|(path, image)| (path.clone(), image_source(image)));
     session
         .files()
         .iter()
         .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .chain(images)
         .collect()
 }
 
@@ -386,13 +406,25 @@ fn update_after(edit: Edit, pick: usize) -> (Update, tempfile::TempDir) {
     (update, site)
 }
 
+/// The pages rendered again, but for the charts' own pages and embed pages (which come with
+/// the page their charts are on: see `made_with`).
 fn pages(update: &Update) -> Vec<&str> {
     update
         .rendered
         .iter()
-        .filter(|p| p.ends_with(".html"))
+        .filter(|p| p.ends_with(".html") && !p.starts_with("charts/") && !p.starts_with("embed/"))
         .map(String::as_str)
         .collect()
+}
+
+/// Whether `path` is a file the briefing or page named `document` makes with its own page:
+/// its charts' pages, embed pages, files and images, and its card.
+fn made_with(document: &str, path: &str) -> bool {
+    let chart = |folder: &str| path.starts_with(&format!("{folder}{document}-"));
+    chart("charts/")
+        || chart("embed/")
+        || chart("cards/charts/")
+        || path.starts_with(&format!("cards/briefings/{document}."))
 }
 
 #[test]
@@ -406,7 +438,7 @@ fn an_edit_to_a_briefings_text_renders_its_page_and_what_indexes_its_words() {
         .iter()
         .filter(|p| {
             !p.starts_with("briefings/2019-q1")
-                && !p.starts_with("data/charts/chart-2019-q1-")
+                && !made_with("2019-q1", p)
                 && !p.starts_with("search/t-")
         })
         .collect();
@@ -562,7 +594,23 @@ fn an_edit_to_a_chart_block_renders_the_briefing_and_its_downloads_alone() {
     let (update, _site) = update_after(Edit::ChartBlock, 0);
     assert!(!update.full);
     assert_eq!(pages(&update), ["briefings/2019-q1.html"]);
-    assert!(update.rendered.contains("data/charts/chart-2019-q1-1.csv"));
+    let made: Vec<&String> = update
+        .rendered
+        .iter()
+        .filter(|p| made_with("2019-q1", p))
+        .collect();
+    for extension in [".html", ".csv", ".svg", ".png"] {
+        assert!(
+            made.iter()
+                .any(|p| p.starts_with("charts/") && p.ends_with(extension)),
+            "the charts' {extension} files: {made:?}"
+        );
+    }
+    assert!(made.iter().any(|p| p.starts_with("embed/")), "{made:?}");
+    assert!(
+        made.contains(&&"cards/briefings/2019-q1.png".to_string()),
+        "{made:?}"
+    );
 }
 
 #[test]

@@ -119,20 +119,6 @@ fn generate(root: &Path) {
     }
 }
 
-/// Every file of the built site, by path.
-fn files(dist: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dist)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e.path().strip_prefix(dist).unwrap();
-            let path = path.to_string_lossy().replace('\\', "/");
-            (path, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 /// The internal links of a page, resolved to site paths.
 fn links_from(page: &str, html: &str) -> Vec<String> {
     quarterly::links::links_and_ids(html)
@@ -148,8 +134,9 @@ fn two_thousand_briefings_stay_light_and_every_one_is_reached_through_the_archiv
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     generate(&root);
-    let dist = tmp.path().join("dist");
-    let built = quarterly::build(&root, &dist, Default::default()).unwrap_or_else(|d| {
+    // Built in memory: the shape of the site is the question here, and images are left as
+    // the SVG they are drawn from (the benchmark draws them all).
+    let built = quarterly::render_in_memory(&root, Default::default()).unwrap_or_else(|d| {
         panic!(
             "{}",
             d.render(false)
@@ -164,7 +151,11 @@ fn two_thousand_briefings_stay_light_and_every_one_is_reached_through_the_archiv
         2 * BRIEFINGS + 1 + VENDORS.len(),
         "two charts a briefing, the home trend and a chart per vendor"
     );
-    let files = files(&dist);
+    let files: BTreeMap<String, Vec<u8>> = built
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes.clone()))
+        .collect();
     let html = |path: &str| String::from_utf8(files[path].clone()).unwrap();
 
     // Goal 2: no page over 300 KB, at this size or (the structure says) any other.
@@ -267,7 +258,7 @@ fn two_thousand_briefings_stay_light_and_every_one_is_reached_through_the_archiv
     let sitemap = html("sitemap.xml");
     let pages = files
         .keys()
-        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.starts_with("embed/"))
         .count();
     assert_eq!(sitemap.matches("<loc>").count(), pages);
 

@@ -92,6 +92,9 @@ pub struct ReferenceLine {
 /// A chart as declared in a ```chart block.
 #[derive(Clone, Debug)]
 pub struct ChartSpec {
+    /// The chart's own id, when its block gives one (`id:`); else the site derives one from
+    /// the page and the title (`routes::chart_id`).
+    pub id: Option<Ref>,
     pub kind: ChartKind,
     pub title: String,
     pub caption: Option<String>,
@@ -107,6 +110,33 @@ pub struct ChartSpec {
 }
 
 impl ChartSpec {
+    /// Whether two blocks draw the same chart: everything but where they were written. The
+    /// same chart twice on one page is one chart with one permalink.
+    pub fn same_chart(&self, other: &ChartSpec) -> bool {
+        let ids = |refs: &[Ref]| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        let period = |p: &Option<(crate::period::Period, Loc)>| p.map(|(p, _)| p);
+        self.kind == other.kind
+            && self.title == other.title
+            && self.caption == other.caption
+            && self.data.id == other.data.id
+            && ids(&self.columns) == ids(&other.columns)
+            && period(&self.from) == period(&other.from)
+            && period(&self.to) == period(&other.to)
+            && period(&self.period) == period(&other.period)
+            && self.annotations.len() == other.annotations.len()
+            && self
+                .annotations
+                .iter()
+                .zip(&other.annotations)
+                .all(|(a, b)| a.period == b.period && a.label == b.label)
+            && self.references.len() == other.references.len()
+            && self
+                .references
+                .iter()
+                .zip(&other.references)
+                .all(|(a, b)| a.value.to_bits() == b.value.to_bits() && a.label == b.label)
+    }
+
     /// The dataset columns the chart draws, in order; names the dataset lacks are left out
     /// (validation reports them).
     pub fn column_indices(&self, dataset: &Dataset) -> Vec<usize> {
@@ -364,9 +394,27 @@ pub struct Page {
     pub id: String,
     pub title: String,
     pub description: String,
+    /// Whether the page lists every chart of the site's briefings and pages, each linked to
+    /// its own page (`chart_index: true`).
+    pub chart_index: bool,
     pub file: SourceFile,
     pub body: Vec<Segment>,
     pub links: Vec<Link>,
+}
+
+/// The chart blocks of a body, in order.
+pub fn charts_of(body: &[Segment]) -> impl Iterator<Item = &ChartSpec> {
+    body.iter().filter_map(|s| match s {
+        Segment::Chart(spec) => Some(spec),
+        _ => None,
+    })
+}
+
+impl Briefing {
+    /// The name its charts' ids start with: its period, as in its file name.
+    pub fn chart_document(&self) -> String {
+        self.period.slug()
+    }
 }
 
 /// The markdown dialect bodies are written in: CommonMark with tables, footnotes,

@@ -10,9 +10,20 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// An image of the built site, still as the SVG it is drawn from: the output draws it as a
+/// PNG at `scale` times its size (or takes it from its cache), the preview server when asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageFile {
+    pub path: String,
+    pub svg: String,
+    pub scale: f32,
+}
+
 /// A finished build, with what the command line reports about it.
 #[derive(Debug, Default)]
 pub struct RenderedSite {
+    /// Images not drawn yet (a build in memory leaves them as their SVG), in path order.
+    pub images: Vec<ImageFile>,
     /// The files of the site, for a build into memory; empty when they went to a directory.
     pub files: Vec<OutputFile>,
     pub pages: usize,

@@ -4,10 +4,11 @@
 
 use super::yaml::{Fields, Node, NodeKind, Reader, parse_yaml};
 use crate::diagnostics::{Diagnostics, Loc, suggestion};
-use crate::model::{Annotation, ChartKind, ChartSpec, ReferenceLine, SourceFile};
+use crate::model::{Annotation, ChartKind, ChartSpec, Ref, ReferenceLine, SourceFile};
 use crate::period::Period;
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
+    "id",
     "kind",
     "title",
     "data",
@@ -83,7 +84,12 @@ pub fn parse_chart(
         .map(|n| reference_lines(&mut r, n))
         .unwrap_or_default();
     let caption = f.get("caption").and_then(|n| r.text(n, "`caption`"));
+    let id = f.get("id").and_then(|n| {
+        let at = n.loc();
+        r.id(n, "`id`").map(|id| Ref { id, at })
+    });
     Some(ChartSpec {
+        id,
         kind: kind?,
         title: title?,
         caption,

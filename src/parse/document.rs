@@ -122,7 +122,8 @@ pub fn parse_briefing(file: &SourceFile, diagnostics: &mut Diagnostics) -> Optio
 
 pub fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Page> {
     let id = file.stem().to_string();
-    let (root, body, body_offset) = front_matter(file, &["title", "description"], diagnostics)?;
+    let (root, body, body_offset) =
+        front_matter(file, &["title", "description", "chart_index"], diagnostics)?;
     let mut r = Reader::new(file, diagnostics);
     let valid_id = !id.is_empty()
         && id
@@ -149,6 +150,9 @@ pub fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Pa
     let description = front_field(&root, "description")
         .and_then(|n| r.text(n, "`description`"))
         .unwrap_or_default();
+    let chart_index = front_field(&root, "chart_index")
+        .and_then(|n| r.boolean(n, "`chart_index`"))
+        .unwrap_or(false);
     let (body, links) = split_body(file, body, body_offset, diagnostics);
     if !valid_id {
         return None;
@@ -157,6 +161,7 @@ pub fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Pa
         id,
         title: title?,
         description,
+        chart_index,
         file: file.clone(),
         body,
         links,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use url::Url;
 
 use super::citations::Citations;
-use super::figure::render_chart_figure;
+use super::figure::{ChartPlace, Travelling, render_chart_figure};
 use crate::diagnostics::Loc;
 use crate::escape::{html_attr, markdown_text};
 use crate::model::{
@@ -27,6 +27,8 @@ pub struct RenderedBody {
     pub files: Vec<OutputFile>,
     /// The SVG images of its charts, as they stand in `html`.
     pub drawn: Vec<String>,
+    /// What each chart's own page and images are made of, once per chart.
+    pub travel: Vec<Travelling>,
 }
 
 /// A heading of a body, with the id it was given.
@@ -55,6 +57,11 @@ pub struct BodyPlace<'p> {
     /// absolute against it and its charts come as description and table; the page itself
     /// makes the charts' files.
     pub feed_page: Option<&'p str>,
+    /// The name chart ids start with on this page (`routes::chart_id`).
+    pub document: &'p str,
+    /// The site's name and address, which copies of a chart carry.
+    pub site_title: &'p str,
+    pub base_url: &'p str,
 }
 
 /// Renders a validated body against the site's data.
@@ -68,6 +75,8 @@ pub fn render_body(
     let mut charts = Vec::new();
     let mut files = Vec::new();
     let mut drawn = Vec::new();
+    let mut travel = Vec::new();
+    let mut made = BTreeSet::new();
     for segment in segments {
         match segment {
             Segment::Markdown(text) => markdown.push_str(text),
@@ -88,19 +97,28 @@ pub fn render_body(
             }
             Segment::Calc(calc) => markdown.push_str(&render_calculation(calc, data, citations)?),
             Segment::Chart(spec) => {
-                let id = format!("{}{}", place.chart_prefix, charts.len() + 1);
-                let figure =
-                    render_chart_figure(spec, data, citations, &id, place.root, place.feed_page)
-                        .map_err(|problem| BodyError {
-                            message: format!(
-                                "the chart `{}` cannot be drawn: {problem}",
-                                spec.title
-                            ),
-                            at: spec.at,
-                        })?;
+                let anchor = format!("{}{}", place.chart_prefix, charts.len() + 1);
+                let id = routes::id_of_chart(place.document, spec);
+                let chart_place = ChartPlace {
+                    anchor: &anchor,
+                    id: &id,
+                    root: place.root,
+                    feed_page: place.feed_page,
+                    site_title: place.site_title,
+                    base_url: place.base_url,
+                };
+                let figure = render_chart_figure(spec, data, citations, &chart_place).map_err(
+                    |problem| BodyError {
+                        message: format!("the chart `{}` cannot be drawn: {problem}", spec.title),
+                        at: spec.at,
+                    },
+                )?;
                 charts.push(figure.html);
-                if place.feed_page.is_none() {
+                // The same chart twice on a page (validation allows no other repeat) makes
+                // its files once.
+                if place.feed_page.is_none() && made.insert(id) {
                     files.push(figure.csv);
+                    travel.extend(figure.travel);
                 }
                 drawn.extend(figure.drawn);
                 markdown.push_str(&format!(
@@ -125,6 +143,7 @@ pub fn render_body(
         },
         files,
         drawn,
+        travel,
     })
 }
 

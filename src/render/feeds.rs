@@ -69,6 +69,9 @@ fn entry_content(
         chart_prefix: &routes::chart_prefix(&briefing.period.slug()),
         root: &site.config.base_url,
         feed_page: Some(url),
+        document: &briefing.chart_document(),
+        site_title: &site.config.title,
+        base_url: &site.config.base_url,
     };
     let body = render_body(&briefing.body, &site.data, &mut citations, &place).map_err(|e| {
         Box::new(
@@ -98,7 +101,7 @@ fn sitemaps_of(
 ) -> Vec<(String, &'static str, Context)> {
     let mut urls: Vec<String> = pages
         .iter()
-        .filter(|path| path.as_str() != routes::NOT_FOUND)
+        .filter(|path| path.as_str() != routes::NOT_FOUND && !routes::is_embed(path))
         .map(|path| routes::absolute(base, path))
         .collect();
     urls.sort();

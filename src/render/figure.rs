@@ -2,9 +2,10 @@
 //! where series are not labelled directly, caption, a source line that credits each firm via
 //! the pages its values were read on, the data table and the CSV download.
 
-use super::charts::{ChartData, Variant, legend, render_svg};
+use super::charts::travel::{self, Headline};
+use super::charts::{ChartData, Variant, legend, render_svg, size};
 use super::citations::Citations;
-use crate::escape::{html_text, url};
+use crate::escape::{html_attr, html_text, url};
 use crate::model::{ChartKind, ChartSpec, Credit, Data, OutputFile};
 use crate::routes;
 
@@ -15,6 +16,43 @@ pub struct Figure {
     pub csv: OutputFile,
     /// The SVG images drawn, as they stand in `html`.
     pub drawn: Vec<String>,
+    /// What the chart's own page, embed page and images are made of (not for the feed).
+    pub travel: Option<Travelling>,
+}
+
+/// Where a chart is drawn: its anchor on the page, its id across the site, the way back to
+/// the site root, and the site's name and address for the copies that travel alone.
+pub struct ChartPlace<'p> {
+    pub anchor: &'p str,
+    pub id: &'p str,
+    pub root: &'p str,
+    /// When the chart goes into the feed: the address of its page.
+    pub feed_page: Option<&'p str>,
+    pub site_title: &'p str,
+    pub base_url: &'p str,
+}
+
+/// A chart's parts for its own page, its embed page, its standalone SVG and its card.
+pub struct Travelling {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// The legend (where there is one) and the drawn variants, as the figure has them.
+    pub frame: String,
+    pub caption: Option<String>,
+    /// The source line, each page linked directly (no footnotes on those pages).
+    pub sources: String,
+    /// The data table with its CSV link, for a page in `charts/` or `embed/`.
+    pub table: String,
+    /// The chart as one self-contained SVG file.
+    pub svg: String,
+    /// The chart's social card, as SVG to be drawn.
+    pub card: String,
+    pub headline: Option<Headline>,
+    /// The wide variant, for the card of the page the chart leads.
+    pub wide: String,
+    /// The width and height of the standalone SVG.
+    pub size: (f64, f64),
 }
 
 /// A chart with everything beside it: title, the SVG (wide and narrow), a legend where
@@ -26,10 +64,9 @@ pub fn render_chart_figure(
     spec: &ChartSpec,
     data: &Data,
     citations: &mut Citations,
-    id: &str,
-    root: &str,
-    feed_page: Option<&str>,
+    place: &ChartPlace,
 ) -> Result<Figure, String> {
+    let (id, root, feed_page) = (place.anchor, place.root, place.feed_page);
     let dataset = data
         .dataset(&spec.data.id)
         .ok_or_else(|| format!("dataset `{}` is not in the site", spec.data.id))?;
@@ -39,12 +76,40 @@ pub fn render_chart_figure(
         kind_class(spec.kind),
         html_text(&spec.title)
     );
+    // The source line names exactly the pages and firms of the values drawn.
+    let mut credits: Vec<(Credit, bool)> = Vec::new();
+    for s in &chart.series {
+        for row in chart.rows {
+            let Some(Some(v)) = row.cells.get(s.column) else {
+                continue;
+            };
+            let credit = data
+                .credit(&v.source.id, v.firm.as_ref())
+                .ok_or_else(|| format!("source `{}` is not in the site", v.source.id))?;
+            let secondhand = data.only_secondhand(v, v.number);
+            match credits
+                .iter_mut()
+                .find(|(c, _)| c.source.id == credit.source.id && c.firm == credit.firm)
+            {
+                // One footnote per page and firm: marked when any value drawn from it has no
+                // better source.
+                Some((_, marked)) => *marked |= secondhand,
+                None => credits.push((credit, secondhand)),
+            }
+        }
+    }
+    let description = chart.describe();
     let drawn = match feed_page {
-        Some(page) => {
+        Some(_) => {
+            // Feed readers drop inline SVG and the site's CSS: the chart comes as its PNG.
+            let (w, h) = travel_size(&chart, spec, &credits, place);
             html.push_str(&format!(
-                "<p>{} <a href=\"{}\">See the chart on its page</a>.</p>",
-                html_text(&chart.describe()),
-                url(&format!("{page}#{id}"))
+                "<p><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"></p>\n<p><a href=\"{}\">The chart on its own page</a>, with its data and downloads.</p>",
+                html_attr(&format!("{}{}", place.base_url, routes::chart_png(place.id))),
+                html_attr(&description),
+                w.round(),
+                h.round(),
+                html_attr(&format!("{}{}", place.base_url, routes::chart_page(place.id)))
             ));
             Vec::new()
         }
@@ -73,41 +138,261 @@ pub fn render_chart_figure(
             html_text(caption)
         ));
     }
-    // The source line names exactly the pages and firms of the values drawn.
-    let mut credits: Vec<(Credit, bool)> = Vec::new();
-    for s in &chart.series {
-        for row in chart.rows {
-            let Some(Some(v)) = row.cells.get(s.column) else {
-                continue;
-            };
-            let credit = data
-                .credit(&v.source.id, v.firm.as_ref())
-                .ok_or_else(|| format!("source `{}` is not in the site", v.source.id))?;
-            let secondhand = data.only_secondhand(v, v.number);
-            match credits
-                .iter_mut()
-                .find(|(c, _)| c.source.id == credit.source.id && c.firm == credit.firm)
-            {
-                // One footnote per page and firm: marked when any value drawn from it has no
-                // better source.
-                Some((_, marked)) => *marked |= secondhand,
-                None => credits.push((credit, secondhand)),
-            }
-        }
-    }
     html.push_str(&source_line(&credits, citations));
-    let csv_path = routes::chart_csv(id);
+    let csv_path = routes::chart_csv(place.id);
     html.push_str(&data_table(
         &chart,
         &format!("{root}{csv_path}"),
         feed_page.is_none(),
     ));
+    if feed_page.is_none() {
+        html.push_str(&format!(
+            "<p class=\"chart-permalink\"><a href=\"{}\">Share, embed or download this chart</a></p>\n",
+            url(&format!("{root}{}", routes::chart_page(place.id)))
+        ));
+    }
     html.push_str("</figure>");
     let csv = OutputFile {
         path: csv_path,
         bytes: chart.csv().into_bytes(),
     };
-    Ok(Figure { html, csv, drawn })
+    let travel = match (feed_page, drawn.first()) {
+        (None, Some(wide)) => {
+            let frame = figure_frame(&html);
+            Some(travelling(
+                spec,
+                data,
+                &chart,
+                &credits,
+                place,
+                description,
+                wide,
+                frame,
+            ))
+        }
+        _ => None,
+    };
+    Ok(Figure {
+        html,
+        csv,
+        drawn,
+        travel,
+    })
+}
+
+/// The legend and drawings of a figure's HTML: what stands between its title and caption.
+fn figure_frame(html: &str) -> String {
+    let start = html
+        .find("</figcaption>\n")
+        .map_or(0, |i| i + "</figcaption>\n".len());
+    let end = html
+        .find("<p class=\"chart-caption\">")
+        .or_else(|| html.find("<p class=\"chart-source\">"))
+        .unwrap_or(html.len());
+    html.get(start..end).unwrap_or_default().to_string()
+}
+
+/// The parts the chart's own page, embed page, SVG file and card are made of.
+#[allow(clippy::too_many_arguments)]
+fn travelling(
+    spec: &ChartSpec,
+    data: &Data,
+    chart: &ChartData,
+    credits: &[(Credit, bool)],
+    place: &ChartPlace,
+    description: String,
+    wide: &str,
+    frame: String,
+) -> Travelling {
+    let address = format!("{}{}", place.base_url, routes::chart_page(place.id));
+    let svg = travel::standalone(
+        chart,
+        wide,
+        place.id,
+        &spec.title,
+        &description,
+        &source_text(credits),
+        place.site_title,
+        &address,
+    );
+    let size = svg_size(&svg);
+    let headline = headline(chart, data);
+    let card = travel::card(place.site_title, &spec.title, headline.as_ref(), Some(wide));
+    Travelling {
+        id: place.id.to_string(),
+        title: spec.title.clone(),
+        description,
+        frame,
+        caption: spec.caption.clone(),
+        sources: linked_source_line(credits),
+        table: data_table(chart, &format!("../{}", routes::chart_csv(place.id)), false),
+        svg,
+        card,
+        headline,
+        wide: wide.to_string(),
+        size,
+    }
+}
+
+/// The size of the standalone SVG, for the feed's `<img>`: worked out, not drawn.
+fn travel_size(
+    chart: &ChartData,
+    spec: &ChartSpec,
+    credits: &[(Credit, bool)],
+    place: &ChartPlace,
+) -> (f64, f64) {
+    let variant = if chart.kind == ChartKind::Sparkline {
+        Variant::Spark
+    } else {
+        Variant::Wide
+    };
+    travel::standalone_size(
+        chart,
+        size(chart, variant),
+        &spec.title,
+        &source_text(credits),
+        place.site_title,
+        &format!("{}{}", place.base_url, routes::chart_page(place.id)),
+    )
+}
+
+/// The `width` and `height` attributes of an SVG made here.
+fn svg_size(svg: &str) -> (f64, f64) {
+    let attr = |name: &str| -> f64 {
+        let key = format!(" {name}=\"");
+        svg.find(&key)
+            .and_then(|i| {
+                let rest = svg.get(i + key.len()..)?;
+                rest.get(..rest.find('"')?)?.parse().ok()
+            })
+            .unwrap_or(0.0)
+    };
+    (attr("width"), attr("height"))
+}
+
+/// The chart's most recent value of its first series, with the firm it is credited to.
+fn headline(chart: &ChartData, data: &Data) -> Option<Headline> {
+    let series = chart.series.first()?;
+    let (period, value) = chart
+        .periods
+        .iter()
+        .zip(&chart.period_rows)
+        .rev()
+        .find_map(|(p, row)| Some((p, row.as_ref()?.cells.get(series.column)?.as_ref()?)))?;
+    let credit = data.credit(&value.source.id, value.firm.as_ref())?;
+    Some(Headline {
+        value: chart
+            .dataset
+            .format_value(series.column, value.number, value.qualifier),
+        what: format!("{}, {}", series.label, period.label()),
+        firm: credit.firm.to_string(),
+    })
+}
+
+/// The source line as plain text, for images: "Sources: Canalys via SCMP, The Register."
+fn source_text(credits: &[(Credit, bool)]) -> String {
+    let groups = publishers_by_firm(credits);
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(firm, publishers)| {
+            let names: Vec<&str> = publishers.iter().map(|(name, _)| name.as_str()).collect();
+            match names.as_slice() {
+                [only] if *only == OWN_RELEASE => firm.clone(),
+                _ => format!("{firm} via {}", names.join(", ")),
+            }
+        })
+        .collect();
+    let label = if credits.len() == 1 {
+        "Source"
+    } else {
+        "Sources"
+    };
+    format!("{label}: {}.", parts.join("; "))
+}
+
+/// The source line with each page linked directly, for pages without footnotes.
+fn linked_source_line(credits: &[(Credit, bool)]) -> String {
+    let groups = publishers_by_firm(credits);
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(firm, publishers)| {
+            let links: Vec<String> = publishers
+                .iter()
+                .map(|(name, pages)| {
+                    let text = if name == OWN_RELEASE { firm } else { name };
+                    let anchors: Vec<String> = pages
+                        .iter()
+                        .map(|(title, href)| {
+                            format!(
+                                "<a href=\"{}\" title=\"{}\">{}</a>",
+                                url(href),
+                                html_attr(title),
+                                html_text(text)
+                            )
+                        })
+                        .collect();
+                    anchors.join(", ")
+                })
+                .collect();
+            match publishers.as_slice() {
+                [(only, _)] if only == OWN_RELEASE => links.join(", "),
+                _ => format!("{} via {}", html_text(firm), links.join(", ")),
+            }
+        })
+        .collect();
+    let label = if credits.len() == 1 {
+        "Source"
+    } else {
+        "Sources"
+    };
+    format!(
+        "<p class=\"chart-source\">{label}: {}.</p>\n",
+        parts.join("; ")
+    )
+}
+
+/// Each firm credited, in order, with the publishers whose pages it is read from (a firm's
+/// own release as [`OWN_RELEASE`]) and each publisher's pages (title, address).
+type PublisherPages = (String, Vec<(String, String)>);
+
+fn publishers_by_firm(credits: &[(Credit, bool)]) -> Vec<(String, Vec<PublisherPages>)> {
+    let mut groups: Vec<(String, Vec<PublisherPages>)> = Vec::new();
+    for (credit, _) in credits {
+        let source = credit.source;
+        let name = publisher_name(credit);
+        let index = match groups.iter().position(|(f, _)| f == credit.firm) {
+            Some(i) => i,
+            None => {
+                groups.push((credit.firm.to_string(), Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let Some((_, publishers)) = groups.get_mut(index) else {
+            continue;
+        };
+        let page = (source.title.clone(), source.url.clone());
+        match publishers.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, pages)) => pages.push(page),
+            None => publishers.push((name, vec![page])),
+        }
+    }
+    groups
+}
+
+/// How a source line names the publisher of a credited page: [`OWN_RELEASE`] for a firm's
+/// own page, and what kind of page a second-hand one is.
+fn publisher_name(credit: &Credit) -> String {
+    let source = credit.source;
+    if credit.firm == source.publisher {
+        OWN_RELEASE.to_string()
+    } else {
+        match source.kind.label() {
+            Some(label) if source.kind.is_secondhand() => {
+                format!("{} ({})", source.publisher, label.to_lowercase())
+            }
+            _ => source.publisher.clone(),
+        }
+    }
 }
 
 /// The chart's SVG: one for a sparkline, else a wide and a narrow variant.
@@ -150,17 +435,7 @@ fn source_line(credits: &[(Credit, bool)], citations: &mut Citations) -> String 
     }
     let mut groups: Vec<(String, Vec<Publisher>)> = Vec::new();
     for (credit, secondhand_only) in credits {
-        let source = credit.source;
-        let name = if credit.firm == source.publisher {
-            OWN_RELEASE.to_string()
-        } else {
-            match source.kind.label() {
-                Some(label) if source.kind.is_secondhand() => {
-                    format!("{} ({})", source.publisher, label.to_lowercase())
-                }
-                _ => source.publisher.clone(),
-            }
-        };
+        let name = publisher_name(credit);
         let anchor = citations.anchor(*credit, *secondhand_only);
         let index = match groups.iter().position(|(f, _)| f == credit.firm) {
             Some(i) => i,

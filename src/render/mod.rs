@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{PageLinks, links_and_ids, page_links};
 use std::collections::BTreeSet;
 
-use crate::model::{Briefing, OutputFile, Site, SourceFile};
+use crate::model::{Briefing, ImageFile, OutputFile, Site, SourceFile};
 use crate::output::Sink;
 use crate::routes;
 pub use pages::PageJob;
@@ -70,7 +70,8 @@ pub struct Rendered {
 struct PageDone {
     search: Option<search::Index>,
     made: Vec<Made>,
-    links: (String, PageLinks),
+    /// The links and ids of each page made: the job's own first, then its charts' pages.
+    links: Vec<(String, PageLinks)>,
     charts: usize,
 }
 
@@ -121,8 +122,8 @@ pub fn render_site_keeping(
                         done.made.iter().rev().map(|m| m.path.clone()).collect(),
                     ));
                 }
-                page_paths.push(done.links.0.clone());
-                rendered.links.push(done.links);
+                page_paths.extend(done.links.iter().map(|(path, _)| path.clone()));
+                rendered.links.extend(done.links);
                 made.extend(done.made);
                 rendered.pages += 1;
                 rendered.charts += done.charts;
@@ -189,11 +190,11 @@ pub fn page_jobs(site: &Site) -> Vec<PageJob> {
     pages::jobs(site)
 }
 
-/// What rendering one page job made: its page's path and links, and every file's path (the
-/// page first).
+/// What rendering one page job made: the path and links of each of its pages (its own
+/// first), and every file's path (the page first).
 pub struct JobDone {
     pub job: PageJob,
-    pub links: (String, PageLinks),
+    pub links: Vec<(String, PageLinks)>,
     pub paths: Vec<String>,
 }
 
@@ -403,21 +404,41 @@ fn render_page(
     debug_assert_eq!(parts.template, pages::template_of(job), "{job:?}");
     let search = parts.search.take().filter(|_| keep_search);
     let html = templates.render(parts.template, &parts.context)?;
-    let links = page_links(&html, &parts.drawn);
+    let mut links = vec![(parts.path.clone(), page_links(&html, &parts.drawn))];
     drop(parts.drawn);
     let origin = origin_of(site, job);
-    let mut made = Vec::with_capacity(parts.files.len() + 1);
+    let mut made =
+        Vec::with_capacity(parts.files.len() + 2 * parts.extra.len() + parts.images.len() + 1);
     for file in parts.files {
         made.push(put(sink, &file.path, file.bytes, origin.clone())?);
     }
-    let path = parts.path;
-    made.push(put(sink, &path, html.into_bytes(), origin)?);
+    for image in parts.images {
+        made.push(put_image(sink, image, origin.clone())?);
+    }
+    for extra in parts.extra {
+        let html = templates.render(extra.template, &extra.context)?;
+        links.push((extra.path.clone(), page_links(&html, &extra.drawn)));
+        made.push(put(sink, &extra.path, html.into_bytes(), origin.clone())?);
+    }
+    made.push(put(sink, &parts.path, html.into_bytes(), origin)?);
     Ok(PageDone {
         search,
         made,
-        links: (path, links),
+        links,
         charts: parts.charts,
     })
+}
+
+/// Hands one image to `sink`, remembering what made it.
+fn put_image(sink: &dyn Sink, image: ImageFile, origin: String) -> Result<Made, Box<Diagnostic>> {
+    let path = image.path.clone();
+    match sink.put_image(image) {
+        Ok(()) => Ok(Made { path, origin }),
+        Err(err) => Err(Box::new(Diagnostic::error(
+            &format!("dist/{path}"),
+            format!("cannot write `{path}` ({origin}): {err}"),
+        ))),
+    }
 }
 
 /// Hands one file to `sink`, remembering what made it.

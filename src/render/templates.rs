@@ -10,7 +10,7 @@ use crate::escape;
 use crate::model::SourceFile;
 
 /// The built-in templates; a site's own `templates/` overrides them by name.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 17] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 19] = [
     ("sources.html", include_str!("../../templates/sources.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
@@ -24,6 +24,8 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 17] = [
         include_str!("../../templates/briefing.html"),
     ),
     ("page.html", include_str!("../../templates/page.html")),
+    ("chart.html", include_str!("../../templates/chart.html")),
+    ("embed.html", include_str!("../../templates/embed.html")),
     ("vendor.html", include_str!("../../templates/vendor.html")),
     ("vendors.html", include_str!("../../templates/vendors.html")),
     ("data.html", include_str!("../../templates/data.html")),

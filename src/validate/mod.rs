@@ -7,20 +7,157 @@ mod checker;
 mod data;
 
 use crate::diagnostics::{Diagnostics, suggestion};
-use crate::model::{Briefing, Content, Data, Site};
+use crate::model::{Briefing, ChartSpec, Content, Data, Segment, Site, SourceFile, charts_of};
 use body::check_body;
 use checker::Checker;
 use data::check_dataset;
 
 /// The problems of one briefing's body against a valid site's data: what validating the
 /// whole site would report of it, for the preview server, which rechecks only what changed.
+/// Chart ids are checked within the briefing, and against the ids other documents give
+/// their charts themselves (`id:`); a clash of two derived ids across documents is left to
+/// the full build.
 pub fn check_briefing(site: &Site, briefing: &Briefing) -> Diagnostics {
-    check_one_body(site, &briefing.file, &briefing.body)
+    let mut diagnostics = check_one_body(site, &briefing.file, &briefing.body);
+    let document = briefing.chart_document();
+    check_one_document_charts(
+        site,
+        &briefing.file,
+        &document,
+        &briefing.body,
+        &mut diagnostics,
+    );
+    diagnostics
 }
 
 /// `check_briefing` for a page.
 pub fn check_page(site: &Site, page: &crate::model::Page) -> Diagnostics {
-    check_one_body(site, &page.file, &page.body)
+    let mut diagnostics = check_one_body(site, &page.file, &page.body);
+    check_one_document_charts(site, &page.file, &page.id, &page.body, &mut diagnostics);
+    diagnostics
+}
+
+fn check_one_document_charts(
+    site: &Site,
+    file: &SourceFile,
+    document: &str,
+    body: &[Segment],
+    diagnostics: &mut Diagnostics,
+) {
+    let mine: Vec<ChartAt> = charts_of(body)
+        .map(|spec| ChartAt {
+            id: crate::routes::id_of_chart(document, spec),
+            spec,
+            file,
+        })
+        .collect();
+    if mine.is_empty() {
+        return;
+    }
+    // Everyone else's charts with an id of their own.
+    let mut others = Vec::new();
+    for (doc, other, body) in documents(site) {
+        if other.path == file.path {
+            continue;
+        }
+        for spec in charts_of(body).filter(|s| s.id.is_some()) {
+            others.push(ChartAt {
+                id: crate::routes::id_of_chart(&doc, spec),
+                spec,
+                file: other,
+            });
+        }
+    }
+    let mut checker = Checker {
+        broken: Default::default(),
+        diagnostics: Diagnostics::new(),
+        source_ids: Default::default(),
+        vendor_ids: Default::default(),
+    };
+    let mut all = mine;
+    let first_other = all.len();
+    all.extend(others);
+    report_chart_clashes(&mut checker, &all, |a, b| {
+        a < first_other || b < first_other
+    });
+    diagnostics.extend(checker.diagnostics);
+}
+
+/// A chart block, the id it gets, and the file it is in.
+struct ChartAt<'s> {
+    id: String,
+    spec: &'s ChartSpec,
+    file: &'s SourceFile,
+}
+
+/// Every briefing and page: the name its chart ids start with, its file and its body.
+fn documents(site: &Site) -> impl Iterator<Item = (String, &SourceFile, &[Segment])> {
+    site.briefings
+        .iter()
+        .map(|b| (b.chart_document(), &b.file, b.body.as_slice()))
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| (p.id.clone(), &p.file, p.body.as_slice())),
+        )
+}
+
+/// Every chart has its own page at `charts/<id>.html`, so two different charts may not have
+/// one id. The same chart drawn twice on one page is one chart.
+fn check_chart_ids(checker: &mut Checker, site: &Site) {
+    let mut all = Vec::new();
+    for (document, file, body) in documents(site) {
+        for spec in charts_of(body) {
+            all.push(ChartAt {
+                id: crate::routes::id_of_chart(&document, spec),
+                spec,
+                file,
+            });
+        }
+    }
+    report_chart_clashes(checker, &all, |_, _| true);
+}
+
+/// Reports each chart whose id an earlier, different chart has; `report(a, b)` says whether
+/// a clash between the `a`th and the `b`th chart is to be reported.
+fn report_chart_clashes(
+    checker: &mut Checker,
+    charts: &[ChartAt],
+    report: impl Fn(usize, usize) -> bool,
+) {
+    let mut order: Vec<usize> = (0..charts.len()).collect();
+    order.sort_by(|&a, &b| charts[a].id.cmp(&charts[b].id).then(a.cmp(&b)));
+    for run in order.chunk_by(|&a, &b| charts[a].id == charts[b].id) {
+        let Some((&first, rest)) = run.split_first() else {
+            continue;
+        };
+        for &other in rest {
+            let (a, b) = (&charts[first], &charts[other]);
+            if a.file.path == b.file.path && a.spec.same_chart(b.spec) {
+                continue;
+            }
+            if !report(first, other) {
+                continue;
+            }
+            let (where_first, how) = if a.file.path == b.file.path {
+                (
+                    format!("line {} of this file", a.spec.at.line),
+                    "a different chart",
+                )
+            } else {
+                (format!("{}:{}", a.file.path, a.spec.at.line), "a chart")
+            };
+            checker.error(
+                b.file,
+                b.spec.id.as_ref().map_or(b.spec.at, |r| r.at),
+                format!(
+                    "two charts would have the id `{}`: this one and {how} at {where_first}",
+                    b.id
+                ),
+                "every chart has its own page, `charts/<id>.html`; give one of them an `id:` of its own (the same chart block twice on one page is one chart)".to_string(),
+            );
+        }
+    }
 }
 
 fn check_one_body(
@@ -106,6 +243,7 @@ fn check_documents(checker: &mut Checker, site: &Site) {
     for page in &site.pages {
         check_body(checker, &site.data, &page.file, &page.body);
     }
+    check_chart_ids(checker, site);
     let page_ids: Vec<&str> = site.pages.iter().map(|p| p.id.as_str()).collect();
     let mut targets = vec!["home"];
     targets.extend(crate::routes::BUILT_IN_TARGETS);

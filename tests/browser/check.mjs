@@ -5,7 +5,7 @@
 //
 //   node check.mjs DIST PAGE...   (PAGE: paths relative to DIST; every .html is checked for overflow)
 import { chromium } from "playwright-core";
-import { readdirSync, renameSync, statSync } from "node:fs";
+import { readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -106,6 +106,48 @@ try {
   renameSync(join(dist, "search-gone"), join(dist, "search"));
   report.search = { before, after, english, chinese, more, broken };
   await searching.close();
+  // Charts that travel (TRAVEL: {"frames": [embed page], "svgs": [{svg, page, index}]}):
+  // each embed page in a 320 px iframe, sized as its snippet sizes it, scrolls no way
+  // but down; each standalone SVG shows the text of the chart its page shows.
+  const travel = JSON.parse(process.env.TRAVEL || '{"frames":[],"svgs":[]}');
+  report.frames = [];
+  report.svgs = [];
+  const framing = await browser.newContext({ viewport: { width: 800, height: 900 } });
+  const host = await framing.newPage();
+  for (const rel of travel.frames) {
+    // The host page sits in the site's root, so the iframe loads from the same folder.
+    const hostFile = join(dist, "__host.html");
+    writeFileSync(hostFile, `<!DOCTYPE html><html lang="en"><title>host</title><div style="width: 320px"><iframe src="${rel}" title="chart" loading="lazy" style="width: 100%; aspect-ratio: 3 / 2; border: 0;"></iframe></div></html>`);
+    await host.goto(pathToFileURL(hostFile).href);
+    const frame = await (await host.waitForSelector("iframe")).contentFrame();
+    await frame.waitForLoadState("load");
+    const sizes = await frame.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      hasWide: document.querySelectorAll("svg.chart-wide").length > 0,
+      narrowShown: [...document.querySelectorAll("svg.chart-narrow")].some((s) => getComputedStyle(s).display !== "none"),
+      wideShown: [...document.querySelectorAll("svg.chart-wide")].some((s) => getComputedStyle(s).display !== "none"),
+    }));
+    report.frames.push({ page: rel, ...sizes });
+    unlinkSync(hostFile);
+  }
+  for (const { svg, page: rel, index } of travel.svgs) {
+    const texts = async (url, selector) => {
+      await host.goto(url);
+      return host.evaluate((sel) => [...document.querySelectorAll(sel)].map((t) => {
+        const box = t.getBBox();
+        return { text: t.textContent, drawn: box.width > 0 && box.height > 0 };
+      }), selector);
+    };
+    const copy = await texts(pathToFileURL(join(dist, svg)).href, "svg[class] text");
+    await host.goto(pathToFileURL(join(dist, rel)).href);
+    const all = await host.evaluate((i) => {
+      const svgs = [...document.querySelectorAll("svg.chart-wide")];
+      return svgs[i] ? [...svgs[i].querySelectorAll("text")].map((t) => t.textContent) : null;
+    }, index);
+    report.svgs.push({ svg, copy, page: all });
+  }
+  await framing.close();
 } finally {
   await browser.close();
 }

@@ -70,17 +70,7 @@ fn style(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
 /// Draws `data` and returns the SVG body (defs and elements) with the viewBox size, or
 /// what stopped it.
 pub fn draw(data: &ChartData, id: &str, variant: Variant) -> Result<(String, u32, u32), String> {
-    let (width, mut height) = (variant.width(), variant.height());
-    if variant != Variant::Spark {
-        match data.kind {
-            ChartKind::HBar => height = hbar_height(data),
-            ChartKind::Donut if variant == Variant::Narrow => {
-                height = 250 + 22 * (data.series.len() as u32 + 1)
-            }
-            ChartKind::Donut => height = 260,
-            _ => {}
-        }
-    }
+    let (width, height) = size(data, variant);
     let painter = Painter::new(width, height);
     let prefix = id.to_string();
     let drawn = match (variant, data.kind) {
@@ -93,6 +83,22 @@ pub fn draw(data: &ChartData, id: &str, variant: Variant) -> Result<(String, u32
     };
     drawn.map_err(|err| err.to_string())?;
     Ok((painter.finish(), width, height))
+}
+
+/// The width and height of a variant of `data`'s chart.
+pub fn size(data: &ChartData, variant: Variant) -> (u32, u32) {
+    let (width, mut height) = (variant.width(), variant.height());
+    if variant != Variant::Spark {
+        match data.kind {
+            ChartKind::HBar => height = hbar_height(data),
+            ChartKind::Donut if variant == Variant::Narrow => {
+                height = 250 + 22 * (data.series.len() as u32 + 1)
+            }
+            ChartKind::Donut => height = 260,
+            _ => {}
+        }
+    }
+    (width, height)
 }
 
 /// The fill pattern of series `i` (from the second on), so series in bars and segments differ
@@ -172,6 +178,36 @@ pub fn legend(data: &ChartData, id: &str) -> String {
     }
     html.push_str("</ul>\n");
     html
+}
+
+/// The same legend inside an image: a row of swatches and labels from (`x`, `y`), wrapping
+/// at `max` px; returns it and the height it takes.
+pub fn svg_legend(data: &ChartData, id: &str, x: f64, y: f64, max: f64) -> (String, f64) {
+    let mut svg = String::new();
+    let (mut at, mut row) = (x, 0.0);
+    for (i, s) in data.series.iter().enumerate() {
+        let prefix = format!("{id}-k{i}");
+        let width = 18.0 + super::text::text_width(&s.label, 12.0) + 16.0;
+        if at > x && at + width > x + max {
+            at = x;
+            row += 20.0;
+        }
+        if i > 0 {
+            svg.push_str(&format!("<defs>{}</defs>", pattern(&prefix, i, s)));
+        }
+        let (class, fill) = paint(&prefix, i, "bar", s);
+        svg.push_str(&format!(
+            "<rect class=\"{class}\" x=\"{at}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            y + row,
+            fill.unwrap_or_else(|| s.colour.clone()),
+            at + 18.0,
+            y + row + 10.5,
+            crate::escape::svg(&s.label)
+        ));
+        at += width;
+    }
+    svg.push('\n');
+    (svg, row + 24.0)
 }
 
 /// A marker shape per series, so lines differ by more than colour.
@@ -1178,6 +1214,7 @@ mod tests {
             at: Loc::default(),
         };
         ChartSpec {
+            id: None,
             kind,
             title: "T".to_string(),
             caption: None,

@@ -8,13 +8,14 @@ mod data;
 mod draw;
 pub mod scale;
 pub mod text;
+pub mod travel;
 
 use crate::colour;
 use crate::escape::svg;
 use crate::model::Vendor;
 
 pub use data::{ChartData, Series, palette_class, vendor_class};
-pub use draw::{Variant, legend};
+pub use draw::{Variant, legend, size, svg_legend};
 
 /// One variant of a chart as an accessible SVG element whose ids start with `id`, described
 /// by `description` (the chart's `describe()`, worked out once for all its variants), or

@@ -6,12 +6,14 @@ use serde::Serialize;
 use tera::Context;
 
 use super::super::body::{BodyError, BodyPlace, Heading, RenderedBody, render_body};
+use super::super::charts::travel::{self, Headline};
 use super::super::charts::vendor_class;
 use super::super::citations::{Citations, SECONDHAND_MARK};
+use super::super::figure::Travelling;
 use crate::diagnostics::{Diagnostic, Loc};
 use crate::model::{
-    Briefing, ChartKind, ChartSpec, Credit, Dataset, OutputFile, Ref, Segment, Site, SourceFile,
-    Vendor,
+    Briefing, ChartKind, ChartSpec, Credit, Dataset, ImageFile, OutputFile, Ref, Segment, Site,
+    SourceFile, Vendor,
 };
 use crate::routes;
 
@@ -28,6 +30,26 @@ pub struct PageParts {
     pub drawn: Vec<String>,
     /// The search page's index terms, for a caller that keeps them.
     pub search: Option<super::super::search::Index>,
+    /// More pages the job makes: each chart's own page and embed page.
+    pub extra: Vec<ExtraPage>,
+    /// Images to draw: chart PNGs and social cards.
+    pub images: Vec<ImageFile>,
+    /// The charts' parts, for the page's own card (its lead chart).
+    pub lead: Option<(String, Option<Headline>)>,
+}
+
+/// A page made alongside a job's own: its path, template, context and the SVG drawn in it.
+pub struct ExtraPage {
+    pub path: String,
+    pub template: &'static str,
+    pub context: Context,
+    pub drawn: Vec<String>,
+}
+
+/// A chart's page and embed page link back to the page it appears on.
+pub struct Appearance<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
 }
 
 impl PageParts {
@@ -40,15 +62,194 @@ impl PageParts {
             files: Vec::new(),
             drawn: Vec::new(),
             search: None,
+            extra: Vec::new(),
+            images: Vec::new(),
+            lead: None,
         }
     }
 
-    /// Takes over the charts, files and images a body made.
-    pub fn keep_made(&mut self, body: &mut RenderedBody) {
+    /// Takes over the charts, files and images a body made, and makes each chart's own
+    /// page, embed page, SVG, PNG and card; the charts appear on `on`.
+    pub fn keep_made(&mut self, site: &Site, body: &mut RenderedBody, on: &Appearance) {
         self.charts += body.charts;
         self.files.append(&mut body.files);
         self.drawn.append(&mut body.drawn);
+        for chart in body.travel.drain(..) {
+            if self.lead.is_none() {
+                self.lead = Some((chart.wide.clone(), chart.headline.clone()));
+            }
+            chart_pages(self, site, chart, on);
+        }
     }
+
+    /// Gives the page its social card: drawn from `card` (SVG), described by `alt`.
+    pub fn with_card(&mut self, site: &Site, svg: String, alt: &str) {
+        let path = routes::card(&self.path);
+        insert_card(&mut self.context, site, &path, alt);
+        self.images.push(ImageFile {
+            path,
+            svg,
+            scale: 1.0,
+        });
+    }
+
+    /// The page's card: its title, the headline figure (or its lead chart's latest value)
+    /// and its lead chart.
+    pub fn card_with_lead(&mut self, site: &Site, title: &str, headline: Option<Headline>) {
+        let (chart, lead_headline) = match &self.lead {
+            Some((wide, headline)) => (Some(wide.as_str()), headline.clone()),
+            None => (None, None),
+        };
+        let headline = headline.or(lead_headline);
+        let svg = travel::card(&site.config.title, title, headline.as_ref(), chart);
+        let alt = card_alt(title, headline.as_ref());
+        self.with_card(site, svg, &alt);
+    }
+}
+
+/// What a card says, for `og:image:alt`.
+fn card_alt(title: &str, headline: Option<&Headline>) -> String {
+    match headline {
+        Some(h) => format!("{title}: {} ({}; {}).", h.value, h.what, h.firm),
+        None => title.to_string(),
+    }
+}
+
+/// The `og:image` of a page: its card's address, size and text.
+pub fn insert_card(context: &mut Context, site: &Site, card: &str, alt: &str) {
+    context.insert(
+        "card_url",
+        &routes::absolute_file(&site.config.base_url, card),
+    );
+    context.insert("card_width", &routes::CARD_SIZE.0);
+    context.insert("card_height", &routes::CARD_SIZE.1);
+    context.insert("card_alt", alt);
+}
+
+/// A chart's own page and embed page, its SVG file, its PNG and its card.
+fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appearance) {
+    let page_path = routes::chart_page(&chart.id);
+    let embed_path = routes::chart_embed(&chart.id);
+    let page_url = routes::absolute(&site.config.base_url, &page_path);
+    let embed_url = routes::absolute(&site.config.base_url, &embed_path);
+    let (width, height) = chart.size;
+    // The iframe keeps the chart's own proportions (a little taller for the text around
+    // it), so no script has to resize it.
+    let ratio = format!("{} / {}", width.round(), (height * 1.35).round());
+    let snippet = format!(
+        "<iframe src=\"{}\" title=\"{}\" loading=\"lazy\" style=\"width: 100%; aspect-ratio: {ratio}; border: 0;\"></iframe>",
+        crate::escape::html_attr(&embed_url),
+        crate::escape::html_attr(&chart.title)
+    );
+    let headline = chart.headline.clone();
+    let mut context = base_context(site, &page_path, "chart", &chart.title, &chart.description);
+    context.insert("chart_id", &chart.id);
+    context.insert("frame", &chart.frame);
+    context.insert("caption", &chart.caption);
+    context.insert("chart_sources", &chart.sources);
+    context.insert("table", &chart.table);
+    context.insert("snippet", &snippet);
+    context.insert("embed_url", &embed_url);
+    context.insert("page_url", &page_url);
+    let download = |label: &str, extension: &str, note: &str| Download {
+        label: label.to_string(),
+        href: format!("{}.{extension}", chart.id),
+        note: note.to_string(),
+    };
+    context.insert(
+        "downloads",
+        &[
+            download(
+                "SVG",
+                "svg",
+                "(one file, with its title, sources and this site's name)",
+            ),
+            download("PNG", "png", "(the same, as an image twice the size)"),
+            download("CSV", "csv", "(the values drawn)"),
+        ],
+    );
+    context.insert("embed_href", &format!("../{embed_path}"));
+    let appears = AppearsIn {
+        title: on.title.to_string(),
+        href: format!("../{}", on.path),
+    };
+    context.insert("appears_in", &[&appears]);
+    let card_path = routes::card(&page_path);
+    let alt = card_alt(&chart.title, headline.as_ref());
+    insert_card(&mut context, site, &card_path, &alt);
+    let drawn = parts_drawn(&chart.frame);
+    let mut embed = Context::new();
+    embed.insert("language", &site.config.language);
+    embed.insert("site_title", &site.config.title);
+    embed.insert("title", &chart.title);
+    embed.insert("description", &chart.description);
+    embed.insert("frame", &chart.frame);
+    embed.insert("caption", &chart.caption);
+    embed.insert("chart_sources", &chart.sources);
+    embed.insert("table", &chart.table);
+    embed.insert("page_url", &page_url);
+    embed.insert("page_href", &format!("../{page_path}"));
+    embed.insert("site_url", &site.config.base_url);
+    embed.insert("root", "../");
+    insert_card(&mut embed, site, &card_path, &alt);
+    parts.extra.push(ExtraPage {
+        path: page_path,
+        template: "chart.html",
+        context,
+        drawn: drawn.clone(),
+    });
+    parts.extra.push(ExtraPage {
+        path: embed_path,
+        template: "embed.html",
+        context: embed,
+        drawn,
+    });
+    parts.images.push(ImageFile {
+        path: routes::chart_png(&chart.id),
+        svg: chart.svg.clone(),
+        scale: 2.0,
+    });
+    parts.images.push(ImageFile {
+        path: card_path,
+        svg: chart.card,
+        scale: 1.0,
+    });
+    parts.files.push(OutputFile {
+        path: routes::chart_svg(&chart.id),
+        bytes: chart.svg.into_bytes(),
+    });
+}
+
+/// A file a chart's page offers.
+#[derive(Serialize)]
+struct Download {
+    label: String,
+    href: String,
+    note: String,
+}
+
+/// A page a chart appears on, for its own page.
+#[derive(Serialize)]
+struct AppearsIn {
+    title: String,
+    href: String,
+}
+
+/// The `<svg>` elements of a chart's frame, for the link check.
+fn parts_drawn(frame: &str) -> Vec<String> {
+    let mut drawn = Vec::new();
+    let mut rest = frame;
+    while let Some(start) = rest.find("<svg ") {
+        let Some(tail) = rest.get(start..) else { break };
+        let Some(end) = tail.find("</svg>") else {
+            break;
+        };
+        let (svg, after) = tail.split_at(end + "</svg>".len());
+        // A legend's swatches are small SVGs of their own, kept with the rest.
+        drawn.push(svg.to_string());
+        rest = after;
+    }
+    drawn
 }
 
 /// A problem that stops a page, as a diagnostic.
@@ -111,7 +312,42 @@ pub fn base_context(
     );
     context.insert("nav", &navigation(site, &root, current));
     context.insert("root", &root);
+    insert_card(&mut context, site, routes::SITE_CARD, &site_card_alt(site));
     context
+}
+
+/// What the site's card, which pages without their own share, says: its name and what it
+/// is. It shows no figure, so that no page but the home page changes with the data.
+pub fn site_card_alt(site: &Site) -> String {
+    format!("{}: {}", site.config.title, site.config.description)
+}
+
+/// The site's card, as SVG to be drawn.
+pub fn site_card(site: &Site) -> String {
+    travel::card(&site.config.title, &site.config.description, None, None)
+}
+
+/// The site's latest figure: the first headline figure's most recent value, with its firm.
+pub fn site_headline(site: &Site) -> Option<Headline> {
+    headline_figures(site)
+        .into_iter()
+        .find_map(|(dataset, column)| {
+            let (row, value) = dataset
+                .rows
+                .iter()
+                .rev()
+                .find_map(|r| r.cells.get(column)?.as_ref().map(|v| (r, v)))?;
+            let credit = site.data.credit(&value.source.id, value.firm.as_ref())?;
+            Some(Headline {
+                value: dataset.format_value(column, value.number, value.qualifier),
+                what: format!(
+                    "{}, {}",
+                    dataset.columns.get(column)?.label,
+                    row.period.label()
+                ),
+                firm: credit.firm.to_string(),
+            })
+        })
 }
 
 /// Links from every page point at the site's absolute address instead of back to the root:
@@ -181,6 +417,7 @@ pub fn page_body(
     segments: &[Segment],
     citations: &mut Citations,
     chart_prefix: &str,
+    document: &str,
     path: &str,
     file: Option<&SourceFile>,
 ) -> Result<RenderedBody, PageError> {
@@ -189,6 +426,9 @@ pub fn page_body(
         chart_prefix,
         root: &root,
         feed_page: None,
+        document,
+        site_title: &site.config.title,
+        base_url: &site.config.base_url,
     };
     render_body(segments, &site.data, citations, &place).map_err(|e| body_error(file, path, e))
 }
@@ -301,6 +541,7 @@ pub fn chart_of(dataset: &Dataset, column: usize, kind: ChartKind, title: String
         _ => (None, None),
     };
     ChartSpec {
+        id: None,
         kind,
         title,
         caption,

@@ -4,12 +4,15 @@
 
 use serde::Serialize;
 
+use super::super::charts::travel::Headline;
 use super::super::citations::Citations;
 use super::common::{
-    PageError, PageParts, VendorLink, base_context, briefing_link, contents, headline_figures,
-    insert_sources, mentions, page_body, vendor_link,
+    Appearance, PageError, PageParts, VendorLink, base_context, briefing_link, contents,
+    headline_figures, insert_sources, mentions, page_body, vendor_link,
 };
-use crate::model::{Briefing, Data, Dataset, Site};
+use super::home::home_chart;
+use super::vendors::vendor_charts;
+use crate::model::{Briefing, ChartSpec, Data, Dataset, Site};
 use crate::period::Period;
 use crate::routes;
 
@@ -69,6 +72,22 @@ fn key_figures(site: &Site, period: Period, citations: &mut Citations) -> Vec<Ke
         .collect()
 }
 
+/// A briefing's headline figure: the first of the site's headline figures with a value in
+/// its period, with the firm it is credited to.
+fn briefing_headline(site: &Site, period: Period) -> Option<Headline> {
+    headline_figures(site)
+        .into_iter()
+        .find_map(|(dataset, column)| {
+            let value = dataset.value(column, period)?;
+            let credit = site.data.credit(&value.source.id, value.firm.as_ref())?;
+            Some(Headline {
+                value: dataset.format_value(column, value.number, value.qualifier),
+                what: format!("{}, {}", dataset.columns.get(column)?.label, period.label()),
+                firm: credit.firm.to_string(),
+            })
+        })
+}
+
 pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
     let briefing = &site.briefings[i];
     let path = routes::briefing(briefing.period);
@@ -79,6 +98,7 @@ pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
         &briefing.body,
         &mut citations,
         &routes::chart_prefix(&briefing.period.slug()),
+        &briefing.chart_document(),
         &path,
         Some(&briefing.file),
     )?;
@@ -106,8 +126,90 @@ pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
         .collect();
     context.insert("vendors", &mentioned);
     let mut parts = PageParts::new(path, "briefing.html", context);
-    parts.keep_made(&mut body);
+    let on = Appearance {
+        title: &briefing.title,
+        path: &parts.path.clone(),
+    };
+    parts.keep_made(site, &mut body, &on);
+    let headline = briefing_headline(site, briefing.period);
+    parts.card_with_lead(site, &briefing.title, headline);
     Ok(parts)
+}
+
+/// A briefing or page and its charts, for a page that lists every chart.
+#[derive(Serialize)]
+struct ChartsOf {
+    title: String,
+    href: String,
+    charts: Vec<ChartLink>,
+}
+
+#[derive(Serialize)]
+struct ChartLink {
+    title: String,
+    href: String,
+}
+
+/// Every chart of the site, each once, linked to its own page, from a page at the site
+/// root: the briefings' (newest first), the pages', the home page's and the vendors'.
+fn chart_index(site: &Site) -> Vec<ChartsOf> {
+    let of = |document: String, title: &str, path: String, specs: Vec<&ChartSpec>| {
+        let mut seen = std::collections::BTreeSet::new();
+        let charts: Vec<ChartLink> = specs
+            .into_iter()
+            .filter_map(|spec| {
+                let id = routes::id_of_chart(&document, spec);
+                seen.insert(id.clone()).then(|| ChartLink {
+                    title: spec.title.clone(),
+                    href: routes::chart_page(&id),
+                })
+            })
+            .collect();
+        (!charts.is_empty()).then(|| ChartsOf {
+            title: title.to_string(),
+            href: path,
+            charts,
+        })
+    };
+    let briefings = site.briefings.iter().rev().filter_map(|b| {
+        of(
+            b.chart_document(),
+            &b.title,
+            routes::briefing(b.period),
+            crate::model::charts_of(&b.body).collect(),
+        )
+    });
+    let pages = site.pages.iter().filter_map(|p| {
+        of(
+            p.id.clone(),
+            &p.title,
+            routes::page(&p.id),
+            crate::model::charts_of(&p.body).collect(),
+        )
+    });
+    let home = home_chart(site);
+    let home = of(
+        "home".to_string(),
+        &site.config.title,
+        routes::HOME.to_string(),
+        home.iter().collect(),
+    );
+    let vendors: Vec<(String, String, Vec<ChartSpec>)> = site
+        .data
+        .vendors
+        .iter()
+        .map(|v| {
+            (
+                v.name.clone(),
+                routes::vendor(&v.id),
+                vendor_charts(site, v),
+            )
+        })
+        .collect();
+    let vendors = vendors.iter().filter_map(|(name, path, specs)| {
+        of(String::new(), name, path.clone(), specs.iter().collect())
+    });
+    briefings.chain(pages).chain(home).chain(vendors).collect()
 }
 
 pub fn page(site: &Site, i: usize) -> Result<PageParts, PageError> {
@@ -119,14 +221,22 @@ pub fn page(site: &Site, i: usize) -> Result<PageParts, PageError> {
         &page.body,
         &mut citations,
         &routes::chart_prefix(&page.id),
+        &page.id,
         &path,
         Some(&page.file),
     )?;
     let mut context = base_context(site, &path, &page.id, &page.title, &page.description);
     context.insert("body", &body.html);
     context.insert("toc", &contents(&body.headings));
+    if page.chart_index {
+        context.insert("chart_index", &chart_index(site));
+    }
     insert_sources(&mut context, site, &citations);
     let mut parts = PageParts::new(path, "page.html", context);
-    parts.keep_made(&mut body);
+    let on = Appearance {
+        title: &page.title,
+        path: &parts.path.clone(),
+    };
+    parts.keep_made(site, &mut body, &on);
     Ok(parts)
 }

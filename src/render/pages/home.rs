@@ -7,11 +7,11 @@ use super::super::charts::{ChartData, Variant, render_svg};
 use super::super::citations::Citations;
 use super::archive::{YearLink, year_link, years};
 use super::common::{
-    BriefingLink, PageError, PageParts, base_context, briefing_link, chart_of, headline_figures,
-    insert_sources, page_body,
+    Appearance, BriefingLink, PageError, PageParts, base_context, briefing_link, chart_of,
+    headline_figures, insert_sources, page_body, site_card, site_headline,
 };
 use crate::diagnostics::Diagnostic;
-use crate::model::{ChartKind, Dataset, Segment, Site};
+use crate::model::{ChartKind, ChartSpec, Dataset, ImageFile, Ref, Segment, Site};
 use crate::routes;
 
 #[derive(Serialize)]
@@ -53,20 +53,30 @@ pub fn home(site: &Site) -> Result<PageParts, PageError> {
     let mut parts = PageParts::new(path.to_string(), "home.html", context);
     parts.drawn = cards.into_iter().map(|card| card.sparkline).collect();
     let mut trend = String::new();
-    if let Some((dataset, column)) = figures.first() {
-        let spec = chart_of(dataset, *column, ChartKind::Line, dataset.title.clone());
+    if let Some(spec) = home_chart(site) {
         let mut body = page_body(
             site,
             &[Segment::Chart(spec)],
             &mut citations,
             "home-chart-",
+            "home",
             path,
             None,
         )?;
-        parts.keep_made(&mut body);
+        let on = Appearance {
+            title: &site.config.title,
+            path,
+        };
+        parts.keep_made(site, &mut body, &on);
         trend = body.html;
     }
     parts.context.insert("trend", &trend);
+    parts.card_with_lead(site, &site.config.title, site_headline(site));
+    parts.images.push(ImageFile {
+        path: routes::SITE_CARD.to_string(),
+        svg: site_card(site),
+        scale: 1.0,
+    });
     insert_sources(&mut parts.context, site, &citations);
     parts.context.insert("latest", &latest(site));
     let all_years = years(site);
@@ -81,6 +91,22 @@ pub fn home(site: &Site) -> Result<PageParts, PageError> {
         .context
         .insert("briefing_count", &site.briefings.len());
     Ok(parts)
+}
+
+/// The home page's chart: the first headline figure over every period it has.
+pub fn home_chart(site: &Site) -> Option<ChartSpec> {
+    let (dataset, column) = headline_figures(site).into_iter().next()?;
+    let mut spec = chart_of(dataset, column, ChartKind::Line, dataset.title.clone());
+    // Named by its data, which the site chooses, rather than by a dataset's title.
+    spec.id = Some(Ref {
+        id: format!(
+            "home-{}-{}",
+            dataset.id,
+            dataset.columns.get(column).map_or("", |c| c.id.as_str())
+        ),
+        at: Default::default(),
+    });
+    Some(spec)
 }
 
 /// How many of the latest briefings the home page lists.

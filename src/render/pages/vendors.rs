@@ -6,27 +6,16 @@ use serde::Serialize;
 use super::super::citations::Citations;
 use super::archive;
 use super::common::{
-    BriefingLink, PageError, PageParts, VendorLink, base_context, briefing_link, chart_of,
-    insert_sources, mentions, page_body, vendor_link,
+    Appearance, BriefingLink, PageError, PageParts, VendorLink, base_context, briefing_link,
+    chart_of, insert_sources, mentions, page_body, vendor_link,
 };
-use crate::model::{ChartKind, Segment, Site, Vendor};
+use crate::model::{ChartKind, ChartSpec, Ref, Segment, Site, Vendor};
 use crate::routes;
 
-pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
-    let vendor = &site.data.vendors[i];
-    let path = routes::vendor(&vendor.id);
-    let title = if vendor.name_zh.is_empty() {
-        vendor.name.clone()
-    } else {
-        format!("{} ({})", vendor.name, vendor.name_zh)
-    };
-    let description = format!(
-        "{}: its share of the market, its growth, and every briefing that discusses it.",
-        vendor.name
-    );
-    // One chart per dataset that has a column for this vendor: a line over the periods, or
-    // bars where a dataset has a single period.
-    let mut segments = Vec::new();
+/// A vendor's charts: one per dataset that has a column for it, a line over the periods,
+/// or bars where a dataset has a single period.
+pub fn vendor_charts(site: &Site, vendor: &Vendor) -> Vec<ChartSpec> {
+    let mut charts = Vec::new();
     for dataset in &site.data.datasets {
         let Some(column) = dataset
             .columns
@@ -45,15 +34,40 @@ pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
             1 => ChartKind::Bar,
             _ => ChartKind::Line,
         };
-        let spec = chart_of(dataset, column, kind, dataset.title.clone());
-        segments.push(Segment::Chart(spec));
+        let mut spec = chart_of(dataset, column, kind, dataset.title.clone());
+        // Named by its data, which the site chooses, rather than by a dataset's title.
+        spec.id = Some(Ref {
+            id: format!("vendor-{}-{}", vendor.id, dataset.id),
+            at: Default::default(),
+        });
+        charts.push(spec);
     }
+    charts
+}
+
+pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
+    let vendor = &site.data.vendors[i];
+    let path = routes::vendor(&vendor.id);
+    let title = if vendor.name_zh.is_empty() {
+        vendor.name.clone()
+    } else {
+        format!("{} ({})", vendor.name, vendor.name_zh)
+    };
+    let description = format!(
+        "{}: its share of the market, its growth, and every briefing that discusses it.",
+        vendor.name
+    );
+    let segments: Vec<Segment> = vendor_charts(site, vendor)
+        .into_iter()
+        .map(Segment::Chart)
+        .collect();
     let mut citations = Citations::default();
     let mut body = page_body(
         site,
         &segments,
         &mut citations,
         &routes::chart_prefix(&vendor.id),
+        &format!("vendor-{}", vendor.id),
         &path,
         None,
     )?;
@@ -65,7 +79,11 @@ pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
     context.insert("earlier", &earlier);
     insert_sources(&mut context, site, &citations);
     let mut parts = PageParts::new(path, "vendor.html", context);
-    parts.keep_made(&mut body);
+    let on = Appearance {
+        title: &title,
+        path: &parts.path.clone(),
+    };
+    parts.keep_made(site, &mut body, &on);
     Ok(parts)
 }
 
