@@ -13,14 +13,16 @@
 #      a Hugo site, in a temporary dir on tmpfs (/dev/shm when present, else $TMPDIR or /tmp);
 #   4. bench/make_site.py wraps the plain bodies into a quarterly site: same body bytes as
 #      Hugo gets, plus per page two line charts (market spend, four vendor shares);
-#   5. runs RUNS (default 5) timed builds of each tool, alternating, each into a fresh output
+#   5. builds the quarterly site once with an empty image cache (the cold build, reported on
+#      its own), then runs RUNS (default 5) timed builds of each tool, alternating, each into a fresh output
 #      dir on the same tmpfs:
 #        target/release/quarterly build --root SITE --out OUT
 #        hugo --quiet -s HUGOSITE -d OUT
 #      wall time from bash's $EPOCHREALTIME around /usr/bin/time -f '%e %M' (peak RSS);
 #      without /usr/bin/time, a python3 wrapper (time.perf_counter + resource.getrusage);
-#   6. prints a markdown table: tool, pages, median wall (s), median peak RSS (MiB), HTML
-#      files and charts in the output (inline <svg> elements + .svg files), then hugo/quarterly.
+#   6. prints the cold build, then a markdown table: tool, pages, median wall (s), median peak
+#      RSS (MiB), HTML files, charts (inline <svg> elements + .svg files) and PNG images in the
+#      output, then hugo/quarterly.
 #
 # Environment: RUNS (default 5), GEN_CORPUS (default ../shared/bench/gen_corpus.py beside the repository),
 # TOOLS (default "quarterly hugo"; e.g. TOOLS=hugo skips cargo and quarterly),
@@ -119,11 +121,11 @@ PY
     return $rc
 }
 
-# count_output DIR: prints "html_files charts"
+# count_output DIR: prints "html_files charts png_images"
 count_output() {
     python3 - "$1" <<'PY'
 import os, sys
-html = svg = 0
+html = svg = png = 0
 for dirpath, _dirs, files in os.walk(sys.argv[1]):
     for name in files:
         if name.endswith(".html"):
@@ -132,7 +134,9 @@ for dirpath, _dirs, files in os.walk(sys.argv[1]):
                 svg += f.read().count(b"<svg")
         elif name.endswith(".svg"):
             svg += 1
-print(html, svg)
+        elif name.endswith(".png"):
+            png += 1
+print(html, svg, png)
 PY
 }
 
@@ -145,18 +149,20 @@ if [[ $SMOKE == 1 ]]; then
             hugo)      cmd=(hugo --quiet -s "$WORK/hugo" -d "$out") ;;
         esac
         "${cmd[@]}" >"$WORK/$tool.log" 2>&1 || { sed 's/^/    /' "$WORK/$tool.log" >&2; die "$tool build failed: ${cmd[*]}"; }
-        read -r html charts < <(count_output "$out")
+        read -r html charts png < <(count_output "$out")
         case $tool in
             quarterly)
                 briefings=$(find "$out/briefings" -name '*.html' | wc -l)
                 [[ $briefings -eq $N ]] || die "quarterly built $briefings briefings, not $N"
                 (( charts >= 4 * N )) || die "quarterly built $charts chart images, not at least $((4 * N)) (two charts a briefing, wide and narrow)"
+                # A PNG and a card a chart, and a card a briefing.
+                (( png >= 5 * N )) || die "quarterly built $png PNG images, not at least $((5 * N))"
                 ;;
             hugo)
                 (( html >= N )) || die "hugo built $html pages, fewer than $N"
                 ;;
         esac
-        log "smoke: $tool built $html HTML files with $charts chart images from $N pages"
+        log "smoke: $tool built $html HTML files with $charts chart images and $png PNGs from $N pages"
     done
     exit 0
 fi
@@ -179,6 +185,21 @@ build() {  # build TOOL K
     rm -rf "$out"
 }
 
+# One cold build first: quarterly with an empty image cache draws every chart PNG and social
+# card (kept in SITE/.quarterly-cache). The timed runs after it are warm builds, which take
+# unchanged images from the cache, as a site's every build after its first does.
+if want quarterly; then
+    log "cold build (empty image cache)"
+    rm -rf "$WORK/site/.quarterly-cache"
+    if ! run_timed "$WORK/cold.times" "$WORK/cold.log" "$BIN" build --root "$WORK/site" --out "$WORK/out-cold" --timings; then
+        sed 's/^/    /' "$WORK/cold.log" >&2
+        die "the cold build failed"
+    fi
+    grep -E '^  (images|render|total)' "$WORK/cold.log" >&2 || true
+    grep -E '^  images' "$WORK/cold.log" >"$WORK/cold.images" || true
+    rm -rf "$WORK/out-cold"
+fi
+
 log "timing $RUNS builds per tool ($TOOLS), timer: $TIMER"
 for ((k = 1; k <= RUNS; k++)); do
     for tool in $TOOLS; do build "$tool" "$k"; done
@@ -200,15 +221,23 @@ for t in tools:
     times = [line.split() for line in open(f"{work}/{t}.times")]
     wall = statistics.median(float(w) for w, _ in times)
     rss = statistics.median(int(m) for _, m in times) / 1024
-    html, charts = open(f"{work}/{t}.counts").read().split()
-    rows[t] = (wall, rss, int(html), int(charts), [float(w) for w, _ in times])
+    html, charts, png = open(f"{work}/{t}.counts").read().split()
+    rows[t] = (wall, rss, int(html), int(charts), [float(w) for w, _ in times], int(png))
 print(f"Build benchmark: {n:,} pages, median of {runs} runs, fresh output dir each run "
       f"({machine}; timer {timer}; {versions.replace(',', ', ')}).")
+import os
+if os.path.exists(f"{work}/cold.times"):
+    wall, rss = open(f"{work}/cold.times").read().split()
+    images = open(f"{work}/cold.images").read().strip() if os.path.exists(f"{work}/cold.images") else ""
+    print()
+    print(f"quarterly cold build (empty image cache, once): {float(wall):.3f} s, "
+          f"{int(rss) / 1024:,.0f} MiB peak RSS; {images.strip()}. The runs below are warm "
+          "builds: images come from the cache.")
 print()
-print("| tool | pages | median wall (s) | median peak RSS (MiB) | HTML files built | charts built |")
-print("|---|---:|---:|---:|---:|---:|")
-for t, (wall, rss, html, charts, _) in rows.items():
-    print(f"| {t} | {n:,} | {wall:.3f} | {rss:,.0f} | {html:,} | {charts:,} |")
+print("| tool | pages | median wall (s) | median peak RSS (MiB) | HTML files built | charts built | PNG images |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for t, (wall, rss, html, charts, _, png) in rows.items():
+    print(f"| {t} | {n:,} | {wall:.3f} | {rss:,.0f} | {html:,} | {charts:,} | {png:,} |")
 if "hugo" in rows and "quarterly" in rows:
     h, q = rows["hugo"], rows["quarterly"]
     print()
