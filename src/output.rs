@@ -245,7 +245,7 @@ impl Staging {
                 let _ = fs::rename(&self.retired, &self.out);
                 return Err(err);
             }
-            let _ = fs::remove_dir_all(&self.retired);
+            remove_in_parallel(&self.retired);
         } else {
             fs::rename(&self.dir, &self.out)?;
         }
@@ -311,6 +311,48 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Removes the directory `dir` and everything in it, its folders on all cores: the old site
+/// of a build that replaced it is tens of thousands of files at 10,000 briefings.
+fn remove_in_parallel(dir: &Path) {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<(PathBuf, bool)> = entries.filter_map(|e| e.ok().map(entry)).collect();
+    entries.par_iter().for_each(|(path, is_dir)| {
+        // A failure leaves a file behind in a folder no one uses: nothing to report.
+        let _ = if *is_dir {
+            remove_folder_in_parallel(path)
+        } else {
+            fs::remove_file(path)
+        };
+    });
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// A directory entry's path, and whether it is a folder (from the entry, without a stat
+/// where the system says).
+fn entry(e: fs::DirEntry) -> (PathBuf, bool) {
+    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+    (e.path(), is_dir)
+}
+
+/// A folder's files removed on all cores, then the folder.
+fn remove_folder_in_parallel(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<(PathBuf, bool)> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(entry))
+        .collect();
+    entries.par_iter().for_each(|(path, is_dir)| {
+        let _ = if *is_dir {
+            remove_folder_in_parallel(path)
+        } else {
+            fs::remove_file(path)
+        };
+    });
+    fs::remove_dir(dir)
 }
 
 /// Writes `files` into `out`, replacing whatever was there only when all writes succeeded.
