@@ -70,7 +70,7 @@ pub fn build(root: &Path, out: &Path, options: BuildOptions) -> Result<RenderedS
     let mut built = run(root, options, &staging)?;
     built.timings.writing = staging.busy();
     if let Some(cache) = staging.cache() {
-        built.timings.images = cache.report();
+        built.timings.images = Some(cache.report());
     }
     built
         .timings

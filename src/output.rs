@@ -103,6 +103,20 @@ pub struct ImageCache {
     pub reused: AtomicU64,
     /// Nanoseconds spent drawing, summed over threads.
     pub drawing: AtomicU64,
+    /// Social cards drawn, and the nanoseconds they took (the rest are charts' PNGs).
+    pub cards: AtomicU64,
+    pub card_drawing: AtomicU64,
+}
+
+/// What the image cache did in one build.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImageReport {
+    pub drawn: u64,
+    pub reused: u64,
+    /// Charts' PNGs drawn, and the thread time they took.
+    pub charts: (u64, Duration),
+    /// Social cards drawn, and the thread time they took.
+    pub cards: (u64, Duration),
 }
 
 /// The cache folder of a site, in its root.
@@ -117,6 +131,8 @@ impl ImageCache {
             drawn: AtomicU64::new(0),
             reused: AtomicU64::new(0),
             drawing: AtomicU64::new(0),
+            cards: AtomicU64::new(0),
+            card_drawing: AtomicU64::new(0),
         })
     }
 
@@ -140,13 +156,20 @@ impl ImageCache {
         made.clone().map_err(io::Error::other)
     }
 
-    /// Images drawn, images reused, and the thread time spent drawing.
-    pub fn report(&self) -> Option<(u64, u64, Duration)> {
-        Some((
-            self.drawn.load(Ordering::Relaxed),
-            self.reused.load(Ordering::Relaxed),
-            Duration::from_nanos(self.drawing.load(Ordering::Relaxed)),
-        ))
+    /// Images drawn and reused, and the thread time drawing charts' PNGs and cards.
+    pub fn report(&self) -> ImageReport {
+        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        let (drawn, cards) = (load(&self.drawn), load(&self.cards));
+        let (drawing, card_drawing) = (load(&self.drawing), load(&self.card_drawing));
+        ImageReport {
+            drawn,
+            reused: load(&self.reused),
+            charts: (
+                drawn.saturating_sub(cards),
+                Duration::from_nanos(drawing.saturating_sub(card_drawing)),
+            ),
+            cards: (cards, Duration::from_nanos(card_drawing)),
+        }
     }
 
     /// The file of an image in the cache, drawn first if it is not there yet.
@@ -166,6 +189,10 @@ impl ImageCache {
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.drawing.fetch_add(nanos, Ordering::Relaxed);
         self.drawn.fetch_add(1, Ordering::Relaxed);
+        if image.path.starts_with(crate::routes::CARDS) {
+            self.card_drawing.fetch_add(nanos, Ordering::Relaxed);
+            self.cards.fetch_add(1, Ordering::Relaxed);
+        }
         // Written whole under another name first: a build stopped halfway never leaves a
         // half-written image under a name a later build would trust.
         static PARTS: AtomicU64 = AtomicU64::new(0);

@@ -159,8 +159,11 @@ pub fn is_embed(path: &str) -> bool {
 /// The social card of the page at `path` (1,200 × 630 PNG): `cards/` and the page's path
 /// with `.png` for `.html`. The home page's card stands for every page without its own.
 pub fn card(path: &str) -> String {
-    format!("cards/{}.png", path.strip_suffix(".html").unwrap_or(path))
+    format!("{CARDS}{}.png", path.strip_suffix(".html").unwrap_or(path))
 }
+
+/// The folder of the social cards.
+pub const CARDS: &str = "cards/";
 
 /// The card of every page without one of its own: the site's name and description.
 pub const SITE_CARD: &str = "cards/site.png";

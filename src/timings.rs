@@ -13,8 +13,8 @@ pub struct Timings {
     /// Time threads spent handing files to the output while pages rendered, summed over
     /// threads: part of the render stage, shown beside it.
     pub writing: Duration,
-    /// What the image cache did: images drawn, images reused, and thread time drawing.
-    pub images: Option<(u64, u64, Duration)>,
+    /// What the image cache did.
+    pub images: Option<crate::output::ImageReport>,
 }
 
 impl Timings {
@@ -63,14 +63,22 @@ impl fmt::Display for Timings {
             writeln!(f)?;
         }
         writeln!(f, "  {:<9} {:>width$}", "total", ms(self.total()))?;
-        if let Some((drawn, reused, drawing)) = self.images {
-            write!(f, "  images: {drawn} drawn, {reused} from the cache")?;
-            if drawn > 0 {
+        if let Some(images) = self.images {
+            write!(
+                f,
+                "  images: {} drawn, {} from the cache",
+                images.drawn, images.reused
+            )?;
+            let each =
+                |(n, took): (u64, Duration)| ms(took / u32::try_from(n.max(1)).unwrap_or(u32::MAX));
+            if images.drawn > 0 {
                 write!(
                     f,
-                    " ({} of thread time drawing, {} each)",
-                    ms(drawing),
-                    ms(drawing / u32::try_from(drawn).unwrap_or(u32::MAX))
+                    " ({} chart PNGs, {} each; {} cards, {} each; thread time)",
+                    images.charts.0,
+                    each(images.charts),
+                    images.cards.0,
+                    each(images.cards)
                 )?;
             }
             writeln!(f)?;
