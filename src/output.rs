@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::model::{ImageFile, OutputFile};
+use crate::timings::ImageReport;
 
 /// Where rendered files go. Pages render on several threads, so a sink takes files from any.
 pub trait Sink: Sync {
@@ -106,17 +107,6 @@ pub struct ImageCache {
     /// Social cards drawn, and the nanoseconds they took (the rest are charts' PNGs).
     pub cards: AtomicU64,
     pub card_drawing: AtomicU64,
-}
-
-/// What the image cache did in one build.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ImageReport {
-    pub drawn: u64,
-    pub reused: u64,
-    /// Charts' PNGs drawn, and the thread time they took.
-    pub charts: (u64, Duration),
-    /// Social cards drawn, and the thread time they took.
-    pub cards: (u64, Duration),
 }
 
 /// The cache folder of a site, in its root.

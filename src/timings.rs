@@ -4,6 +4,17 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+/// What the image cache did in one build.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImageReport {
+    pub drawn: u64,
+    pub reused: u64,
+    /// Charts' PNGs drawn, and the thread time they took.
+    pub charts: (u64, Duration),
+    /// Social cards drawn, and the thread time they took.
+    pub cards: (u64, Duration),
+}
+
 /// The stages run so far, in order, with their wall-clock times and the peak memory when
 /// each had run.
 #[derive(Clone, Debug, Default)]
@@ -14,7 +25,7 @@ pub struct Timings {
     /// threads: part of the render stage, shown beside it.
     pub writing: Duration,
     /// What the image cache did.
-    pub images: Option<crate::output::ImageReport>,
+    pub images: Option<ImageReport>,
 }
 
 impl Timings {

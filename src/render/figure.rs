@@ -102,13 +102,17 @@ pub fn render_chart_figure(
     let drawn = match feed_page {
         Some(_) => {
             // Feed readers drop inline SVG and the site's CSS: the chart comes as its PNG.
-            let (w, h) = travel_size(&chart, spec, &credits, place);
+            // Its width as drawn (the PNG is twice that); its height follows from the file.
+            let variant = if chart.kind == ChartKind::Sparkline {
+                Variant::Spark
+            } else {
+                Variant::Wide
+            };
+            let width = travel::standalone_width(size(&chart, variant));
             html.push_str(&format!(
-                "<p><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"></p>\n<p><a href=\"{}\">The chart on its own page</a>, with its data and downloads.</p>",
+                "<p><img src=\"{}\" alt=\"{}\" width=\"{width}\"></p>\n<p><a href=\"{}\">The chart on its own page</a>, with its data and downloads.</p>",
                 html_attr(&format!("{}{}", place.base_url, routes::chart_png(place.id))),
                 html_attr(&description),
-                w.round(),
-                h.round(),
                 html_attr(&format!("{}{}", place.base_url, routes::chart_page(place.id)))
             ));
             Vec::new()
@@ -232,28 +236,6 @@ fn travelling(
         wide: wide.to_string(),
         size,
     }
-}
-
-/// The size of the standalone SVG, for the feed's `<img>`: worked out, not drawn.
-fn travel_size(
-    chart: &ChartData,
-    spec: &ChartSpec,
-    credits: &[(Credit, bool)],
-    place: &ChartPlace,
-) -> (f64, f64) {
-    let variant = if chart.kind == ChartKind::Sparkline {
-        Variant::Spark
-    } else {
-        Variant::Wide
-    };
-    travel::standalone_size(
-        chart,
-        size(chart, variant),
-        &spec.title,
-        &source_text(credits),
-        place.site_title,
-        &format!("{}{}", place.base_url, routes::chart_page(place.id)),
-    )
 }
 
 /// The `width` and `height` attributes of an SVG made here.

@@ -38,17 +38,23 @@ pub struct Headline {
 pub fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    // A line's width grows by each word and the space before it: the font kerns no pair
+    // with a space, so measuring the words alone gives the line's width.
+    let space = text_width(" ", size);
+    let mut width = 0.0;
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if text_width(&candidate, size) <= max || line.is_empty() {
-            line = candidate;
+        let word_width = text_width(word, size);
+        if line.is_empty() {
+            line.push_str(word);
+            width = word_width;
+        } else if width + space + word_width <= max {
+            line.push(' ');
+            line.push_str(word);
+            width += space + word_width;
         } else {
             lines.push(std::mem::take(&mut line));
-            line = word.to_string();
+            line.push_str(word);
+            width = word_width;
         }
     }
     if !line.is_empty() {
@@ -206,18 +212,10 @@ impl Layout {
     }
 }
 
-/// The width and height of a chart's standalone SVG, worked out without drawing it: for
-/// the feed's `<img>` of its PNG.
-pub fn standalone_size(
-    chart: &ChartData,
-    chart_size: (u32, u32),
-    title: &str,
-    source: &str,
-    site: &str,
-    address: &str,
-) -> (f64, f64) {
-    let size = (f64::from(chart_size.0), f64::from(chart_size.1));
-    Layout::of(chart, size, title, source, site, address).size
+/// The width of a chart's standalone SVG, from the size of its drawing: for the feed's
+/// `<img>` of its PNG.
+pub fn standalone_width(chart_size: (u32, u32)) -> f64 {
+    f64::from(chart_size.0) + 2.0 * MARGIN
 }
 
 /// How tall a legend of `chart`'s series is at `max` px wide.
