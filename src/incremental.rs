@@ -39,12 +39,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::Diagnostics;
-use crate::links::{PageLinks, broken_links_on};
+use crate::links::{PageLinks, SiteFiles, broken_links_in, broken_links_on};
 use crate::model::{Briefing, ImageFile, OutputFile, Site, SourceFile};
 use crate::output::Memory;
 use crate::render::{self, PageJob, Prepared, SearchIndex};
 use crate::timings::Timings;
 use crate::{BuildOptions, WARNINGS_SHOWN};
+use rustc_hash::FxHashSet;
 
 /// A built site held in memory, and what updating it needs.
 pub struct Session {
@@ -893,36 +894,53 @@ impl Session {
             .iter()
             .flat_map(|job| job.links.iter().map(|(page, links)| (page.as_str(), links)))
             .collect();
-        let pages: Vec<(&str, &PageLinks)> = self
-            .links
-            .iter()
-            .filter(|(page, _)| {
-                !gone_pages.contains(page.as_str()) && !removed.contains(page.as_str())
-            })
-            .map(|(page, links)| {
-                (
-                    page.as_str(),
-                    new_links.get(page.as_str()).copied().unwrap_or(links),
+        let broken = if !ids_lost && removed.is_empty() {
+            // Nothing went away: only the links of the pages made again can break. They are
+            // checked against the files and ids where the session holds them.
+            let held = Held {
+                files: &self.files,
+                images: &self.images,
+                links: &self.links,
+                removed: &removed,
+                new_files: &new_files,
+                new_images: &new_images,
+                new_links: &new_links,
+            };
+            let pages: Vec<(&str, &PageLinks)> = new_links
+                .iter()
+                .map(|(page, links)| (*page, *links))
+                .collect();
+            broken_links_in(&pages, &held, &self.site.config.base_url).0
+        } else {
+            let pages: Vec<(&str, &PageLinks)> = self
+                .links
+                .iter()
+                .filter(|(page, _)| {
+                    !gone_pages.contains(page.as_str()) && !removed.contains(page.as_str())
+                })
+                .map(|(page, links)| {
+                    (
+                        page.as_str(),
+                        new_links.get(page.as_str()).copied().unwrap_or(links),
+                    )
+                })
+                .chain(
+                    done.iter()
+                        .flat_map(|job| job.links.iter())
+                        .filter(|(page, _)| !self.links.contains_key(page))
+                        .map(|(page, links)| (page.as_str(), links)),
                 )
-            })
-            .chain(
-                done.iter()
-                    .flat_map(|job| job.links.iter())
-                    .filter(|(page, _)| !self.links.contains_key(page))
-                    .map(|(page, links)| (page.as_str(), links)),
-            )
-            .collect();
-        let only: Option<BTreeSet<String>> = (!ids_lost && removed.is_empty())
-            .then(|| new_links.keys().map(|p| p.to_string()).collect());
-        let paths = self
-            .files
-            .keys()
-            .chain(self.images.keys())
-            .filter(|p| !removed.contains(*p))
-            .map(String::as_str)
-            .chain(new_files.keys().map(String::as_str))
-            .chain(new_images.keys().map(String::as_str));
-        let (broken, _) = broken_links_on(&pages, only.as_ref(), paths, &self.site.config.base_url);
+                .collect();
+            let paths = self
+                .files
+                .keys()
+                .chain(self.images.keys())
+                .filter(|p| !removed.contains(*p))
+                .map(String::as_str)
+                .chain(new_files.keys().map(String::as_str))
+                .chain(new_images.keys().map(String::as_str));
+            broken_links_on(&pages, None, paths, &self.site.config.base_url).0
+        };
         if !broken.is_empty() {
             return None;
         }
@@ -1034,6 +1052,48 @@ fn vendor_columns(dataset: &crate::model::Dataset) -> Vec<String> {
 
 /// A briefing's title, summary and the ids of the vendors it discusses.
 type Listing = (String, String, Vec<String>);
+
+/// The site as an update would leave it, for checking the links of the pages it made
+/// again: the files held, less those removed, with the new ones.
+struct Held<'a> {
+    files: &'a BTreeMap<String, Arc<Vec<u8>>>,
+    images: &'a BTreeMap<String, Arc<ImageFile>>,
+    links: &'a BTreeMap<String, PageLinks>,
+    removed: &'a BTreeSet<String>,
+    new_files: &'a BTreeMap<String, Vec<u8>>,
+    new_images: &'a BTreeMap<String, ImageFile>,
+    new_links: &'a BTreeMap<&'a str, &'a PageLinks>,
+}
+
+impl SiteFiles for Held<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.new_files.contains_key(path)
+            || self.new_images.contains_key(path)
+            || (!self.removed.contains(path)
+                && (self.files.contains_key(path) || self.images.contains_key(path)))
+    }
+
+    fn ids_of(&self, path: &str) -> Option<&FxHashSet<String>> {
+        if let Some(links) = self.new_links.get(path) {
+            return Some(&links.ids);
+        }
+        if self.removed.contains(path) {
+            return None;
+        }
+        self.links.get(path).map(|links| &links.ids)
+    }
+
+    fn all(&self) -> Vec<&str> {
+        self.files
+            .keys()
+            .chain(self.images.keys())
+            .filter(|p| !self.removed.contains(*p))
+            .chain(self.new_files.keys())
+            .chain(self.new_images.keys())
+            .map(String::as_str)
+            .collect()
+    }
+}
 
 /// A body's charts as the pages that list every chart show them: title and id.
 fn chart_list(document: &str, body: &[crate::model::Segment]) -> Vec<(String, String)> {

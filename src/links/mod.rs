@@ -11,7 +11,7 @@ mod quick;
 pub use page::PageLinks;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use html5ever::TokenizerResult;
@@ -552,21 +552,30 @@ pub fn broken_links_on<'p>(
     base_url: &str,
 ) -> (Vec<BrokenLink>, usize) {
     let paths: FxHashSet<&str> = paths.collect();
-    // The report lists pages in path order, whatever order they were built in.
-    let mut pages: Vec<(&str, &PageLinks)> = pages.to_vec();
-    pages.sort_by(|a, b| a.0.cmp(b.0));
     let ids: FxHashMap<&str, &FxHashSet<String>> = pages
         .iter()
         .map(|(page, links)| (*page, &links.ids))
         .collect();
-    if let Some(only) = only {
-        pages.retain(|(page, _)| only.contains(*page));
-    }
-    let by_name = files_by_name(&paths);
+    let mut pages: Vec<(&str, &PageLinks)> = match only {
+        Some(only) => pages
+            .iter()
+            .filter(|(page, _)| only.contains(*page))
+            .copied()
+            .collect(),
+        None => pages.to_vec(),
+    };
+    // The report lists pages in path order, whatever order they were built in.
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    // Built only when a broken link needs a hint: most checks find none, and at 10,000
+    // briefings the map of 150,000 file names would be most of a preview update's time.
+    let by_name = std::sync::OnceLock::new();
     let root = site_root(base_url);
-    let checker = Checker {
+    let sets = Sets {
         paths: &paths,
         ids: &ids,
+    };
+    let checker = Checker {
+        site: &sets,
         by_name: &by_name,
         root: &root,
     };
@@ -583,11 +592,67 @@ pub fn broken_links_on<'p>(
     (broken, checked)
 }
 
-/// What a link is checked against.
-struct Checker<'s> {
+/// The files and ids of a site, as the link check asks about them.
+pub trait SiteFiles: Sync {
+    /// Whether the site has a file at `path`.
+    fn has(&self, path: &str) -> bool;
+    /// The ids of the page at `path`.
+    fn ids_of(&self, path: &str) -> Option<&FxHashSet<String>>;
+    /// Every file's path (only asked for when a broken link needs a hint).
+    fn all(&self) -> Vec<&str>;
+}
+
+/// A site's files and ids gathered into sets, for a whole build.
+struct Sets<'s> {
     paths: &'s FxHashSet<&'s str>,
     ids: &'s FxHashMap<&'s str, &'s FxHashSet<String>>,
-    by_name: &'s HashMap<&'s str, Option<&'s str>>,
+}
+
+impl SiteFiles for Sets<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
+    fn ids_of(&self, path: &str) -> Option<&FxHashSet<String>> {
+        self.ids.get(path).copied()
+    }
+
+    fn all(&self) -> Vec<&str> {
+        self.paths.iter().copied().collect()
+    }
+}
+
+/// The broken links among `pages`, checked against `site`, and how many internal links were
+/// checked: for the preview server, which looks files up where it keeps them rather than
+/// gathering every path of the site into a set for a few re-rendered pages.
+pub fn broken_links_in(
+    pages: &[(&str, &PageLinks)],
+    site: &dyn SiteFiles,
+    base_url: &str,
+) -> (Vec<BrokenLink>, usize) {
+    let mut pages = pages.to_vec();
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    let by_name = std::sync::OnceLock::new();
+    let root = site_root(base_url);
+    let checker = Checker {
+        site,
+        by_name: &by_name,
+        root: &root,
+    };
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for (page, links) in pages {
+        let (page_broken, page_checked) = checker.check(page, &links.links);
+        broken.extend(page_broken);
+        checked += page_checked;
+    }
+    (broken, checked)
+}
+
+/// What a link is checked against.
+struct Checker<'s> {
+    site: &'s dyn SiteFiles,
+    by_name: &'s std::sync::OnceLock<FxHashMap<&'s str, Option<&'s str>>>,
     root: &'s Url,
 }
 
@@ -615,7 +680,7 @@ impl Checker<'_> {
                 problem,
                 suggestion,
             };
-            if target.above_root || !self.paths.contains(target.path.as_str()) {
+            if target.above_root || !self.site.has(target.path.as_str()) {
                 let problem = if target.above_root {
                     "it climbs above the site root".to_string()
                 } else {
@@ -630,8 +695,8 @@ impl Checker<'_> {
             // A browser looks for the fragment as written, then percent-decoded.
             let readable = decoded(&fragment);
             let found = self
-                .ids
-                .get(target.path.as_str())
+                .site
+                .ids_of(target.path.as_str())
                 .is_some_and(|ids| ids.contains(&fragment) || ids.contains(&readable));
             if !found {
                 let problem = format!("{} has no id `{readable}`", target.path);
@@ -644,14 +709,17 @@ impl Checker<'_> {
     /// The one file of the site named like `target`, as a link from `page`.
     fn same_name(&self, page: &str, target: &str) -> Option<String> {
         let name = target.rsplit('/').next()?;
-        let only = (*self.by_name.get(name)?)?;
+        let by_name = self
+            .by_name
+            .get_or_init(|| files_by_name(self.site.all().into_iter()));
+        let only = (*by_name.get(name)?)?;
         Some(format!("{}{only}", "../".repeat(page.matches('/').count())))
     }
 }
 
 /// Each file name of the site with its path, or `None` when several files share it.
-fn files_by_name<'p>(paths: &FxHashSet<&'p str>) -> HashMap<&'p str, Option<&'p str>> {
-    let mut by_name: HashMap<&str, Option<&str>> = HashMap::new();
+fn files_by_name<'p>(paths: impl Iterator<Item = &'p str>) -> FxHashMap<&'p str, Option<&'p str>> {
+    let mut by_name: FxHashMap<&str, Option<&str>> = FxHashMap::default();
     for path in paths {
         let name = path.rsplit('/').next().unwrap_or(path);
         by_name
