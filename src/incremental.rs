@@ -777,7 +777,11 @@ impl Session {
         let prepared = render::prepare(&templates).ok()?;
         let jobs: Vec<PageJob> = render::page_jobs(&self.site)
             .into_iter()
-            .filter(|job| affected.contains(render::template_of(*job)))
+            .filter(|job| {
+                render::templates_of(*job)
+                    .iter()
+                    .any(|t| affected.contains(*t))
+            })
             .collect();
         let feed = affected.contains("feed.xml") || affected.contains("feed-entry.html");
         let update = self.render_and_commit(jobs, feed, Vec::new(), Some(prepared))?;

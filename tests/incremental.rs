@@ -760,3 +760,37 @@ fn an_edit_to_a_template_renders_the_pages_made_with_it() {
     assert!(session.update(&BTreeSet::from([base])).unwrap().full);
     assert_same(&held(&session), &fresh(root).unwrap(), "base.html");
 }
+
+#[test]
+fn an_edit_to_the_templates_of_charts_pages_renders_every_charts_pages() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    for (template, from, to) in [
+        (
+            "chart.html",
+            "<h2>What it shows</h2>",
+            "<h2>What this chart shows</h2>",
+        ),
+        ("embed.html", "<main>", "<main class=\"edited\">"),
+    ] {
+        let path = root.join("templates").join(template);
+        rewrite(&path, |t| t.replacen(from, to, 1));
+        let update = session.update(&BTreeSet::from([path])).unwrap();
+        assert!(!update.full, "{template}");
+        let folder = if template == "chart.html" {
+            "charts/"
+        } else {
+            "embed/"
+        };
+        assert!(
+            update
+                .rendered
+                .iter()
+                .any(|p| p.starts_with(folder) && p.ends_with(".html")),
+            "{template}: {:?}",
+            update.rendered
+        );
+        assert_same(&held(&session), &fresh(root).unwrap(), template);
+    }
+}

@@ -185,6 +185,11 @@ pub fn template_of(job: PageJob) -> &'static str {
     pages::template_of(job)
 }
 
+/// Every template a page job renders with (its page's, and its charts' pages').
+pub fn templates_of(job: PageJob) -> Vec<&'static str> {
+    pages::templates_of(job)
+}
+
 /// Every page job of the site, in the order a build renders them.
 pub fn page_jobs(site: &Site) -> Vec<PageJob> {
     pages::jobs(site)

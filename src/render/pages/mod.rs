@@ -68,6 +68,19 @@ pub fn template_of(job: PageJob) -> &'static str {
     }
 }
 
+/// Every template a page job renders with: its page's, and for a job whose page draws
+/// charts, those of each chart's own page and embed page.
+pub fn templates_of(job: PageJob) -> Vec<&'static str> {
+    let mut templates = vec![template_of(job)];
+    if matches!(
+        job,
+        PageJob::Home | PageJob::Briefing(_) | PageJob::Page(_) | PageJob::Vendor(_)
+    ) {
+        templates.extend(["chart.html", "embed.html"]);
+    }
+    templates
+}
+
 pub fn build_page(site: &Site, job: PageJob) -> Result<PageParts, PageError> {
     match job {
         PageJob::Home => home::home(site),
