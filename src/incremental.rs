@@ -508,16 +508,7 @@ impl Session {
         }
         let count = self.site.briefings.len();
         // Where each other briefing now stands.
-        let place = |k: usize| {
-            let k = match from {
-                Some(a) if k > a => k - 1,
-                _ => k,
-            };
-            match to {
-                Some(t) if k >= t => k + 1,
-                _ => k,
-            }
-        };
+        let place = |k: usize| render::moved_place(k, from, to);
         let mut vendors = Vec::new();
         let mut years = Vec::new();
         for b in old.into_iter().chain(new) {

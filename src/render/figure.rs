@@ -49,8 +49,9 @@ pub struct Travelling {
     /// The chart's social card, as SVG to be drawn.
     pub card: String,
     pub headline: Option<Headline>,
-    /// The wide variant, for the card of the page the chart leads.
-    pub wide: String,
+    /// The variants drawn (wide first, for the card of the page the chart leads), as the
+    /// frame has them.
+    pub drawn: Vec<String>,
     /// The width and height of the standalone SVG.
     pub size: (f64, f64),
 }
@@ -99,7 +100,7 @@ pub fn render_chart_figure(
         }
     }
     let description = chart.describe();
-    let drawn = match feed_page {
+    let (drawn, frame) = match feed_page {
         Some(_) => {
             // Feed readers drop inline SVG and the site's CSS: the chart comes as its PNG.
             // Its width as drawn (the PNG is twice that); its height follows from the file.
@@ -115,24 +116,27 @@ pub fn render_chart_figure(
                 html_attr(&description),
                 html_attr(&format!("{}{}", place.base_url, routes::chart_page(place.id)))
             ));
-            Vec::new()
+            (Vec::new(), String::new())
         }
         None => {
+            let mut frame = String::new();
             if spec.kind == ChartKind::Bar && chart.series.len() > 1 {
-                html.push_str(&legend(&chart, id));
+                frame.push_str(&legend(&chart, id));
             }
             let drawn = draw(&chart, &spec.title, id)?;
             match drawn.as_slice() {
                 [wide, narrow] => {
-                    html.push_str("<div class=\"chart-frame\">\n");
-                    html.push_str(wide);
-                    html.push('\n');
-                    html.push_str(narrow);
-                    html.push_str("\n</div>");
+                    frame.push_str("<div class=\"chart-frame\">\n");
+                    frame.push_str(wide);
+                    frame.push('\n');
+                    frame.push_str(narrow);
+                    frame.push_str("\n</div>");
                 }
-                images => images.iter().for_each(|svg| html.push_str(svg)),
+                images => images.iter().for_each(|svg| frame.push_str(svg)),
             }
-            drawn
+            html.push_str(&frame);
+            frame.push('\n');
+            (drawn, frame)
         }
     };
     html.push('\n');
@@ -160,40 +164,24 @@ pub fn render_chart_figure(
         path: csv_path,
         bytes: chart.csv().into_bytes(),
     };
-    let travel = match (feed_page, drawn.first()) {
-        (None, Some(wide)) => {
-            let frame = figure_frame(&html);
-            Some(travelling(
-                spec,
-                data,
-                &chart,
-                &credits,
-                place,
-                description,
-                wide,
-                frame,
-            ))
-        }
-        _ => None,
-    };
+    let travel = (feed_page.is_none() && !drawn.is_empty()).then(|| {
+        travelling(
+            spec,
+            data,
+            &chart,
+            &credits,
+            place,
+            description,
+            drawn.clone(),
+            frame,
+        )
+    });
     Ok(Figure {
         html,
         csv,
         drawn,
         travel,
     })
-}
-
-/// The legend and drawings of a figure's HTML: what stands between its title and caption.
-fn figure_frame(html: &str) -> String {
-    let start = html
-        .find("</figcaption>\n")
-        .map_or(0, |i| i + "</figcaption>\n".len());
-    let end = html
-        .find("<p class=\"chart-caption\">")
-        .or_else(|| html.find("<p class=\"chart-source\">"))
-        .unwrap_or(html.len());
-    html.get(start..end).unwrap_or_default().to_string()
 }
 
 /// The parts the chart's own page, embed page, SVG file and card are made of.
@@ -205,11 +193,12 @@ fn travelling(
     credits: &[(Credit, bool)],
     place: &ChartPlace,
     description: String,
-    wide: &str,
+    drawn: Vec<String>,
     frame: String,
 ) -> Travelling {
+    let wide = drawn.first().map_or("", String::as_str);
     let address = format!("{}{}", place.base_url, routes::chart_page(place.id));
-    let svg = travel::standalone(
+    let (svg, size) = travel::standalone(
         chart,
         wide,
         place.id,
@@ -219,7 +208,6 @@ fn travelling(
         place.site_title,
         &address,
     );
-    let size = svg_size(&svg);
     let headline = headline(chart, data);
     let card = travel::card(place.site_title, &spec.title, headline.as_ref(), Some(wide));
     Travelling {
@@ -233,23 +221,9 @@ fn travelling(
         svg,
         card,
         headline,
-        wide: wide.to_string(),
+        drawn,
         size,
     }
-}
-
-/// The `width` and `height` attributes of an SVG made here.
-fn svg_size(svg: &str) -> (f64, f64) {
-    let attr = |name: &str| -> f64 {
-        let key = format!(" {name}=\"");
-        svg.find(&key)
-            .and_then(|i| {
-                let rest = svg.get(i + key.len()..)?;
-                rest.get(..rest.find('"')?)?.parse().ok()
-            })
-            .unwrap_or(0.0)
-    };
-    (attr("width"), attr("height"))
 }
 
 /// The chart's most recent value of its first series, with the firm it is credited to.

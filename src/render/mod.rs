@@ -261,6 +261,19 @@ pub fn render_sitemaps(
         .collect()
 }
 
+/// Where the briefing at place `k` stands once the one at `from` left and one came to `to`
+/// (either or both): the places after the gap move one down, those from the slot one up.
+pub fn moved_place(k: usize, from: Option<usize>, to: Option<usize>) -> usize {
+    let k = match from {
+        Some(a) if k > a => k - 1,
+        _ => k,
+    };
+    match to {
+        Some(t) if k >= t => k + 1,
+        _ => k,
+    }
+}
+
 /// The problem of a search index file that cannot be written.
 fn index_problem(e: serde_json::Error) -> Box<Diagnostic> {
     Box::new(Diagnostic::error(
@@ -330,17 +343,10 @@ impl SearchIndex {
         if let Some((a, old_text)) = from {
             shards.extend(self.0.replace(a, old_text, ""));
         }
-        let id32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        let (gap, slot) = (from.map(|(a, _)| id32(a)), to.map(id32));
+        let gap = from.map(|(a, _)| a);
         shards.extend(self.0.renumber(|id| {
-            let id = match gap {
-                Some(a) if id > a => id - 1,
-                _ => id,
-            };
-            match slot {
-                Some(t) if id >= t => id + 1,
-                _ => id,
-            }
+            let moved = moved_place(id as usize, gap, to);
+            u32::try_from(moved).unwrap_or(u32::MAX)
         }));
         if let Some(t) = to {
             let text = site

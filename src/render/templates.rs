@@ -10,7 +10,8 @@ use crate::escape;
 use crate::model::SourceFile;
 
 /// The built-in templates; a site's own `templates/` overrides them by name.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 19] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 20] = [
+    ("social.html", include_str!("../../templates/social.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),

@@ -226,6 +226,7 @@ fn legend_height(chart: &ChartData, max: f64) -> f64 {
 /// A chart as one SVG file that says where it came from: its title, a legend where series
 /// are not labelled on the chart, the chart (`drawn`, its wide variant), the source line and
 /// the site's name and address. `title` and `description` name it for screen readers.
+/// Returns the SVG and its width and height.
 #[allow(clippy::too_many_arguments)]
 pub fn standalone(
     chart: &ChartData,
@@ -236,7 +237,7 @@ pub fn standalone(
     source: &str,
     site: &str,
     address: &str,
-) -> String {
+) -> (String, (f64, f64)) {
     let chart_size = view_box(drawn).unwrap_or((640.0, 340.0));
     let layout = Layout::of(chart, chart_size, title, source, site, address);
     let (width, height) = layout.size;
@@ -275,7 +276,7 @@ pub fn standalone(
         0.0,
         &format!("class=\"muted\" font-size=\"{size}\" fill=\"{}\"", MUTED.0),
     );
-    format!(
+    let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\">\n\
          <title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>\n{}\
          <rect class=\"bg\" width=\"{width}\" height=\"{height}\" fill=\"{}\"/>\n{body}</svg>\n",
@@ -283,7 +284,8 @@ pub fn standalone(
         svg(description),
         style(chart),
         BACKGROUND.0
-    )
+    );
+    (svg, layout.size)
 }
 
 /// A social card, 1,200 × 630: the site's name, the page's title, the headline figure with

@@ -76,7 +76,8 @@ impl PageParts {
         self.drawn.append(&mut body.drawn);
         for chart in body.travel.drain(..) {
             if self.lead.is_none() {
-                self.lead = Some((chart.wide.clone(), chart.headline.clone()));
+                let wide = chart.drawn.first().cloned().unwrap_or_default();
+                self.lead = Some((wide, chart.headline.clone()));
             }
             chart_pages(self, site, chart, on);
         }
@@ -141,16 +142,24 @@ fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appea
         crate::escape::html_attr(&embed_url),
         crate::escape::html_attr(&chart.title)
     );
-    let headline = chart.headline.clone();
+    let card_path = routes::card(&page_path);
+    let alt = card_alt(&chart.title, chart.headline.as_ref());
+    // What the chart's page and its embed page both show, and the card they are shared with.
+    let chart_fields = |context: &mut Context| {
+        context.insert("title", &chart.title);
+        context.insert("description", &chart.description);
+        context.insert("frame", &chart.frame);
+        context.insert("caption", &chart.caption);
+        context.insert("chart_sources", &chart.sources);
+        context.insert("table", &chart.table);
+        context.insert("page_url", &page_url);
+        insert_card(context, site, &card_path, &alt);
+    };
     let mut context = base_context(site, &page_path, "chart", &chart.title, &chart.description);
+    chart_fields(&mut context);
     context.insert("chart_id", &chart.id);
-    context.insert("frame", &chart.frame);
-    context.insert("caption", &chart.caption);
-    context.insert("chart_sources", &chart.sources);
-    context.insert("table", &chart.table);
     context.insert("snippet", &snippet);
     context.insert("embed_url", &embed_url);
-    context.insert("page_url", &page_url);
     let download = |label: &str, extension: &str, note: &str| Download {
         label: label.to_string(),
         href: format!("{}.{extension}", chart.id),
@@ -174,35 +183,25 @@ fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appea
         href: format!("../{}", on.path),
     };
     context.insert("appears_in", &[&appears]);
-    let card_path = routes::card(&page_path);
-    let alt = card_alt(&chart.title, headline.as_ref());
-    insert_card(&mut context, site, &card_path, &alt);
-    let drawn = parts_drawn(&chart.frame);
     let mut embed = Context::new();
+    chart_fields(&mut embed);
     embed.insert("language", &site.config.language);
     embed.insert("site_title", &site.config.title);
-    embed.insert("title", &chart.title);
-    embed.insert("description", &chart.description);
-    embed.insert("frame", &chart.frame);
-    embed.insert("caption", &chart.caption);
-    embed.insert("chart_sources", &chart.sources);
-    embed.insert("table", &chart.table);
-    embed.insert("page_url", &page_url);
+    embed.insert("og_type", "website");
     embed.insert("page_href", &format!("../{page_path}"));
     embed.insert("site_url", &site.config.base_url);
     embed.insert("root", "../");
-    insert_card(&mut embed, site, &card_path, &alt);
     parts.extra.push(ExtraPage {
         path: page_path,
         template: "chart.html",
         context,
-        drawn: drawn.clone(),
+        drawn: chart.drawn.clone(),
     });
     parts.extra.push(ExtraPage {
         path: embed_path,
         template: "embed.html",
         context: embed,
-        drawn,
+        drawn: chart.drawn,
     });
     parts.images.push(ImageFile {
         path: routes::chart_png(&chart.id),
@@ -233,23 +232,6 @@ struct Download {
 struct AppearsIn {
     title: String,
     href: String,
-}
-
-/// The `<svg>` elements of a chart's frame, for the link check.
-fn parts_drawn(frame: &str) -> Vec<String> {
-    let mut drawn = Vec::new();
-    let mut rest = frame;
-    while let Some(start) = rest.find("<svg ") {
-        let Some(tail) = rest.get(start..) else { break };
-        let Some(end) = tail.find("</svg>") else {
-            break;
-        };
-        let (svg, after) = tail.split_at(end + "</svg>".len());
-        // A legend's swatches are small SVGs of their own, kept with the rest.
-        drawn.push(svg.to_string());
-        rest = after;
-    }
-    drawn
 }
 
 /// A problem that stops a page, as a diagnostic.
