@@ -94,6 +94,7 @@ fn options() -> BuildOptions {
     BuildOptions {
         drafts: true,
         keep_warnings: Some(WARNINGS_SHOWN),
+        fresh: false,
     }
 }
 

@@ -35,6 +35,8 @@ pub mod validate;
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use diagnostics::{Diagnostic, Diagnostics};
 use load::ContentFiles;
 use model::RenderedSite;
@@ -51,11 +53,16 @@ pub struct BuildOptions {
     /// Keep only this many warnings in full and count the rest (a build that shows a few);
     /// every one when `None` (`check`).
     pub keep_warnings: Option<usize>,
+    /// Make every page anew, even into a directory a build made before.
+    pub fresh: bool,
 }
 
 /// Builds the site at `root` into `out`, writing each file as it is rendered into a staging
 /// directory that replaces `out` only when the whole build succeeded. On any error `out` is
-/// left exactly as it was.
+/// left exactly as it was. A build into a directory built before (with its record in the
+/// site's cache folder) runs only the page jobs whose inputs changed and writes only the
+/// files that changed, moving them in once the build succeeded; `options.fresh` makes
+/// everything anew.
 pub fn build(root: &Path, out: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let cannot_write = |err: std::io::Error| {
         let mut d = Diagnostics::new();
@@ -66,12 +73,18 @@ pub fn build(root: &Path, out: &Path, options: BuildOptions) -> Result<RenderedS
         d
     };
     let cache = ImageCache::open(root).map_err(cannot_write)?;
-    let staging = Staging::new(out).map_err(cannot_write)?.with_cache(cache);
+    let mut staging = Staging::new(out).map_err(cannot_write)?.with_cache(cache);
+    // Without the program's own bytes no fingerprint can tell what changed: no record.
+    if program_hash().is_some() {
+        let record = output::record_file(root, out).map_err(cannot_write)?;
+        staging = staging.recording(record, !options.fresh);
+    }
     let mut built = run(root, options, &staging)?;
     built.timings.writing = staging.busy();
     if let Some(cache) = staging.cache() {
         built.timings.images = Some(cache.report());
     }
+    built.timings.reuse = staging.reuse_report();
     built
         .timings
         .time("write", || staging.publish())
@@ -117,13 +130,87 @@ pub fn pipeline(
     let site = timings.time("validate", || {
         validate::validate_site(content, options.drafts)
     })?;
-    let rendered = timings.time("render", || {
-        render::render_site_keeping(&site, &files.templates, &files.assets, sink, keep_search)
+    let shared = if sink.records() {
+        shared_inputs(files, options)
+    } else {
+        0
+    };
+    let mut rendered = timings.time("render", || {
+        render::render_site_keeping(
+            &site,
+            &files.templates,
+            &files.assets,
+            sink,
+            keep_search,
+            shared,
+        )
     })?;
     timings.time("links", || {
-        links::check_links(&rendered.links, &rendered.paths, &site, &site.warnings)
+        if rendered.kept.is_empty() {
+            return links::check_links(&rendered.links, &rendered.paths, &site, &site.warnings);
+        }
+        // Kept pages whose links may have broken are read again and checked with the rest.
+        let mut pages = std::mem::take(&mut rendered.links);
+        let at_risk = sink.kept_pages_at_risk();
+        let read: Vec<(String, links::PageLinks)> = at_risk
+            .into_par_iter()
+            .filter_map(|path| {
+                let html = sink.read_kept(&path)?;
+                let links = links::links_and_ids(&html);
+                Some((path, links))
+            })
+            .collect();
+        pages.extend(read);
+        let read_kept = |path: &str| sink.read_kept(path);
+        let checked = links::check_links_keeping(
+            &pages,
+            &rendered.paths,
+            &rendered.kept,
+            &read_kept,
+            &site,
+            &site.warnings,
+        );
+        rendered.links = pages;
+        checked
     })?;
     Ok((site, rendered))
+}
+
+/// A hash of this program's own bytes: a new version may make any page differently.
+fn program_hash() -> Option<u128> {
+    static HASH: std::sync::OnceLock<Option<u128>> = std::sync::OnceLock::new();
+    *HASH.get_or_init(|| {
+        let program = std::env::current_exe().ok()?;
+        let bytes = std::fs::read(program).ok()?;
+        Some(xxhash_rust::xxh3::xxh3_128(&bytes))
+    })
+}
+
+/// A hash of what every page of a build reads: the program, the options, the templates and
+/// static files, the site's settings, sources, vendors and datasets.
+fn shared_inputs(files: &ContentFiles, options: BuildOptions) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&program_hash().unwrap_or_default().to_le_bytes());
+    hasher.update(&[u8::from(options.drafts)]);
+    let mut add = |name: &str, bytes: &[u8]| {
+        hasher.update(&(name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    let singles = [&files.site, &files.sources, &files.vendors];
+    for file in singles.into_iter().flatten().chain(&files.datasets) {
+        add(&file.path, file.text.as_bytes());
+    }
+    add("templates", b"");
+    for file in &files.templates {
+        add(&file.path, file.text.as_bytes());
+    }
+    add("assets", b"");
+    for (name, bytes) in &files.assets {
+        add(name, bytes);
+    }
+    hasher.digest128()
 }
 
 /// The pipeline: load, then the rest.

@@ -45,6 +45,10 @@ enum Command {
         /// Print how long each stage took, and the peak memory.
         #[arg(long)]
         timings: bool,
+        /// Make every page anew, rather than only those whose inputs changed since the last
+        /// build into the same directory (drawn images still come from the cache).
+        #[arg(long)]
+        fresh: bool,
     },
     /// Validate everything (data, charts, templates, internal links) without writing anything.
     Check {
@@ -100,6 +104,7 @@ fn main() -> ExitCode {
             out,
             drafts,
             timings,
+            fresh,
         } => {
             let out = out.unwrap_or_else(|| root.join("dist"));
             if let Err(message) = check_output_dir(&root, &out) {
@@ -110,6 +115,7 @@ fn main() -> ExitCode {
             let options = BuildOptions {
                 drafts,
                 keep_warnings: Some(WARNINGS_SHOWN),
+                fresh,
             };
             match build(&root, &out, options) {
                 Ok(site) => {
@@ -142,6 +148,7 @@ fn main() -> ExitCode {
             BuildOptions {
                 drafts,
                 keep_warnings: None,
+                fresh: false,
             },
         ) {
             Ok(site) if deny_warnings && !site.warnings.is_empty() => fail(

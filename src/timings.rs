@@ -15,6 +15,15 @@ pub struct ImageReport {
     pub cards: (u64, Duration),
 }
 
+/// What a build into a directory it built before reused of that build.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReuseReport {
+    pub jobs_run: usize,
+    pub jobs_reused: usize,
+    pub files_written: usize,
+    pub files_removed: usize,
+}
+
 /// The stages run so far, in order, with their wall-clock times and the peak memory when
 /// each had run.
 #[derive(Clone, Debug, Default)]
@@ -26,6 +35,8 @@ pub struct Timings {
     pub writing: Duration,
     /// What the image cache did.
     pub images: Option<ImageReport>,
+    /// What the build reused of the one before, when it updated its output in place.
+    pub reuse: Option<ReuseReport>,
 }
 
 impl Timings {
@@ -93,6 +104,17 @@ impl fmt::Display for Timings {
                 )?;
             }
             writeln!(f)?;
+        }
+        match self.reuse {
+            Some(reuse) => writeln!(
+                f,
+                "  pages: {} jobs run, {} unchanged since the last build; {} files written, {} removed",
+                reuse.jobs_run, reuse.jobs_reused, reuse.files_written, reuse.files_removed
+            )?,
+            None if self.images.is_some() => {
+                writeln!(f, "  pages: every job run (no earlier build to update)")?
+            }
+            None => {}
         }
         match peak_memory() {
             Some(bytes) => writeln!(f, "  peak memory {:.1} MiB", mib(bytes)),

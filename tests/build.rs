@@ -432,14 +432,26 @@ fn timings_name_every_stage_and_the_peak_memory() {
     assert_eq!(
         stages,
         [
-            "load", "parse", "validate", "render", "links", "write", "total", "images:", "peak"
+            "load", "parse", "validate", "render", "links", "write", "total", "images:", "pages:",
+            "peak"
         ],
         "{report}"
     );
-    // Images drawn once are taken from the cache by the next build.
-    assert!(!report.contains("images: 0 drawn"), "{report}");
+    assert!(report.contains("pages: every job run"), "{report}");
+    // The next build makes no page again: nothing changed.
     let again = stdout(&site.run(&["build", "--timings"]));
-    assert!(again.contains("images: 0 drawn,"), "{again}");
+    assert!(
+        again.contains("images: 0 drawn, 0 from the cache"),
+        "{again}"
+    );
+    assert!(again.contains("pages: 0 jobs run,"), "{again}");
+    assert!(again.contains("0 files written, 0 removed"), "{again}");
+    // Made anew, images drawn once are taken from the cache.
+    assert!(!report.contains("images: 0 drawn"), "{report}");
+    let fresh = stdout(&site.run(&["build", "--timings", "--fresh"]));
+    assert!(fresh.contains("images: 0 drawn,"), "{fresh}");
+    assert!(!fresh.contains("0 from the cache"), "{fresh}");
+    assert!(fresh.contains("pages: every job run"), "{fresh}");
     assert!(report.contains(" ms"), "{report}");
     if cfg!(target_os = "linux") {
         assert!(

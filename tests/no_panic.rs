@@ -140,6 +140,7 @@ fn run_pipeline(files: &[(String, String)], drafts: bool) -> Result<Outcome, Tes
             BuildOptions {
                 drafts,
                 keep_warnings: None,
+                fresh: false,
             },
         );
         let shown = match &result {

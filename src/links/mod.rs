@@ -639,10 +639,13 @@ pub fn broken_links_in(
         by_name: &by_name,
         root: &root,
     };
+    let checked_pages: Vec<(Vec<BrokenLink>, usize)> = pages
+        .par_iter()
+        .map(|(page, links)| checker.check(page, &links.links))
+        .collect();
     let mut broken = Vec::new();
     let mut checked = 0;
-    for (page, links) in pages {
-        let (page_broken, page_checked) = checker.check(page, &links.links);
+    for (page_broken, page_checked) in checked_pages {
         broken.extend(page_broken);
         checked += page_checked;
     }
@@ -656,23 +659,62 @@ struct Checker<'s> {
     root: &'s Url,
 }
 
+/// Where each link of `page` leads in the site, skipping those that leave it.
+fn site_targets<'l>(
+    root: &Url,
+    page: &str,
+    links: &'l [String],
+) -> impl Iterator<Item = (&'l String, Target)> {
+    let address = std::cell::OnceCell::new();
+    links.iter().filter_map(move |href| {
+        let target = match plain_destination(page, href) {
+            Some(target) => target,
+            None => match destination(address.get_or_init(|| PageAddress::new(root, page)), href) {
+                Destination::Site(target) => target,
+                Destination::Elsewhere => return None,
+            },
+        };
+        Some((href, target))
+    })
+}
+
+/// Where the links of pages lead, for a build that records them: when the page is not
+/// made again, its links still hold as long as what they lead to does.
+pub struct Resolver {
+    root: Url,
+}
+
+impl Resolver {
+    pub fn new(base_url: &str) -> Resolver {
+        Resolver {
+            root: site_root(base_url),
+        }
+    }
+
+    /// The files and fragments of the site that `page` links to, other than itself: each
+    /// `path` or `path#fragment` once.
+    pub fn targets(&self, page: &str, links: &PageLinks) -> Vec<String> {
+        let mut targets: Vec<String> = site_targets(&self.root, page, &links.links)
+            .filter(|(_, target)| !target.above_root && target.path != page)
+            .map(
+                |(_, target)| match target.fragment.filter(|f| !f.is_empty()) {
+                    Some(fragment) => format!("{}#{fragment}", target.path),
+                    None => target.path,
+                },
+            )
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        targets
+    }
+}
+
 impl Checker<'_> {
     /// The broken links among `links` on `page`, and how many of them are internal.
     fn check(&self, page: &str, links: &[String]) -> (Vec<BrokenLink>, usize) {
-        let address = std::cell::OnceCell::new();
         let mut broken = Vec::new();
         let mut checked = 0;
-        for href in links {
-            let target = match plain_destination(page, href) {
-                Some(target) => target,
-                None => match destination(
-                    address.get_or_init(|| PageAddress::new(self.root, page)),
-                    href,
-                ) {
-                    Destination::Site(target) => target,
-                    Destination::Elsewhere => continue,
-                },
-            };
+        for (href, target) in site_targets(self.root, page, links) {
             checked += 1;
             let broken_link = |problem: String, suggestion: Option<String>| BrokenLink {
                 page: page.to_string(),
@@ -741,6 +783,71 @@ pub fn check_links(
     warnings: &Diagnostics,
 ) -> Result<(), Diagnostics> {
     let (broken, _) = broken_links_among(pages, paths, &site.config.base_url);
+    report_broken(broken, site, warnings)
+}
+
+/// [`check_links`] for a build that kept pages of the build before as they were: `pages`
+/// are the pages it made (and any kept page whose links may have broken, read again), and
+/// `kept` the other kept pages. Their links held before and lead where they did; their ids
+/// are read from `read` only when a link asks for one.
+pub fn check_links_keeping(
+    pages: &[(String, PageLinks)],
+    paths: &[String],
+    kept: &[String],
+    read: &(dyn Fn(&str) -> Option<String> + Sync),
+    site: &Site,
+    warnings: &Diagnostics,
+) -> Result<(), Diagnostics> {
+    let files = Kept {
+        paths: paths.iter().map(String::as_str).collect(),
+        ids: pages.iter().map(|(p, l)| (p.as_str(), &l.ids)).collect(),
+        kept: kept
+            .iter()
+            .map(|p| (p.as_str(), std::sync::OnceLock::new()))
+            .collect(),
+        read,
+    };
+    let pages: Vec<(&str, &PageLinks)> = pages.iter().map(|(p, l)| (p.as_str(), l)).collect();
+    let (broken, _) = broken_links_in(&pages, &files, &site.config.base_url);
+    report_broken(broken, site, warnings)
+}
+
+/// The files of a build that kept pages, whose ids are read when first asked for.
+struct Kept<'s> {
+    paths: FxHashSet<&'s str>,
+    ids: FxHashMap<&'s str, &'s FxHashSet<String>>,
+    kept: FxHashMap<&'s str, std::sync::OnceLock<FxHashSet<String>>>,
+    read: &'s (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl SiteFiles for Kept<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
+    fn ids_of(&self, path: &str) -> Option<&FxHashSet<String>> {
+        if let Some(ids) = self.ids.get(path) {
+            return Some(ids);
+        }
+        let once = self.kept.get(path)?;
+        Some(once.get_or_init(|| {
+            (self.read)(path)
+                .map(|html| links_and_ids(&html).ids)
+                .unwrap_or_default()
+        }))
+    }
+
+    fn all(&self) -> Vec<&str> {
+        self.paths.iter().copied().collect()
+    }
+}
+
+/// The broken links found, as diagnostics after `warnings`; none is a pass.
+fn report_broken(
+    broken: Vec<BrokenLink>,
+    site: &Site,
+    warnings: &Diagnostics,
+) -> Result<(), Diagnostics> {
     if broken.is_empty() {
         return Ok(());
     }

@@ -13,3 +13,11 @@ pub struct PageLinks {
     /// Every `id` on the page, character references decoded.
     pub ids: FxHashSet<String>,
 }
+impl PageLinks {
+    /// A hash of the page's ids, the same whatever order they were found in.
+    pub fn ids_hash(&self) -> u64 {
+        self.ids.iter().fold(0u64, |sum, id| {
+            sum.wrapping_add(xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
+        })
+    }
+}

@@ -11,17 +11,18 @@ mod downloads;
 mod feeds;
 mod figure;
 mod pages;
+mod reuse;
 mod search;
 mod templates;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::links::{PageLinks, links_and_ids, page_links};
+use crate::links::{PageLinks, Resolver, links_and_ids, page_links};
 use std::collections::BTreeSet;
 
 use crate::model::{Briefing, ImageFile, OutputFile, Site, SourceFile};
-use crate::output::Sink;
+use crate::output::{RanJob, Sink};
 use crate::routes;
 pub use pages::PageJob;
 use templates::Templates;
@@ -64,6 +65,8 @@ pub struct Rendered {
     pub jobs: Vec<(PageJob, Vec<String>)>,
     /// The search index's terms, when asked to keep them.
     pub search: Option<SearchIndex>,
+    /// The pages of jobs that did not run, kept from the build before as they were.
+    pub kept: Vec<String>,
 }
 
 /// One rendered page and the files that came with it, already with the output.
@@ -72,6 +75,8 @@ struct PageDone {
     made: Vec<Made>,
     /// The links and ids of each page made: the job's own first, then its charts' pages.
     links: Vec<(String, PageLinks)>,
+    /// The pages of a job kept from the build before, which was not read again.
+    kept: Vec<String>,
     charts: usize,
 }
 
@@ -84,26 +89,72 @@ pub fn render_site(
     assets: &[(String, Vec<u8>)],
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
-    render_site_keeping(site, templates, assets, sink, false)
+    render_site_keeping(site, templates, assets, sink, false, 0)
 }
 
 /// `render_site`, keeping what the preview server updates one edit at a time when
-/// `keep_search`: the search index's terms, and the files each page job made.
+/// `keep_search`: the search index's terms, and the files each page job made. For a sink
+/// that records its builds, `shared` is a hash of what every page reads (the program, the
+/// templates and static files, the site's settings and data): a job whose inputs are as
+/// the sink recorded is not run, and its files are kept.
 pub fn render_site_keeping(
     site: &Site,
     templates: &[SourceFile],
     assets: &[(String, Vec<u8>)],
     sink: &dyn Sink,
     keep_search: bool,
+    shared: u128,
 ) -> Result<Rendered, Diagnostics> {
     let templates = Templates::load(templates)?;
     let jobs = pages::jobs(site);
+    let recording = sink.records().then(|| Recording {
+        prints: reuse::Fingerprints::new(site, shared),
+        resolver: Resolver::new(&site.config.base_url),
+    });
 
     // Pages are independent of each other, so they render in parallel; `collect` keeps
     // their order, and the output does not depend on which thread did what.
     let results: Vec<Result<PageDone, Box<Diagnostic>>> = jobs
         .par_iter()
-        .map(|job| render_page(site, &templates, *job, sink, keep_search))
+        .map(|job| {
+            let Some(recording) = &recording else {
+                return render_page(site, &templates, *job, sink, keep_search);
+            };
+            let (key, fingerprint) = recording.prints.of(site, *job);
+            if let Some(record) = sink.reuse(&key, fingerprint) {
+                let origin = origin_of(site, *job);
+                return Ok(PageDone {
+                    search: None,
+                    made: record
+                        .outputs
+                        .into_iter()
+                        .map(|path| Made {
+                            path,
+                            origin: origin.clone(),
+                        })
+                        .collect(),
+                    links: Vec::new(),
+                    kept: record.pages,
+                    charts: usize::try_from(record.charts).unwrap_or(usize::MAX),
+                });
+            }
+            let done = render_page(site, &templates, *job, sink, keep_search)?;
+            sink.ran(RanJob {
+                key,
+                fingerprint,
+                charts: u32::try_from(done.charts).unwrap_or(u32::MAX),
+                outputs: done.made.iter().map(|m| m.path.clone()).collect(),
+                pages: done
+                    .links
+                    .iter()
+                    .map(|(path, links)| {
+                        let targets = recording.resolver.targets(path, links);
+                        (path.clone(), links.ids_hash(), targets)
+                    })
+                    .collect(),
+            });
+            Ok(done)
+        })
         .collect();
 
     let mut diagnostics = Diagnostics::new();
@@ -123,6 +174,8 @@ pub fn render_site_keeping(
                     ));
                 }
                 page_paths.extend(done.links.iter().map(|(path, _)| path.clone()));
+                page_paths.extend(done.kept.iter().cloned());
+                rendered.kept.extend(done.kept);
                 rendered.links.extend(done.links);
                 made.extend(done.made);
                 rendered.pages += 1;
@@ -166,6 +219,13 @@ pub fn render_site_keeping(
     rendered.paths = made.into_iter().map(|m| m.path).collect();
     rendered.links.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(rendered)
+}
+
+/// What a build that records itself needs of each job: its fingerprint, and where its
+/// pages' links lead.
+struct Recording {
+    prints: reuse::Fingerprints,
+    resolver: Resolver,
 }
 
 /// The templates, read and checked once for many renders (the preview server's).
@@ -436,6 +496,7 @@ fn render_page(
         search,
         made,
         links,
+        kept: Vec::new(),
         charts: parts.charts,
     })
 }
