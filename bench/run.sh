@@ -13,16 +13,21 @@
 #      a Hugo site, in a temporary dir on tmpfs (/dev/shm when present, else $TMPDIR or /tmp);
 #   4. bench/make_site.py wraps the plain bodies into a quarterly site: same body bytes as
 #      Hugo gets, plus per page two line charts (market spend, four vendor shares);
-#   5. builds the quarterly site once with an empty image cache (the cold build, reported on
-#      its own), then runs RUNS (default 5) timed builds of each tool, alternating, each into a fresh output
-#      dir on the same tmpfs:
-#        target/release/quarterly build --root SITE --out OUT
-#        hugo --quiet -s HUGOSITE -d OUT
+#   5. builds the quarterly site once with an empty image cache and no earlier build (the
+#      cold build, reported on its own) into OUT, and Hugo once into its OUT (not timed); then
+#      runs RUNS (default 5) rounds of timed builds, alternating, each tool into its same OUT
+#      as an editor rebuilds:
+#        quarterly, one briefing edited: a line appended to a different briefing each run,
+#          then  target/release/quarterly build --root SITE --out OUT
+#        quarterly, nothing changed:     the same command again
+#        quarterly, made anew:           the same with --fresh (every page made again;
+#                                        drawn images still come from the cache)
+#        hugo:                           hugo --quiet -s HUGOSITE -d OUT
 #      wall time from bash's $EPOCHREALTIME around /usr/bin/time -f '%e %M' (peak RSS);
 #      without /usr/bin/time, a python3 wrapper (time.perf_counter + resource.getrusage);
 #   6. prints the cold build, then a markdown table: tool, pages, median wall (s), median peak
 #      RSS (MiB), HTML files, charts (inline <svg> elements + .svg files) and PNG images in the
-#      output, then hugo/quarterly.
+#      output, then hugo/quarterly for each quarterly row.
 #
 # Environment: RUNS (default 5), GEN_CORPUS (default ../shared/bench/gen_corpus.py beside the repository),
 # TOOLS (default "quarterly hugo"; e.g. TOOLS=hugo skips cargo and quarterly),
@@ -163,46 +168,76 @@ if [[ $SMOKE == 1 ]]; then
                 ;;
         esac
         log "smoke: $tool built $html HTML files with $charts chart images and $png PNGs from $N pages"
+        if [[ $tool == quarterly ]]; then
+            # A rebuild after an edit updates the output in place: same files, the edit in.
+            first=$(find "$WORK/site/content/briefings" -name '*.md' | sort | head -n 1)
+            printf '\nA line added by the smoke test.\n' >>"$first"
+            "${cmd[@]}" --timings >"$WORK/$tool.log" 2>&1 || { sed 's/^/    /' "$WORK/$tool.log" >&2; die "the rebuild after an edit failed"; }
+            grep -q 'jobs run' "$WORK/$tool.log" || die "the rebuild did not update the output in place"
+            read -r html2 charts2 png2 < <(count_output "$out")
+            [[ "$html2 $charts2 $png2" == "$html $charts $png" ]] || die "the rebuild changed what was built: $html2 $charts2 $png2"
+            grep -rq 'A line added by the smoke test' "$out/briefings" || die "the rebuild does not show the edit"
+            log "smoke: the rebuild after an edit: $(grep 'jobs run' "$WORK/$tool.log" | sed 's/^ *//')"
+        fi
     done
     exit 0
 fi
 
-build() {  # build TOOL K
-    local tool=$1 k=$2 out=$WORK/out-$1-$2
-    local -a cmd
-    case $tool in
-        quarterly) cmd=("$BIN" build --root "$WORK/site" --out "$out") ;;
-        hugo)      cmd=(hugo --quiet -s "$WORK/hugo" -d "$out") ;;
-    esac
-    if ! run_timed "$WORK/$tool.times" "$WORK/$tool.log" "${cmd[@]}"; then
-        log "$tool build failed (run $k): ${cmd[*]}"
-        sed 's/^/    /' "$WORK/$tool.log" >&2
+# run_build NAME K CMD...: one timed build; NAME names the row it counts for.
+run_build() {
+    local name=$1 k=$2; shift 2
+    if ! run_timed "$WORK/$name.times" "$WORK/$name.log" "$@"; then
+        log "$name build failed (run $k): $*"
+        sed 's/^/    /' "$WORK/$name.log" >&2
         trap - EXIT
         log "kept $WORK (site/, hugo/, plain/) for inspection; remove it when done"
         exit 1
     fi
-    [[ $k -eq 1 ]] && count_output "$out" >"$WORK/$tool.counts"
-    rm -rf "$out"
 }
 
-# One cold build first: quarterly with an empty image cache draws every chart PNG and social
-# card (kept in SITE/.quarterly-cache). The timed runs after it are warm builds, which take
-# unchanged images from the cache, as a site's every build after its first does.
+QOUT=$WORK/out-quarterly
+HOUT=$WORK/out-hugo
+QBUILD=("$BIN" build --root "$WORK/site" --out "$QOUT")
+HBUILD=(hugo --quiet -s "$WORK/hugo" -d "$HOUT")
+
+# One cold build first: quarterly with an empty image cache and no earlier build draws every
+# chart PNG and social card (kept in SITE/.quarterly-cache) and makes every page. The timed
+# runs after it are warm: images come from the cache, and a build into the same output runs
+# only the page jobs whose inputs changed.
 if want quarterly; then
     log "cold build (empty image cache)"
     rm -rf "$WORK/site/.quarterly-cache"
-    if ! run_timed "$WORK/cold.times" "$WORK/cold.log" "$BIN" build --root "$WORK/site" --out "$WORK/out-cold" --timings; then
+    if ! run_timed "$WORK/cold.times" "$WORK/cold.log" "${QBUILD[@]}" --timings; then
         sed 's/^/    /' "$WORK/cold.log" >&2
         die "the cold build failed"
     fi
     grep -E '^  (images|render|total)' "$WORK/cold.log" >&2 || true
     grep -E '^  images' "$WORK/cold.log" >"$WORK/cold.images" || true
-    rm -rf "$WORK/out-cold"
+    count_output "$QOUT" >"$WORK/quarterly-edit.counts"
+    cp "$WORK/quarterly-edit.counts" "$WORK/quarterly-same.counts"
+    cp "$WORK/quarterly-edit.counts" "$WORK/quarterly-fresh.counts"
+    mapfile -t BRIEFINGS < <(find "$WORK/site/content/briefings" -name '*.md' | sort)
+fi
+if want hugo; then
+    log "hugo: a first build into its output (not timed)"
+    "${HBUILD[@]}" >"$WORK/hugo.log" 2>&1 || { sed 's/^/    /' "$WORK/hugo.log" >&2; die "hugo failed"; }
+    count_output "$HOUT" >"$WORK/hugo.counts"
 fi
 
-log "timing $RUNS builds per tool ($TOOLS), timer: $TIMER"
+log "timing $RUNS rounds ($TOOLS), timer: $TIMER"
+ROWS=()
+want quarterly && ROWS+=(quarterly-edit quarterly-same quarterly-fresh)
+want hugo && ROWS+=(hugo)
 for ((k = 1; k <= RUNS; k++)); do
-    for tool in $TOOLS; do build "$tool" "$k"; done
+    if want quarterly; then
+        # A different briefing each run, spread over the site.
+        pick=${BRIEFINGS[$(( (k * 7919) % ${#BRIEFINGS[@]} ))]}
+        printf '\nA line added by the benchmark, run %d.\n' "$k" >>"$pick"
+        run_build quarterly-edit "$k" "${QBUILD[@]}"
+        run_build quarterly-same "$k" "${QBUILD[@]}"
+        run_build quarterly-fresh "$k" "${QBUILD[@]}" --fresh
+    fi
+    want hugo && run_build hugo "$k" "${HBUILD[@]}"
 done
 
 # 6. report
@@ -213,9 +248,15 @@ if want quarterly; then
 fi
 want hugo && VERSIONS+=("$(hugo version | awk '{print "hugo " $2}')")
 python3 - "$WORK" "$N" "$RUNS" "$(nproc) cores, $(df -P "$WORK" | awk 'NR==2 {print $1}') tmp dir" \
-    "$TIMER" "$(IFS=,; echo "${VERSIONS[*]}")" $TOOLS <<'PY'
+    "$TIMER" "$(IFS=,; echo "${VERSIONS[*]}")" "${ROWS[@]}" <<'PY'
 import statistics, sys
 work, n, runs, machine, timer, versions, tools = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7:]
+names = {
+    "quarterly-edit": "quarterly (one briefing edited)",
+    "quarterly-same": "quarterly (nothing changed)",
+    "quarterly-fresh": "quarterly (--fresh: every page made again)",
+    "hugo": "hugo",
+}
 rows = {}
 for t in tools:
     times = [line.split() for line in open(f"{work}/{t}.times")]
@@ -223,7 +264,7 @@ for t in tools:
     rss = statistics.median(int(m) for _, m in times) / 1024
     html, charts, png = open(f"{work}/{t}.counts").read().split()
     rows[t] = (wall, rss, int(html), int(charts), [float(w) for w, _ in times], int(png))
-print(f"Build benchmark: {n:,} pages, median of {runs} runs, fresh output dir each run "
+print(f"Build benchmark: {n:,} pages, median of {runs} runs, each tool rebuilding into its own output "
       f"({machine}; timer {timer}; {versions.replace(',', ', ')}).")
 import os
 if os.path.exists(f"{work}/cold.times"):
@@ -232,18 +273,21 @@ if os.path.exists(f"{work}/cold.times"):
     print()
     print(f"quarterly cold build (empty image cache, once): {float(wall):.3f} s, "
           f"{int(rss) / 1024:,.0f} MiB peak RSS; {images.strip()}. The runs below are warm "
-          "builds: images come from the cache.")
+          "builds into the same output: images come from the cache.")
 print()
 print("| tool | pages | median wall (s) | median peak RSS (MiB) | HTML files built | charts built | PNG images |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for t, (wall, rss, html, charts, _, png) in rows.items():
-    print(f"| {t} | {n:,} | {wall:.3f} | {rss:,.0f} | {html:,} | {charts:,} | {png:,} |")
-if "hugo" in rows and "quarterly" in rows:
-    h, q = rows["hugo"], rows["quarterly"]
-    print()
-    print(f"hugo/quarterly: wall {h[0] / q[0]:.2f}x, peak RSS {h[1] / q[1]:.2f}x "
-          f"(above 1 means quarterly is faster / smaller).")
+    print(f"| {names.get(t, t)} | {n:,} | {wall:.3f} | {rss:,.0f} | {html:,} | {charts:,} | {png:,} |")
+if "hugo" in rows:
+    h = rows["hugo"]
+    for t, q in rows.items():
+        if t == "hugo":
+            continue
+        print()
+        print(f"hugo/{names.get(t, t)}: wall {h[0] / q[0]:.2f}x, peak RSS {h[1] / q[1]:.2f}x; "
+              f"as ratios of Hugo: time {q[0] / h[0]:.2f}, memory {q[1] / h[1]:.2f}.")
 print()
 for t, r in rows.items():
-    print(f"{t} runs (s): " + " ".join(f"{w:.3f}" for w in r[4]))
+    print(f"{names.get(t, t)} runs (s): " + " ".join(f"{w:.3f}" for w in r[4]))
 PY

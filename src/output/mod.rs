@@ -245,6 +245,16 @@ impl ImageCache {
         hasher.digest128()
     }
 
+    /// Removes the cached image `key` unless it still has the size and time of `stamp`,
+    /// taken when it was linked into an output.
+    fn forget_unless(&self, key: u128, stamp: Stamp) -> io::Result<()> {
+        let file = self.dir.join(format!("{key:032x}.png"));
+        if file.exists() && !stamp.holds_at(&file) {
+            fs::remove_file(&file)?;
+        }
+        Ok(())
+    }
+
     /// The file of an image in the cache, drawn first if it is not there yet.
     pub fn file_of(&self, image: &ImageFile) -> io::Result<PathBuf> {
         self.file_keyed(image, ImageCache::key(image))
@@ -295,6 +305,9 @@ pub struct Staging {
     record: Option<PathBuf>,
     /// What the build before recorded, when this one updates its output in place.
     previous: Option<BuildRecord>,
+    /// What the build before recorded, when this one makes everything anew: only to find
+    /// cached images changed through the output's links to them.
+    earlier: Option<BuildRecord>,
     /// Every file of the site so far, as it will stand in the output directory.
     stamps: Mutex<Vec<(String, Stamp)>>,
     /// Files written to the staging directory while updating in place, to be moved.
@@ -365,6 +378,7 @@ impl Staging {
             cache: None,
             record: None,
             previous: None,
+            earlier: None,
             stamps: Mutex::new(Vec::new()),
             written: Mutex::new(Vec::new()),
             ran: Mutex::new(Vec::new()),
@@ -384,7 +398,16 @@ impl Staging {
     /// directory too, updates that output in place rather than making it all again.
     pub fn recording(mut self, file: PathBuf, reuse: bool) -> Staging {
         if reuse && self.out.is_dir() {
-            self.previous = BuildRecord::read(&file);
+            // A folder of the output changed since (a file added or removed by hand, or
+            // the whole directory replaced): what it holds is not known, so everything is
+            // made again and the directory replaced.
+            let record = BuildRecord::read(&file);
+            match record {
+                Some(record) if record.folders_hold_at(&self.out) => self.previous = Some(record),
+                other => self.earlier = other,
+            }
+        } else if self.out.is_dir() {
+            self.earlier = BuildRecord::read(&file);
         }
         self.record = Some(file);
         self
@@ -500,7 +523,9 @@ impl Staging {
             None => self.swap()?,
         }
         if let Some(file) = record {
-            self.next_record(previous).write(&file)?;
+            let mut next = self.next_record(previous);
+            next.stamp_folders(&self.out)?;
+            next.write(&file)?;
         }
         Ok(())
     }
@@ -709,6 +734,16 @@ impl Sink for Staging {
         if let Some(stamp) = self.unchanged(&image.path, key) {
             self.stamp(&image.path, stamp);
             return Ok(());
+        }
+        // The same image, linked from the cache by the build before, was changed since. A
+        // change written into the output's file (an optimiser run over `dist/`) is written
+        // into the cached file it is a link to: that one is drawn again.
+        let before = self.previous.as_ref().or(self.earlier.as_ref());
+        if let Some(stamp) = before.and_then(|r| r.stamp(&image.path))
+            && stamp.hash == key
+            && !stamp.holds_at(&self.out.join(&image.path))
+        {
+            cache.forget_unless(key, stamp)?;
         }
         let file = cache.file_keyed(&image, key)?;
         let started = Instant::now();

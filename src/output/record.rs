@@ -16,7 +16,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 /// The first bytes of a record, with the version of its layout.
-const MAGIC: &[u8] = b"quarterly build record 1\n";
+const MAGIC: &[u8] = b"quarterly build record 2\n";
 
 /// A file as a build left it in the output directory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +101,9 @@ pub struct BuildRecord {
     pub targets: Vec<Target>,
     /// Each job by the name that lasts from build to build.
     pub jobs: FxHashMap<String, JobRecord>,
+    /// Every folder of the output (the output directory itself first, as ``), with its
+    /// modification time: a file added to or removed from a folder changes it.
+    folders: Vec<(String, i64)>,
 }
 
 impl BuildRecord {
@@ -153,6 +156,40 @@ impl BuildRecord {
         &self.paths
     }
 
+    /// Notes the modification time of every folder of the output directory `out` that
+    /// holds the record's files, and of `out` itself.
+    pub fn stamp_folders(&mut self, out: &Path) -> io::Result<()> {
+        let mut folders: Vec<&str> = vec![""];
+        for path in &self.paths {
+            let mut rest = path.as_str();
+            while let Some((folder, _)) = rest.rsplit_once('/') {
+                folders.push(folder);
+                rest = folder;
+            }
+        }
+        folders.sort_unstable();
+        folders.dedup();
+        let stamped = folders
+            .into_iter()
+            .map(|folder| {
+                let metadata = fs::symlink_metadata(out.join(folder))?;
+                Ok((folder.to_string(), modified(&metadata)))
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        self.folders = stamped;
+        Ok(())
+    }
+
+    /// Whether every folder of the output directory `out` is as this record noted it.
+    pub fn folders_hold_at(&self, out: &Path) -> bool {
+        !self.folders.is_empty()
+            && self.folders.iter().all(|(folder, time)| {
+                *time != i64::MIN
+                    && fs::symlink_metadata(out.join(folder))
+                        .is_ok_and(|m| m.is_dir() && modified(&m) == *time)
+            })
+    }
+
     /// The record at `file`, or none when there is none or it cannot be read.
     pub fn read(file: &Path) -> Option<BuildRecord> {
         let bytes = fs::read(file).ok()?;
@@ -183,6 +220,11 @@ impl BuildRecord {
         for target in &self.targets {
             out.extend_from_slice(&target.file.to_le_bytes());
             put_str(&mut out, &target.fragment);
+        }
+        put_len(&mut out, self.folders.len());
+        for (folder, time) in &self.folders {
+            put_str(&mut out, folder);
+            out.extend_from_slice(&time.to_le_bytes());
         }
         let mut jobs: Vec<(&String, &JobRecord)> = self.jobs.iter().collect();
         jobs.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -249,6 +291,11 @@ fn decode(bytes: &[u8]) -> Option<BuildRecord> {
         let fragment = r.string()?;
         file(n).then_some(())?;
         record.targets.push(Target { file: n, fragment });
+    }
+    for _ in 0..r.len()? {
+        let folder = r.string()?;
+        let time = i64::from_le_bytes(r.array()?);
+        record.folders.push((folder, time));
     }
     let jobs = r.len()?;
     record.jobs.reserve(jobs);
@@ -402,6 +449,25 @@ mod tests {
             job.outputs = vec![2];
         }
         assert_eq!(decode(&bad.encode()), None);
+    }
+
+    #[test]
+    fn folders_hold_until_a_file_comes_or_goes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        fs::create_dir_all(out.join("briefings")).unwrap();
+        fs::write(out.join("index.html"), "1").unwrap();
+        fs::write(out.join("briefings/2023-q3.html"), "2").unwrap();
+        let mut record = sample();
+        assert!(!record.folders_hold_at(&out), "no folders noted yet");
+        record.stamp_folders(&out).unwrap();
+        assert_eq!(record.folders.len(), 2);
+        assert!(record.folders_hold_at(&out));
+        fs::write(out.join("briefings/stray.html"), "3").unwrap();
+        assert!(!record.folders_hold_at(&out), "a file added");
+        record.stamp_folders(&out).unwrap();
+        fs::remove_file(out.join("index.html")).unwrap();
+        assert!(!record.folders_hold_at(&out), "a file removed");
     }
 
     #[test]
