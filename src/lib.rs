@@ -53,7 +53,8 @@ pub struct BuildOptions {
     /// Keep only this many warnings in full and count the rest (a build that shows a few);
     /// every one when `None` (`check`).
     pub keep_warnings: Option<usize>,
-    /// Make every page anew, even into a directory a build made before.
+    /// Run every page job, even into a directory a build made before (still writing only
+    /// the files that changed).
     pub fresh: bool,
 }
 
@@ -61,8 +62,8 @@ pub struct BuildOptions {
 /// directory that replaces `out` only when the whole build succeeded. On any error `out` is
 /// left exactly as it was. A build into a directory built before (with its record in the
 /// site's cache folder) runs only the page jobs whose inputs changed and writes only the
-/// files that changed, moving them in once the build succeeded; `options.fresh` makes
-/// everything anew.
+/// files that changed, moving them in once the build succeeded; `options.fresh` runs every
+/// page job.
 pub fn build(root: &Path, out: &Path, options: BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let cannot_write = |err: std::io::Error| {
         let mut d = Diagnostics::new();

@@ -45,8 +45,9 @@ enum Command {
         /// Print how long each stage took, and the peak memory.
         #[arg(long)]
         timings: bool,
-        /// Make every page anew, rather than only those whose inputs changed since the last
-        /// build into the same directory (drawn images still come from the cache).
+        /// Run every page job again, rather than only those whose inputs changed since the
+        /// last build into the same directory (files whose bytes are unchanged are still
+        /// not written again, and drawn images still come from the cache).
         #[arg(long)]
         fresh: bool,
     },

@@ -446,12 +446,19 @@ fn timings_name_every_stage_and_the_peak_memory() {
     );
     assert!(again.contains("pages: 0 jobs run,"), "{again}");
     assert!(again.contains("0 files written, 0 removed"), "{again}");
-    // Made anew, images drawn once are taken from the cache.
+    // Every job run again: no image drawn again, no file written again.
     assert!(!report.contains("images: 0 drawn"), "{report}");
     let fresh = stdout(&site.run(&["build", "--timings", "--fresh"]));
     assert!(fresh.contains("images: 0 drawn,"), "{fresh}");
-    assert!(!fresh.contains("0 from the cache"), "{fresh}");
-    assert!(fresh.contains("pages: every job run"), "{fresh}");
+    // Into another directory, every image is linked from the cache.
+    let elsewhere = stdout(&site.run(&["build", "--timings", "--out", "elsewhere"]));
+    assert!(elsewhere.contains("images: 0 drawn,"), "{elsewhere}");
+    assert!(!elsewhere.contains(" 0 from the cache"), "{elsewhere}");
+    assert!(elsewhere.contains("pages: every job run"), "{elsewhere}");
+    assert!(
+        fresh.contains(" 0 unchanged since the last build; 0 files written, 0 removed"),
+        "{fresh}"
+    );
     assert!(report.contains(" ms"), "{report}");
     if cfg!(target_os = "linux") {
         assert!(

@@ -48,6 +48,9 @@ fn build(root: &Path) -> Result<Option<ReuseReport>, String> {
 /// A build of `root` made from nothing, into `root/fresh`: its files, or the problems.
 fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let out = root.join("fresh");
+    if out.exists() {
+        fs::remove_dir_all(&out).unwrap();
+    }
     quarterly::build(root, &out, options(true))
         .map(|_| files(&out))
         .map_err(|d| d.sorted().to_string())
@@ -211,6 +214,32 @@ fn a_build_with_nothing_changed_runs_no_job_and_writes_nothing() {
 }
 
 #[test]
+fn a_fresh_build_runs_every_job_and_still_writes_only_what_changed() {
+    let site = shipped_copy();
+    let root = site.path();
+    let dist = root.join("dist");
+    build(root).unwrap();
+    let before = files(&dist);
+    let fresh = |root: &Path| {
+        quarterly::build(root, &dist, options(true))
+            .unwrap()
+            .timings
+            .reuse
+            .unwrap()
+    };
+    let report = fresh(root);
+    assert_eq!(report.jobs_reused, 0, "{report:?}");
+    assert!(report.jobs_run > 60, "{report:?}");
+    assert_eq!((report.files_written, report.files_removed), (0, 0));
+    assert_same(&files(&dist), &before, "a fresh build");
+    make(root, Edit::Title, 0, 2);
+    let report = fresh(root);
+    assert_eq!(report.jobs_reused, 0, "{report:?}");
+    assert!(report.files_written > 2, "{report:?}");
+    assert_same(&files(&dist), &self::fresh(root).unwrap(), "an edit, fresh");
+}
+
+#[test]
 fn an_edit_to_one_briefing_runs_its_job_and_those_that_list_briefings() {
     let site = shipped_copy();
     let root = site.path();
@@ -258,7 +287,11 @@ fn an_output_file_changed_by_hand_is_made_again() {
     // even by a build that makes everything anew.
     fs::write(dist.join(chart), b"not a PNG either").unwrap();
     quarterly::build(root, &dist, options(true)).unwrap();
-    assert_same(&files(&dist), &before, "an image changed, then a fresh build");
+    assert_same(
+        &files(&dist),
+        &before,
+        "an image changed, then a fresh build",
+    );
 }
 
 #[test]

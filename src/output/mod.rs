@@ -308,6 +308,8 @@ pub struct Staging {
     /// What the build before recorded, when this one makes everything anew: only to find
     /// cached images changed through the output's links to them.
     earlier: Option<BuildRecord>,
+    /// Whether page jobs whose inputs did not change are kept rather than run.
+    reuse_jobs: bool,
     /// Every file of the site so far, as it will stand in the output directory.
     stamps: Mutex<Vec<(String, Stamp)>>,
     /// Files written to the staging directory while updating in place, to be moved.
@@ -379,6 +381,7 @@ impl Staging {
             record: None,
             previous: None,
             earlier: None,
+            reuse_jobs: false,
             stamps: Mutex::new(Vec::new()),
             written: Mutex::new(Vec::new()),
             ran: Mutex::new(Vec::new()),
@@ -394,21 +397,27 @@ impl Staging {
     }
 
     /// Keeps a record of the build in `file` for the next build into the same directory,
-    /// and, when `reuse` and the record of the build before is there and the output
-    /// directory too, updates that output in place rather than making it all again.
+    /// and, when the record of the build before is there and the output directory is as it
+    /// says, updates that output in place, writing only the files that changed; with
+    /// `reuse`, the page jobs whose inputs did not change are not even run.
     pub fn recording(mut self, file: PathBuf, reuse: bool) -> Staging {
-        if reuse && self.out.is_dir() {
+        if self.out.is_dir() {
             // A folder of the output changed since (a file added or removed by hand, or
             // the whole directory replaced): what it holds is not known, so everything is
             // made again and the directory replaced.
-            let record = BuildRecord::read(&file);
-            match record {
-                Some(record) if record.folders_hold_at(&self.out) => self.previous = Some(record),
+            match BuildRecord::read(&file) {
+                Some(mut record) if record.folders_hold_at(&self.out) => {
+                    if !reuse {
+                        // No job is kept: what they made is not needed.
+                        record.jobs = FxHashMap::default();
+                        record.targets = Vec::new();
+                    }
+                    self.previous = Some(record);
+                }
                 other => self.earlier = other,
             }
-        } else if self.out.is_dir() {
-            self.earlier = BuildRecord::read(&file);
         }
+        self.reuse_jobs = reuse;
         self.record = Some(file);
         self
     }
@@ -765,7 +774,7 @@ impl Sink for Staging {
     }
 
     fn reuse(&self, key: &str, fingerprint: u128) -> Option<Reused> {
-        let previous = self.previous.as_ref()?;
+        let previous = self.previous.as_ref().filter(|_| self.reuse_jobs)?;
         let job = previous.jobs.get(key)?;
         if job.fingerprint != fingerprint {
             return None;
