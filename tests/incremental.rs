@@ -11,21 +11,12 @@ mod fixture;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use fixture::copy_dir;
-use fixture::edits::{EDITS, Edit, briefings, make, rewrite};
+use fixture::edits::{
+    EDITS, Edit, briefings, edit_sequences, make, rewrite, setting, shipped_copy,
+};
 use proptest::prelude::*;
 use quarterly::incremental::{Session, Update};
 use quarterly::{BuildOptions, WARNINGS_SHOWN};
-
-/// A copy of the shipped site.
-fn shipped_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "templates"] {
-        copy_dir(&repo.join(dir), &tmp.path().join(dir));
-    }
-    tmp
-}
 
 /// A fresh build of `root` as the preview builds it: every file, or the printed problems.
 fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
@@ -115,13 +106,6 @@ fn run(edits: &[(Edit, usize)]) {
     }
 }
 
-fn setting(name: &str, default: u32) -> u32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: setting("QUARTERLY_EDIT_CASES", 3),
@@ -130,12 +114,7 @@ proptest! {
     })]
 
     #[test]
-    fn after_any_edits_the_served_site_is_a_fresh_build(
-        edits in proptest::collection::vec(
-            (proptest::sample::select(EDITS.to_vec()), 0usize..40),
-            setting("QUARTERLY_EDIT_STEPS", 6) as usize,
-        )
-    ) {
+    fn after_any_edits_the_served_site_is_a_fresh_build(edits in edit_sequences()) {
         run(&edits);
     }
 }

@@ -13,21 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use fixture::copy_dir;
-use fixture::edits::{EDITS, Edit, briefings, make, rewrite};
+use fixture::edits::{
+    EDITS, Edit, briefings, edit_sequences, make, rewrite, setting, shipped_copy,
+};
 use proptest::prelude::*;
 use quarterly::timings::ReuseReport;
 use quarterly::{BuildOptions, WARNINGS_SHOWN};
-
-/// A copy of the shipped site.
-fn shipped_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "templates"] {
-        copy_dir(&repo.join(dir), &tmp.path().join(dir));
-    }
-    tmp
-}
 
 fn options(fresh: bool) -> BuildOptions {
     BuildOptions {
@@ -147,13 +138,6 @@ fn run(edits: &[(Edit, usize)]) {
     }
 }
 
-fn setting(name: &str, default: u32) -> u32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: setting("QUARTERLY_EDIT_CASES", 2),
@@ -162,12 +146,7 @@ proptest! {
     })]
 
     #[test]
-    fn after_any_edits_the_output_is_a_fresh_build(
-        edits in proptest::collection::vec(
-            (proptest::sample::select(EDITS.to_vec()), 0usize..40),
-            setting("QUARTERLY_EDIT_STEPS", 6) as usize,
-        )
-    ) {
+    fn after_any_edits_the_output_is_a_fresh_build(edits in edit_sequences()) {
         run(&edits);
     }
 }
