@@ -105,7 +105,7 @@ impl Session {
         let memory = Memory::default();
         let mut timings = Timings::default();
         let (site, mut rendered) = crate::pipeline(&files, options(), &memory, &mut timings, true)?;
-        let prepared = render::prepare(&files.templates)?;
+        let prepared = render::prepare(&files.templates, &site.config.language)?;
         let search = match rendered.search.take() {
             Some(search) => search,
             None => render::search_index(&site),
@@ -735,6 +735,10 @@ impl Session {
         if changed.is_empty() {
             return Some(Update::default());
         }
+        // The UI strings are on every page.
+        if changed.iter().any(|name| name.starts_with("i18n/")) {
+            return None;
+        }
         // Each template's text as the build uses it (the site's own, else the built-in),
         // and every template that names a changed one, however indirectly.
         let mut texts: BTreeMap<String, String> = render::BUILTIN_TEMPLATES
@@ -766,7 +770,7 @@ impl Session {
         if affected.contains("base.html") || affected.iter().any(|a| a.starts_with("sitemap")) {
             return None;
         }
-        let prepared = render::prepare(&templates).ok()?;
+        let prepared = render::prepare(&templates, &self.site.config.language).ok()?;
         let jobs: Vec<PageJob> = render::page_jobs(&self.site)
             .into_iter()
             .filter(|job| {

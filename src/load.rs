@@ -132,7 +132,8 @@ fn read_templates(root: &Path, diagnostics: &mut Diagnostics) -> Templates {
                     continue;
                 }
             };
-            if relative.ends_with(".html") || relative.ends_with(".xml") {
+            let catalogue = relative.starts_with("templates/i18n/") && relative.ends_with(".yaml");
+            if relative.ends_with(".html") || relative.ends_with(".xml") || catalogue {
                 match String::from_utf8(bytes) {
                     Ok(text) => templates_read.push(SourceFile::new(relative, text)),
                     Err(_) => diagnostics

@@ -505,3 +505,32 @@ fn site_yaml_sets_how_many_briefings_the_feed_carries() {
         "{err}"
     );
 }
+
+#[test]
+fn the_pages_words_come_from_the_catalogue_of_the_sites_language() {
+    let site = Site::new();
+    site.write(
+        "content/site.yaml",
+        &fixture::SITE.replacen("title:", "language: zh-Hans\ntitle:", 1),
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = site.read("dist/index.html");
+    assert!(home.contains(r#"<html lang="zh-Hans">"#), "{home}");
+    assert!(home.contains("跳到正文"), "{home}");
+    assert!(home.contains("最新简报"), "{home}");
+    assert!(!home.contains("Skip to content"), "{home}");
+    // A site's own catalogue replaces a key of the built-in one.
+    site.write(
+        "templates/i18n/zh-Hans.yaml",
+        "latest_briefings: \"近期简报\"\n",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = site.read("dist/index.html");
+    assert!(
+        home.contains("近期简报") && !home.contains("最新简报"),
+        "{home}"
+    );
+    assert!(home.contains("跳到正文"), "{home}");
+}

@@ -504,6 +504,27 @@ fn an_edit_to_a_template_renders_the_pages_made_with_it() {
 }
 
 #[test]
+fn an_edit_to_the_ui_strings_is_a_full_build() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    let own = root.join("templates/i18n/en-GB.yaml");
+    std::fs::create_dir_all(own.parent().unwrap()).unwrap();
+    std::fs::write(&own, "key_figures: \"The numbers\"\n").unwrap();
+    assert!(session.update(&BTreeSet::from([own.clone()])).unwrap().full);
+    assert_same(&held(&session), &fresh(root).unwrap(), "a catalogue added");
+    rewrite(&own, |t| t.replace("The numbers", "Numbers"));
+    assert!(session.update(&BTreeSet::from([own])).unwrap().full);
+    let served = held(&session);
+    assert_same(&served, &fresh(root).unwrap(), "a catalogue edited");
+    let page = String::from_utf8_lossy(&served["briefings/2023-q3.html"]).into_owned();
+    assert!(
+        page.contains(">Numbers</h2>"),
+        "the site's own string is used"
+    );
+}
+
+#[test]
 fn an_edit_to_the_templates_of_charts_pages_renders_every_charts_pages() {
     let site = shipped_copy();
     let root = site.path();
@@ -511,7 +532,7 @@ fn an_edit_to_the_templates_of_charts_pages_renders_every_charts_pages() {
     for (template, from, to) in [
         (
             "chart.html",
-            "<h2>What it shows</h2>",
+            "<h2>{{ ui.what_it_shows }}</h2>",
             "<h2>What this chart shows</h2>",
         ),
         ("embed.html", "<main>", "<main class=\"edited\">"),

@@ -105,7 +105,7 @@ pub fn render_site_keeping(
     keep_search: bool,
     shared: u128,
 ) -> Result<Rendered, Diagnostics> {
-    let templates = Templates::load(templates)?;
+    let templates = Templates::load(templates, &site.config.language)?;
     let jobs = pages::jobs(site);
     let recording = sink.records().then(|| Recording {
         prints: reuse::Fingerprints::new(site, shared),
@@ -231,8 +231,8 @@ struct Recording {
 /// The templates, read and checked once for many renders (the preview server's).
 pub struct Prepared(Templates);
 
-pub fn prepare(templates: &[SourceFile]) -> Result<Prepared, Diagnostics> {
-    Templates::load(templates).map(Prepared)
+pub fn prepare(templates: &[SourceFile], language: &str) -> Result<Prepared, Diagnostics> {
+    Templates::load(templates, language).map(Prepared)
 }
 
 /// How many pages a dataset's table takes.

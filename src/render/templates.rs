@@ -2,12 +2,120 @@
 //! own `templates/`, plus every other template the site keeps there (partials its templates
 //! include). HTML templates print values through `escape::html_attr`, XML templates (the
 //! feed and the sitemap) through `escape::xml`. Errors point into the template's own text.
+//!
+//! The words of the pages themselves (headings, navigation, notes) come from a catalogue
+//! per language (`templates/i18n/<language>.yaml`): templates print them as `{{ ui.KEY }}`,
+//! with `{name}` filled by `{{ ui.KEY | fill(name=value) }}`. The site's language picks
+//! the built-in catalogue, and a site's own file of that name replaces any of its keys.
 
-use tera::{Context, Tera};
+use std::collections::BTreeMap;
+
+use tera::{Context, Kwargs, State, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::escape;
 use crate::model::SourceFile;
+use crate::parse::yaml;
+
+/// The built-in catalogues of UI strings, by language; the first is the default.
+pub const BUILTIN_CATALOGUES: [(&str, &str); 2] = [
+    ("en-GB", include_str!("../../templates/i18n/en-GB.yaml")),
+    ("zh-Hans", include_str!("../../templates/i18n/zh-Hans.yaml")),
+];
+
+/// Where a site keeps its catalogues of UI strings.
+pub const CATALOGUE_DIR: &str = "templates/i18n/";
+
+/// The built-in catalogue for `language`: the one of that tag, else of its language
+/// (`zh-CN` and `zh` take `zh-Hans`, `en-US` takes `en-GB`), else the default.
+fn builtin_catalogue(language: &str) -> (&'static str, &'static str) {
+    let primary = |tag: &str| {
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    BUILTIN_CATALOGUES
+        .iter()
+        .find(|(tag, _)| tag.eq_ignore_ascii_case(language))
+        .or_else(|| {
+            BUILTIN_CATALOGUES
+                .iter()
+                .find(|(tag, _)| primary(tag) == primary(language))
+        })
+        .copied()
+        .unwrap_or(BUILTIN_CATALOGUES[0])
+}
+
+/// The UI strings of `language`: the built-in catalogue, with the keys of the site's own
+/// `templates/i18n/<tag>.yaml` (for the built-in catalogue's tag) in their place.
+pub fn catalogue(
+    site_templates: &[SourceFile],
+    language: &str,
+) -> Result<BTreeMap<String, String>, Diagnostics> {
+    let (tag, builtin) = builtin_catalogue(language);
+    let mut diagnostics = Diagnostics::new();
+    let builtin = SourceFile::new(format!("{CATALOGUE_DIR}{tag}.yaml (built in)"), builtin);
+    let mut strings = read_catalogue(&builtin, &mut diagnostics);
+    let own_path = format!("{CATALOGUE_DIR}{tag}.yaml");
+    if let Some(own) = site_templates.iter().find(|t| t.path == own_path) {
+        strings.extend(read_catalogue(own, &mut diagnostics));
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(strings)
+}
+
+/// The keys and strings of one catalogue file, each problem reported at its place.
+fn read_catalogue(file: &SourceFile, diagnostics: &mut Diagnostics) -> BTreeMap<String, String> {
+    let mut strings = BTreeMap::new();
+    let Some(node) = yaml::parse_file(file, diagnostics) else {
+        return strings;
+    };
+    let mut reader = yaml::Reader::new(file, diagnostics);
+    for (key, value) in reader.map(&node, "a catalogue of UI strings") {
+        let (Some(key), Some(value)) = (
+            reader.text(key, "the name of a UI string"),
+            reader.text(value, "a UI string"),
+        ) else {
+            continue;
+        };
+        strings.insert(key, value);
+    }
+    strings
+}
+
+/// `{{ ui.KEY | fill(name=value) }}`: the string with each `{name}` given a value; in one
+/// pass, so a value is never filled in again.
+fn fill(text: &str, kwargs: Kwargs, _: &State) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let value = kwargs
+                .iter()
+                .find(|(key, _)| key.to_string() == name)
+                .map(|(_, v)| v.to_string())?;
+            Some((close, value))
+        });
+        match value {
+            Some((close, value)) => {
+                out.push_str(&value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// The built-in templates; a site's own `templates/` overrides them by name.
 pub const BUILTIN_TEMPLATES: [(&str, &str); 20] = [
@@ -60,8 +168,10 @@ pub struct Templates {
 
 impl Templates {
     /// Every built-in template (or the site's version of it) and every other template in the
-    /// site's `templates/`, each checked for syntax errors.
-    pub fn load(site_templates: &[SourceFile]) -> Result<Templates, Diagnostics> {
+    /// site's `templates/`, each checked for syntax errors, with the UI strings of
+    /// `language`.
+    pub fn load(site_templates: &[SourceFile], language: &str) -> Result<Templates, Diagnostics> {
+        let ui = catalogue(site_templates, language)?;
         let mut sources: Vec<TemplateSource> = BUILTIN_TEMPLATES
             .iter()
             .map(|(name, text)| {
@@ -84,6 +194,9 @@ impl Templates {
             let Some(name) = own.path.strip_prefix("templates/") else {
                 continue;
             };
+            if own.path.starts_with(CATALOGUE_DIR) {
+                continue;
+            }
             if !sources.iter().any(|s| s.name == name) {
                 sources.push(TemplateSource {
                     name: name.to_string(),
@@ -98,6 +211,10 @@ impl Templates {
         let mut xml = Tera::new();
         xml.set_escape_fn(escape::xml_to);
         xml.autoescape_on([".xml"]);
+        for tera in [&mut html, &mut xml] {
+            tera.register_filter("fill", fill);
+            tera.global_context().insert("ui", &ui);
+        }
         let mut diagnostics = Diagnostics::new();
         for source in &sources {
             let tera = if source.name.ends_with(".xml") {
@@ -214,4 +331,102 @@ fn place_in_message(text: &str) -> Option<TemplatePlace> {
         len,
         message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings_of(tag: &str) -> BTreeMap<String, String> {
+        catalogue(&[], tag).unwrap_or_else(|d| panic!("{d}"))
+    }
+
+    #[test]
+    fn every_built_in_catalogue_has_the_same_keys() {
+        let default = strings_of(BUILTIN_CATALOGUES[0].0);
+        assert!(default.len() > 50, "{}", default.len());
+        for (tag, _) in BUILTIN_CATALOGUES {
+            let strings = strings_of(tag);
+            let missing: Vec<_> = default
+                .keys()
+                .filter(|k| !strings.contains_key(*k))
+                .collect();
+            let extra: Vec<_> = strings
+                .keys()
+                .filter(|k| !default.contains_key(*k))
+                .collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{tag}: missing {missing:?}, extra {extra:?}"
+            );
+            assert!(
+                strings.values().all(|s| !s.trim().is_empty() || s == " "),
+                "{tag}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_ui_string_a_template_prints_is_in_the_catalogues() {
+        let default = strings_of(BUILTIN_CATALOGUES[0].0);
+        for (name, text) in BUILTIN_TEMPLATES {
+            let mut rest = text;
+            while let Some(at) = rest.find("ui.") {
+                let key: String = rest[at + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(default.contains_key(&key), "{name} prints ui.{key}");
+                rest = &rest[at + 3..];
+            }
+        }
+    }
+
+    #[test]
+    fn a_language_takes_its_catalogue_or_that_of_its_language_or_the_default() {
+        assert_eq!(builtin_catalogue("zh-Hans").0, "zh-Hans");
+        assert_eq!(builtin_catalogue("zh-CN").0, "zh-Hans");
+        assert_eq!(builtin_catalogue("zh").0, "zh-Hans");
+        assert_eq!(builtin_catalogue("en-US").0, "en-GB");
+        assert_eq!(builtin_catalogue("fr").0, "en-GB");
+        assert_eq!(strings_of("zh-CN")["key_figures"], "关键数据");
+    }
+
+    #[test]
+    fn a_sites_catalogue_replaces_keys_and_reports_problems_at_their_place() {
+        let own = SourceFile::new(
+            "templates/i18n/en-GB.yaml",
+            "key_figures: \"The numbers\"\nextra: \"Kept for the site's own templates\"\n",
+        );
+        let strings = catalogue(std::slice::from_ref(&own), "en-GB").unwrap();
+        assert_eq!(strings["key_figures"], "The numbers");
+        assert_eq!(strings["what_changed"], "What changed");
+        assert!(strings.contains_key("extra"));
+        let broken = SourceFile::new("templates/i18n/en-GB.yaml", "key_figures: [1, 2]\n");
+        let problems = catalogue(&[broken], "en-GB").unwrap_err().to_string();
+        assert!(
+            problems.contains("templates/i18n/en-GB.yaml:1"),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn templates_print_the_strings_of_the_sites_language_filled_in() {
+        let page = SourceFile::new(
+            "templates/try.html",
+            "{{ ui.key_figures }}|{{ ui.briefings_discussing | fill(vendor=name) }}",
+        );
+        let mut context = Context::new();
+        context.insert("name", "{vendor} <b>");
+        for (language, expected) in [
+            (
+                "en-GB",
+                "Key figures|Briefings that discuss {vendor} &lt;b&gt;",
+            ),
+            ("zh-Hans", "关键数据|涉及{vendor} &lt;b&gt;的简报"),
+        ] {
+            let templates = Templates::load(std::slice::from_ref(&page), language).unwrap();
+            assert_eq!(templates.render("try.html", &context).unwrap(), expected);
+        }
+    }
 }
