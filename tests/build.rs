@@ -520,6 +520,12 @@ fn the_pages_words_come_from_the_catalogue_of_the_sites_language() {
     assert!(home.contains("跳到正文"), "{home}");
     assert!(home.contains("最新简报"), "{home}");
     assert!(!home.contains("Skip to content"), "{home}");
+    // The search script says what it found in the page's language.
+    let search = site.read("dist/search.html");
+    assert!(
+        search.contains(r#"data-many="找到 {count} 期简报，最新的在前。""#),
+        "{search}"
+    );
     // A site's own catalogue replaces a key of the built-in one.
     site.write(
         "templates/i18n/zh-Hans.yaml",

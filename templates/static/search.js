@@ -16,6 +16,12 @@
   var shards = +form.getAttribute("data-shards") || 256;
   var block = +form.getAttribute("data-block") || 32;
   var PAGE = 10;
+  // What the status line says, in the page's language (the site's catalogue of UI strings);
+  // `{count}` is filled in.
+  function phrase(name, fallback, n) {
+    var text = form.getAttribute("data-" + name) || fallback;
+    return n === undefined ? text : text.split("{count}").join(String(n));
+  }
   // Letters written without spaces (Han, kana, Hangul), as src/render/search.rs lists them.
   var CJK = "\u3005\u3006\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf" +
     "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\u{20000}-\u{3134f}";
@@ -90,14 +96,14 @@
     if (my !== seq) return;
     last = null;
     busy(false);
-    say("Part of the search index could not be loaded. Try again, or browse from the home page.");
+    say(phrase("failed", "Part of the search index could not be loaded. Try again, or browse from the home page."));
   }
 
   function count() {
     var n = hits.length;
-    if (!n) return "No briefing has every word you searched for.";
-    var text = n === 1 ? "1 briefing matches." : n + " briefings match, newest first.";
-    return shown < n ? text + " Showing " + shown + "." : text;
+    if (!n) return phrase("none", "No briefing has every word you searched for.");
+    var text = n === 1 ? phrase("one", "1 briefing matches.", n) : phrase("many", "{count} briefings match, newest first.", n);
+    return shown < n ? text + phrase("showing", " Showing {count}.", shown) : text;
   }
 
   // Shows the next results, loading the blocks that describe them.
@@ -140,7 +146,7 @@
     shown = 0;
     if (!words.length) { busy(false); say(""); return; }
     busy(true);
-    say("Searching…");
+    say(phrase("searching", "Searching…"));
     Promise.all(words.map(function (w) { return load("t", shardOf(w)); })).then(function (maps) {
       if (my !== seq) return;
       var lists = words.map(function (w, i) {
