@@ -12,13 +12,15 @@
 //!
 //! Below every stage: `model` (what the site is made of, before and after checking),
 //! `routes` (every output path), `diagnostics`, `timings`, and the leaves `period`,
-//! `format`, `escape` and `colour`. On top: the commands `serve` and `scaffold` (`new`).
+//! `format`, `language` (how each language writes periods and amounts), `escape` and
+//! `colour`. On top: the commands `serve` and `scaffold` (`new`).
 
 pub mod colour;
 pub mod diagnostics;
 pub mod escape;
 pub mod format;
 pub mod incremental;
+pub mod language;
 pub mod links;
 pub mod load;
 pub mod model;

@@ -5,6 +5,7 @@
 use super::file::SourceFile;
 use crate::diagnostics::Loc;
 use crate::format::{decimals_of, format_number};
+use crate::language::{Bound, Currency, Language};
 use crate::period::{Granularity, Period};
 
 /// A reference by id to a source, vendor, dataset, column or page, with where it was written.
@@ -188,11 +189,15 @@ impl Unit {
 
     /// Formats a number as readers see it: `US$9.2bn`, `CNY 33.4bn`, `18%`.
     pub fn format(self, number: f64, decimals: usize) -> String {
-        let n = format_number(number, decimals);
+        self.format_in(Language::EnGb, number, decimals)
+    }
+
+    /// Formats a number as readers of `language` see it: 92亿美元, 334亿元, 18%.
+    pub fn format_in(self, language: Language, number: f64, decimals: usize) -> String {
         match self {
-            Unit::UsdBn => format!("US${n}bn"),
-            Unit::CnyBn => format!("CNY {n}bn"),
-            Unit::Percent => format!("{n}%"),
+            Unit::UsdBn => language.billions(Currency::Usd, number, decimals),
+            Unit::CnyBn => language.billions(Currency::Cny, number, decimals),
+            Unit::Percent => language.percent(number, decimals),
         }
     }
 
@@ -230,6 +235,17 @@ impl Qualifier {
             "just under" => Some(Qualifier::JustUnder),
             _ => None,
         }
+    }
+
+    /// `value` bounded as this qualifier says, in `language`: `over US$9bn`, 超过90亿美元.
+    pub fn qualify_in(self, language: Language, value: &str) -> String {
+        let bound = match self {
+            Qualifier::Over => Bound::Over,
+            Qualifier::Under => Bound::Under,
+            Qualifier::About => Bound::About,
+            Qualifier::JustUnder => Bound::JustUnder,
+        };
+        language.qualified(bound, value)
     }
 
     pub fn word(self) -> &'static str {
@@ -405,7 +421,7 @@ impl Dataset {
         };
         let text = col.unit.format(number, self.decimals(column, number));
         match qualifier {
-            Some(q) => format!("{} {text}", q.word()),
+            Some(q) => q.qualify_in(Language::EnGb, &text),
             None => text,
         }
     }

@@ -14,6 +14,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::escape;
+use crate::language::Language;
 use crate::model::SourceFile;
 use crate::parse::yaml;
 
@@ -26,23 +27,13 @@ pub const BUILTIN_CATALOGUES: [(&str, &str); 2] = [
 /// Where a site keeps its catalogues of UI strings.
 pub const CATALOGUE_DIR: &str = "templates/i18n/";
 
-/// The built-in catalogue for `language`: the one of that tag, else of its language
-/// (`zh-CN` and `zh` take `zh-Hans`, `en-US` takes `en-GB`), else the default.
+/// The built-in catalogue for `language`: the one of the language its tag names (`zh-CN`
+/// and `zh` take `zh-Hans`, `en-US` takes `en-GB`), else the default.
 fn builtin_catalogue(language: &str) -> (&'static str, &'static str) {
-    let primary = |tag: &str| {
-        tag.split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-    };
+    let tag = Language::from_tag(language).tag();
     BUILTIN_CATALOGUES
         .iter()
-        .find(|(tag, _)| tag.eq_ignore_ascii_case(language))
-        .or_else(|| {
-            BUILTIN_CATALOGUES
-                .iter()
-                .find(|(tag, _)| primary(tag) == primary(language))
-        })
+        .find(|(t, _)| *t == tag)
         .copied()
         .unwrap_or(BUILTIN_CATALOGUES[0])
 }
