@@ -523,7 +523,7 @@ fn the_pages_words_come_from_the_catalogue_of_the_sites_language() {
     // The search script says what it found in the page's language.
     let search = site.read("dist/search.html");
     assert!(
-        search.contains(r#"data-many="找到 {count} 期简报，最新的在前。""#),
+        search.contains(r#"data-many="找到{count}期简报，最新的在前。""#),
         "{search}"
     );
     // A site's own catalogue replaces a key of the built-in one.
