@@ -520,6 +520,12 @@ fn the_pages_words_come_from_the_catalogue_of_the_sites_language() {
     assert!(home.contains("跳到正文"), "{home}");
     assert!(home.contains("最新简报"), "{home}");
     assert!(!home.contains("Skip to content"), "{home}");
+    // The titles the pages get from Rust too.
+    let not_found = site.read("dist/404.html");
+    assert!(not_found.contains("<title>找不到页面 · "), "{not_found}");
+    assert!(not_found.contains("您要找的页面不在这里。"), "{not_found}");
+    let archive = site.read("dist/archive.html");
+    assert!(archive.contains("<title>归档 · "), "{archive}");
     // The search script says what it found in the page's language.
     let search = site.read("dist/search.html");
     assert!(

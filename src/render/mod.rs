@@ -471,7 +471,7 @@ fn render_page(
     sink: &dyn Sink,
     keep_search: bool,
 ) -> Result<PageDone, Box<Diagnostic>> {
-    let mut parts = pages::build_page(site, job)?;
+    let mut parts = pages::build_page(site, job, templates.ui())?;
     debug_assert_eq!(parts.template, pages::template_of(job), "{job:?}");
     let search = parts.search.take().filter(|_| keep_search);
     let html = templates.render(parts.template, &parts.context)?;

@@ -77,22 +77,49 @@ fn read_catalogue(file: &SourceFile, diagnostics: &mut Diagnostics) -> BTreeMap<
     strings
 }
 
-/// `{{ ui.KEY | fill(name=value) }}`: the string with each `{name}` given a value; in one
-/// pass, so a value is never filled in again.
+/// The UI strings of one language, for the words pages get from Rust (titles and
+/// descriptions of the site's own pages) as templates get them from `ui`.
+#[derive(Clone, Debug, Default)]
+pub struct Ui(BTreeMap<String, String>);
+
+impl Ui {
+    /// The string `key` (every built-in catalogue has every key the code asks for).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.0.get(key).map_or(key, String::as_str)
+    }
+
+    /// The string `key` with each `{name}` of `values` filled in.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        fill_in(self.get(key), |name| {
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+}
+
+/// `{{ ui.KEY | fill(name=value) }}`: the string with each `{name}` given a value.
 fn fill(text: &str, kwargs: Kwargs, _: &State) -> String {
+    fill_in(text, |name| {
+        kwargs
+            .iter()
+            .find(|(key, _)| key.to_string() == name)
+            .map(|(_, v)| v.to_string())
+    })
+}
+
+/// `text` with each `{name}` that `value` knows replaced, in one pass, so a value is never
+/// filled in again; any other brace stays as written.
+fn fill_in(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            let value = kwargs
-                .iter()
-                .find(|(key, _)| key.to_string() == name)
-                .map(|(_, v)| v.to_string())?;
-            Some((close, value))
-        });
+        let value = after
+            .find('}')
+            .and_then(|close| Some((close, value(&after[..close])?)));
         match value {
             Some((close, value)) => {
                 out.push_str(&value);
@@ -155,6 +182,7 @@ pub struct Templates {
     html: Tera,
     xml: Tera,
     sources: Vec<TemplateSource>,
+    ui: Ui,
 }
 
 impl Templates {
@@ -220,7 +248,17 @@ impl Templates {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        Ok(Templates { html, xml, sources })
+        Ok(Templates {
+            html,
+            xml,
+            sources,
+            ui: Ui(ui),
+        })
+    }
+
+    /// The UI strings the templates print, for the words pages get from Rust.
+    pub fn ui(&self) -> &Ui {
+        &self.ui
     }
 
     /// Renders the template `name` (`home.html`, `feed.xml`) with `context`.
@@ -399,6 +437,23 @@ mod tests {
             problems.contains("templates/i18n/en-GB.yaml:1"),
             "{problems}"
         );
+    }
+
+    #[test]
+    fn rust_gets_the_same_strings_filled_in_once() {
+        let page = SourceFile::new("templates/try.html", "");
+        let templates = Templates::load(std::slice::from_ref(&page), "zh-Hans").unwrap();
+        let ui = templates.ui();
+        assert_eq!(ui.get("page_not_found"), "找不到页面");
+        assert_eq!(
+            ui.fill("briefings_of_year", &[("year", "2023")]),
+            "2023年简报"
+        );
+        assert_eq!(
+            ui.fill("briefings_discussing", &[("vendor", "{vendor}")]),
+            "涉及{vendor}的简报"
+        );
+        assert_eq!(ui.fill("period_range", &[("first", "a")]), "，a至{last}");
     }
 
     #[test]

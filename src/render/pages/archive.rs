@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::super::templates::Ui;
 use super::common::{BriefingLink, PageError, PageParts, base_context, briefing_link, mentions};
 use crate::model::{Briefing, Site};
 use crate::routes;
@@ -66,7 +67,7 @@ pub fn decade_id(year: u16) -> String {
 }
 
 /// `archive.html`: every year with briefings, newest first, grouped by decade.
-pub fn archive(site: &Site) -> Result<PageParts, PageError> {
+pub fn archive(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::ARCHIVE;
     let mut decades: Vec<Decade> = Vec::new();
     for year in years(site) {
@@ -85,8 +86,8 @@ pub fn archive(site: &Site) -> Result<PageParts, PageError> {
         site,
         path,
         "home",
-        "Archive",
-        "Every briefing, year by year.",
+        ui.get("archive"),
+        ui.get("archive_description"),
     );
     context.insert("decades", &decades);
     context.insert("briefing_count", &site.briefings.len());
@@ -95,7 +96,7 @@ pub fn archive(site: &Site) -> Result<PageParts, PageError> {
 
 /// `archive/{year}.html`: the briefings of one year, newest first, with the years on
 /// either side.
-pub fn archive_year(site: &Site, year: u16) -> Result<PageParts, PageError> {
+pub fn archive_year(site: &Site, year: u16, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::archive_year(year);
     let briefings: Vec<ArchiveEntry> = briefings_of(site, year)
         .iter()
@@ -121,13 +122,14 @@ pub fn archive_year(site: &Site, year: u16) -> Result<PageParts, PageError> {
     let earlier = position
         .and_then(|i| years.get(i + 1))
         .map(|y| year_link(site, *y, "../"));
-    let title = format!("Briefings of {year}");
+    let year_text = year.to_string();
+    let title = ui.fill("briefings_of_year", &[("year", &year_text)]);
     let mut context = base_context(
         site,
         &path,
         "home",
         &title,
-        &format!("Every briefing of {year}."),
+        &ui.fill("archive_year_description", &[("year", &year_text)]),
     );
     context.insert("year", &year);
     context.insert("briefings", &briefings);

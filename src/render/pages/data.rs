@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::super::citations::Citations;
 use super::super::downloads::{dataset_csv, dataset_json};
+use super::super::templates::Ui;
 use super::common::{PageError, PageParts, base_context, insert_sources};
 use crate::diagnostics::Diagnostic;
 use crate::escape::html_text;
@@ -52,7 +53,7 @@ pub fn page_count(dataset: &Dataset) -> usize {
 }
 
 /// `data.html`: every dataset, what it holds, and where to read and download it.
-pub fn data(site: &Site) -> Result<PageParts, PageError> {
+pub fn data(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::DATA;
     let entries: Vec<DatasetEntry> = site
         .data
@@ -83,8 +84,8 @@ pub fn data(site: &Site) -> Result<PageParts, PageError> {
         site,
         path,
         "data",
-        "Data",
-        "Every dataset behind the briefings, value by value with its source, and as CSV and JSON.",
+        ui.get("data"),
+        ui.get("data_description"),
     );
     context.insert("datasets", &entries);
     Ok(PageParts::new(path.to_string(), "data.html", context))

@@ -16,6 +16,7 @@ pub use common::{PageError, PageParts, insert_sources, mentions};
 pub use data::page_count as dataset_page_count;
 pub use search::{document, text_of};
 
+use super::templates::Ui;
 use crate::model::Site;
 
 /// Every page of the site, in a stable order.
@@ -81,18 +82,19 @@ pub fn templates_of(job: PageJob) -> Vec<&'static str> {
     templates
 }
 
-pub fn build_page(site: &Site, job: PageJob) -> Result<PageParts, PageError> {
+/// What the page of `job` shows, its own words in the language of `ui`.
+pub fn build_page(site: &Site, job: PageJob, ui: &Ui) -> Result<PageParts, PageError> {
     match job {
         PageJob::Home => home::home(site),
-        PageJob::Archive => archive::archive(site),
-        PageJob::ArchiveYear(year) => archive::archive_year(site, year),
+        PageJob::Archive => archive::archive(site, ui),
+        PageJob::ArchiveYear(year) => archive::archive_year(site, year, ui),
         PageJob::Briefing(i) => documents::briefing(site, i),
         PageJob::Page(i) => documents::page(site, i),
         PageJob::Vendor(i) => vendors::vendor(site, i),
-        PageJob::Vendors => vendors::vendors(site),
-        PageJob::Data => data::data(site),
+        PageJob::Vendors => vendors::vendors(site, ui),
+        PageJob::Data => data::data(site, ui),
         PageJob::Dataset(i, page) => data::dataset_page(site, i, page),
-        PageJob::Search => search::search(site),
-        PageJob::NotFound => not_found::not_found(site),
+        PageJob::Search => search::search(site, ui),
+        PageJob::NotFound => not_found::not_found(site, ui),
     }
 }

@@ -1,18 +1,19 @@
 //! The 404 page, which a host serves at whatever path was asked for, so every link on it is
 //! absolute.
 
+use super::super::templates::Ui;
 use super::common::{PageError, PageParts, base_context, briefing_link, make_links_absolute};
 use crate::model::Site;
 use crate::routes;
 
-pub fn not_found(site: &Site) -> Result<PageParts, PageError> {
+pub fn not_found(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::NOT_FOUND;
     let mut context = base_context(
         site,
         path,
         "",
-        "Page not found",
-        "The page you asked for is not here.",
+        ui.get("page_not_found"),
+        ui.get("not_found_description"),
     );
     make_links_absolute(&mut context, site);
     context.insert(

@@ -3,6 +3,7 @@
 //! from which every briefing is reached by year.
 
 use super::super::search::{BLOCK, Document, Index, SHARDS, index_files_of, plain_text};
+use super::super::templates::Ui;
 use super::common::{PageError, PageParts, base_context, mentions};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Briefing, Site};
@@ -42,7 +43,7 @@ pub fn document(briefing: &Briefing) -> Document {
     }
 }
 
-pub fn search(site: &Site) -> Result<PageParts, PageError> {
+pub fn search(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::SEARCH;
     let documents: Vec<Document> = site.briefings.iter().map(document).collect();
     let text = |id: usize| {
@@ -58,7 +59,13 @@ pub fn search(site: &Site) -> Result<PageParts, PageError> {
         ))
     })?;
     let root = routes::root_of(path);
-    let mut context = base_context(site, path, "search", "Search", "Search every briefing.");
+    let mut context = base_context(
+        site,
+        path,
+        "search",
+        ui.get("search"),
+        ui.get("search_description"),
+    );
     context.insert("index", &format!("{root}{}", routes::SEARCH_INDEX));
     context.insert("shards", &SHARDS);
     context.insert("block", &BLOCK);

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::super::citations::Citations;
+use super::super::templates::Ui;
 use super::archive;
 use super::common::{
     Appearance, BriefingLink, PageError, PageParts, VendorLink, base_context, briefing_link,
@@ -144,14 +145,14 @@ fn mentions_by_year(site: &Site, vendor: &Vendor) -> (Vec<MentionYear>, Vec<Ment
     (years, earlier)
 }
 
-pub fn vendors(site: &Site) -> Result<PageParts, PageError> {
+pub fn vendors(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::VENDORS;
     let mut context = base_context(
         site,
         path,
         "vendors",
-        "Vendors",
-        "Every cloud vendor the briefings follow.",
+        ui.get("vendors"),
+        ui.get("vendors_description"),
     );
     let list: Vec<VendorLink> = site
         .data
