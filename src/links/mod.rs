@@ -556,7 +556,7 @@ pub fn broken_links_on<'p>(
         .iter()
         .map(|(page, links)| (*page, &links.ids))
         .collect();
-    let mut pages: Vec<(&str, &PageLinks)> = match only {
+    let pages: Vec<(&str, &PageLinks)> = match only {
         Some(only) => pages
             .iter()
             .filter(|(page, _)| only.contains(*page))
@@ -564,32 +564,11 @@ pub fn broken_links_on<'p>(
             .collect(),
         None => pages.to_vec(),
     };
-    // The report lists pages in path order, whatever order they were built in.
-    pages.sort_by(|a, b| a.0.cmp(b.0));
-    // Built only when a broken link needs a hint: most checks find none, and at 10,000
-    // briefings the map of 150,000 file names would be most of a preview update's time.
-    let by_name = std::sync::OnceLock::new();
-    let root = site_root(base_url);
     let sets = Sets {
         paths: &paths,
         ids: &ids,
     };
-    let checker = Checker {
-        site: &sets,
-        by_name: &by_name,
-        root: &root,
-    };
-    let checked_pages: Vec<(Vec<BrokenLink>, usize)> = pages
-        .par_iter()
-        .map(|(page, links)| checker.check(page, &links.links))
-        .collect();
-    let mut broken = Vec::new();
-    let mut checked = 0;
-    for (page_broken, page_checked) in checked_pages {
-        broken.extend(page_broken);
-        checked += page_checked;
-    }
-    (broken, checked)
+    broken_links_in(&pages, &sets, base_url)
 }
 
 /// The files and ids of a site, as the link check asks about them.
@@ -623,15 +602,18 @@ impl SiteFiles for Sets<'_> {
 }
 
 /// The broken links among `pages`, checked against `site`, and how many internal links were
-/// checked: for the preview server, which looks files up where it keeps them rather than
-/// gathering every path of the site into a set for a few re-rendered pages.
+/// checked. The preview server and a rebuild look files up where they keep them rather
+/// than gathering every path of the site into a set for a few pages made again.
 pub fn broken_links_in(
     pages: &[(&str, &PageLinks)],
     site: &dyn SiteFiles,
     base_url: &str,
 ) -> (Vec<BrokenLink>, usize) {
     let mut pages = pages.to_vec();
+    // The report lists pages in path order, whatever order they were built in.
     pages.sort_by(|a, b| a.0.cmp(b.0));
+    // Built only when a broken link needs a hint: most checks find none, and at 10,000
+    // briefings the map of 150,000 file names would be most of a preview update's time.
     let by_name = std::sync::OnceLock::new();
     let root = site_root(base_url);
     let checker = Checker {

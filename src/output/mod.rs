@@ -318,6 +318,8 @@ pub struct Staging {
     ran: Mutex<Vec<Ran>>,
     reused: Mutex<Vec<String>>,
     targets: Mutex<Interner>,
+    /// The files of the build before that this one did not make (see `Staging::gone`).
+    gone: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// A page job that ran, its pages' targets as indices into the staging's targets.
@@ -387,6 +389,7 @@ impl Staging {
             ran: Mutex::new(Vec::new()),
             reused: Mutex::new(Vec::new()),
             targets: Mutex::new(Interner::default()),
+            gone: std::sync::OnceLock::new(),
         })
     }
 
@@ -444,16 +447,17 @@ impl Staging {
         })
     }
 
-    /// The files of the build before that this build did not make, in path order.
-    fn gone<'p>(&self, previous: &'p BuildRecord) -> Vec<&'p str> {
-        let stamps = lock(&self.stamps);
-        let now: FxHashSet<&str> = stamps.iter().map(|(p, _)| p.as_str()).collect();
-        previous
-            .paths()
-            .iter()
-            .map(String::as_str)
-            .filter(|p| !now.contains(p))
-            .collect()
+    /// The files of the build before that this build did not make, as indices into its
+    /// record, in path order. Asked for only once every file is in, and found once.
+    fn gone(&self, previous: &BuildRecord) -> &[u32] {
+        self.gone.get_or_init(|| {
+            let stamps = lock(&self.stamps);
+            let now: FxHashSet<&str> = stamps.iter().map(|(p, _)| p.as_str()).collect();
+            (0..previous.paths().len())
+                .filter_map(|n| u32::try_from(n).ok())
+                .filter(|n| !now.contains(previous.path(*n)))
+                .collect()
+        })
     }
 
     /// The pages of reused jobs whose links may no longer hold: those that link to a file
@@ -464,11 +468,7 @@ impl Staging {
         let Some(previous) = &self.previous else {
             return Vec::new();
         };
-        let gone: FxHashSet<u32> = self
-            .gone(previous)
-            .into_iter()
-            .filter_map(|p| previous.find(p))
-            .collect();
+        let gone: FxHashSet<u32> = self.gone(previous).iter().copied().collect();
         let old_ids: FxHashMap<u32, u64> = previous
             .jobs
             .values()
@@ -579,9 +579,8 @@ impl Staging {
             }
             fs::rename(self.dir.join(path), &target)?;
         }
-        let gone = self.gone(previous);
-        for path in &gone {
-            let file = self.out.join(path);
+        for n in self.gone(previous) {
+            let file = self.out.join(previous.path(*n));
             match fs::remove_file(&file) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
