@@ -6,6 +6,20 @@
 use crate::format::format_number;
 use crate::period::Period;
 
+/// Whether `path` can name an edition's folder and the suffix of its translations: two or
+/// three lowercase letters, then optionally `-` and up to eight letters or digits (`zh`,
+/// `fr`, `pt-br`).
+pub fn is_language_path(path: &str) -> bool {
+    let (language, region) = path.split_once('-').unwrap_or((path, ""));
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_lowercase())
+        && (path.len() == language.len()
+            || ((1..=8).contains(&region.len())
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())))
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Language {
     #[default]
@@ -22,6 +36,14 @@ impl Language {
             Language::ZhHans
         } else {
             Language::EnGb
+        }
+    }
+
+    /// The language's name in itself, as a language switcher offers it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::EnGb => "English",
+            Language::ZhHans => "简体中文",
         }
     }
 

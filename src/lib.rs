@@ -17,6 +17,7 @@
 
 pub mod colour;
 pub mod diagnostics;
+pub mod edition;
 pub mod escape;
 pub mod format;
 pub mod incremental;
@@ -129,9 +130,48 @@ pub fn pipeline(
     keep_search: bool,
 ) -> Result<(model::Site, render::Rendered), Diagnostics> {
     let reported = Diagnostics::keeping_warnings(options.keep_warnings.unwrap_or(usize::MAX));
-    let content = timings.time("parse", || parse::parse_content_into(files, reported))?;
-    let site = timings.time("validate", || {
-        validate::validate_site(content, options.drafts)
+    let mut content = timings.time("parse", || parse::parse_content_into(files, reported))?;
+    let (site, others) = timings.time("validate", || {
+        edition::default_edition(&mut content);
+        let localized: Vec<_> = content
+            .config
+            .languages
+            .iter()
+            .map(|language| edition::localize(&content, language))
+            .collect();
+        let mut site = validate::validate_site(content, options.drafts)?;
+        let mut others = Vec::new();
+        let mut problems = Diagnostics::new();
+        for (localized, missing) in localized {
+            let suffix = format!(".{}.md", localized.edition.path);
+            for warning in missing {
+                site.warnings.push(warning);
+            }
+            match validate::validate_site(localized, options.drafts) {
+                Ok(other) => {
+                    // The edition's own warnings are its translations'; the rest are the
+                    // default edition's again.
+                    for warning in other.warnings.iter() {
+                        if warning.file.ends_with(&suffix) {
+                            site.warnings.push(warning.clone());
+                        }
+                    }
+                    others.push(other);
+                }
+                Err(found) => {
+                    for d in found.iter() {
+                        if d.file.ends_with(&suffix) || d.severity == diagnostics::Severity::Error {
+                            problems.push(d.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if problems.has_errors() {
+            problems.extend(std::mem::take(&mut site.warnings));
+            return Err(problems);
+        }
+        Ok((site, others))
     })?;
     let shared = if sink.records() {
         shared_inputs(files, options)
@@ -139,8 +179,10 @@ pub fn pipeline(
         0
     };
     let mut rendered = timings.time("render", || {
+        let mut sites = vec![&site];
+        sites.extend(&others);
         render::render_site_keeping(
-            &site,
+            &sites,
             &files.templates,
             &files.assets,
             sink,

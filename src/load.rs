@@ -18,6 +18,8 @@ pub struct ContentFiles {
     pub datasets: Vec<SourceFile>,
     pub briefings: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
+    /// Translations of briefings and pages (`2023-q3.zh.md`), beside what they translate.
+    pub translations: Vec<SourceFile>,
     /// Templates and static assets from `templates/`; the built-in ones fill any gap.
     pub templates: Vec<SourceFile>,
     pub assets: Vec<(String, Vec<u8>)>,
@@ -72,6 +74,12 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
             }
         };
         let file = SourceFile::new(relative.clone(), text);
+        let document =
+            relative.starts_with("content/briefings/") || relative.starts_with("content/pages/");
+        if document && depth(&relative) == 3 && file.translation().is_some() {
+            files.translations.push(file);
+            continue;
+        }
         match relative.as_str() {
             "content/site.yaml" => files.site = Some(file),
             "content/data/sources.yaml" => files.sources = Some(file),

@@ -190,6 +190,19 @@ pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
+/// The id of a heading with `text`, unique among the ids `used` on its page (which it joins):
+/// its slug, or the slug and `-2`, `-3`… after the first.
+pub fn unique_slug(text: &str, used: &mut std::collections::BTreeSet<String>) -> String {
+    let base = slug(text);
+    let mut unique = base.clone();
+    let mut n = 2;
+    while !used.insert(unique.clone()) {
+        unique = format!("{base}-{n}");
+        n += 1;
+    }
+    unique
+}
+
 /// The absolute URL of a page, for feeds, sitemaps and canonical links.
 pub fn absolute(base_url: &str, path: &str) -> String {
     if path == HOME {

@@ -8,6 +8,47 @@ use crate::format::{decimals_of, format_number};
 use crate::language::{Bound, Currency, Language};
 use crate::period::{Granularity, Period};
 
+/// Translations of a record's text fields, written beside them with the language's path as
+/// a suffix: `title_zh: …` is the `title` of the edition published under `zh/`. In the
+/// order written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Translations(pub Vec<Translation>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Translation {
+    /// The field translated (`title`).
+    pub field: String,
+    /// The language's path (`zh`).
+    pub suffix: String,
+    pub text: String,
+    pub at: Loc,
+}
+
+impl Translations {
+    /// The translation of `field` into the language published under `suffix`.
+    pub fn get(&self, field: &str, suffix: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|t| t.field == field && t.suffix == suffix)
+            .map(|t| t.text.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// One further edition of the site, in `languages:` of `site.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LanguageConfig {
+    /// The BCP 47 tag its pages are marked with (`zh-Hans`).
+    pub tag: String,
+    /// Its folder in the built site, the suffix of its translated files (`2023-q3.zh.md`)
+    /// and of its translated fields (`title_zh`).
+    pub path: String,
+    pub at: Loc,
+}
+
 /// A reference by id to a source, vendor, dataset, column or page, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ref {
@@ -27,6 +68,9 @@ pub struct SiteConfig {
     pub headline: Vec<ColumnRef>,
     /// How many of the latest briefings the Atom feed carries, in full.
     pub feed_entries: usize,
+    /// The site's further editions; the default one (`language`) is at the root.
+    pub languages: Vec<LanguageConfig>,
+    pub translations: Translations,
     pub file: SourceFile,
 }
 
@@ -42,6 +86,7 @@ pub struct NavLink {
     pub label: String,
     /// `home`, `data` or a page id.
     pub target: Ref,
+    pub translations: Translations,
 }
 
 /// A page a figure or a statement was read on. The page is not the firm: a news report
@@ -60,6 +105,7 @@ pub struct Source {
     pub note: Option<String>,
     /// Sentences quoted from the page, backing what the prose cites it for.
     pub quotes: Vec<String>,
+    pub translations: Translations,
     pub at: Loc,
 }
 
@@ -157,6 +203,7 @@ pub struct Vendor {
     pub name: String,
     pub name_zh: String,
     pub colour: String,
+    pub translations: Translations,
     pub at: Loc,
 }
 
@@ -283,6 +330,7 @@ pub struct Column {
     pub part_of: Option<String>,
     /// For a year-on-year growth column: the column whose series it describes.
     pub growth_of: Option<Ref>,
+    pub translations: Translations,
     pub at: Loc,
 }
 
@@ -296,6 +344,7 @@ pub struct Value {
     pub qualifier: Option<Qualifier>,
     pub note: Option<String>,
     pub also: Vec<Alternative>,
+    pub translations: Translations,
     pub at: Loc,
 }
 
@@ -307,6 +356,7 @@ pub struct Alternative {
     pub firm: Option<Ref>,
     pub qualifier: Option<Qualifier>,
     pub note: Option<String>,
+    pub translations: Translations,
     pub at: Loc,
 }
 
@@ -356,6 +406,7 @@ pub struct Row {
     pub note: Option<String>,
     /// One cell per column, in column order; `None` is a missing value.
     pub cells: Vec<Option<Value>>,
+    pub translations: Translations,
     pub at: Loc,
 }
 
@@ -364,6 +415,7 @@ pub struct SeriesBreak {
     pub period: Period,
     pub label: String,
     pub note: String,
+    pub translations: Translations,
     pub at: Loc,
 }
 
@@ -373,6 +425,9 @@ pub struct Dataset {
     pub file: SourceFile,
     pub title: String,
     pub description: String,
+    pub translations: Translations,
+    /// The language the edition this dataset belongs to writes its values in.
+    pub language: Language,
     pub granularity: Granularity,
     pub columns: Vec<Column>,
     pub breaks: Vec<SeriesBreak>,

@@ -28,6 +28,14 @@ pub struct Content {
     pub datasets: Vec<Dataset>,
     pub briefings: Vec<Briefing>,
     pub pages: Vec<Page>,
+    /// Translated briefings and pages (`2023-q3.zh.md`), each with its language path.
+    pub translated_briefings: Vec<(String, Briefing)>,
+    pub translated_pages: Vec<(String, Page)>,
+    /// The files sources and vendors were read from, to point at what they lack.
+    pub sources_file: Option<SourceFile>,
+    pub vendors_file: Option<SourceFile>,
+    /// Which edition of the site this content is.
+    pub edition: Edition,
     /// Problems found while parsing. Validation still runs, so one run reports both kinds,
     /// but it does not report references into files that failed to parse.
     pub problems: Diagnostics,

@@ -1,11 +1,12 @@
 //! The checked site and the lookups later stages make in it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::body::{Briefing, Calculation, FigureRef, Input, Page, Quantity};
 use super::data::{ColumnRef, Dataset, Ref, SiteConfig, Source, Unit, Value, Vendor};
 use crate::diagnostics::Diagnostics;
 use crate::format::format_number;
+use crate::language::Language;
 
 /// Content that passed validation: `validate` builds one, and every later stage can trust
 /// that its references resolve.
@@ -16,8 +17,66 @@ pub struct Site {
     /// Sorted by period, oldest first.
     pub briefings: Vec<Briefing>,
     pub pages: Vec<Page>,
+    /// Which edition of the site this is, and where the others are.
+    pub edition: Edition,
     /// Problems that do not stop a build (`check --deny-warnings` makes them errors).
     pub warnings: Diagnostics,
+}
+
+/// Which edition of a site a `Site` is: its language, its folder in the built site (empty
+/// for the default edition, at the root), every edition's address, and the pages it shows in
+/// the default language for want of a translation.
+#[derive(Clone, Debug, Default)]
+pub struct Edition {
+    pub language: Language,
+    /// `zh` for the edition under `zh/`; empty for the default one.
+    pub path: String,
+    /// Every edition of the site, the default one first.
+    pub editions: Vec<EditionLink>,
+    /// The paths of pages (`briefings/2023-q3.html`) this edition shows untranslated.
+    pub untranslated: BTreeSet<String>,
+}
+
+impl Site {
+    /// The address of the whole site: the default edition's (an edition's own
+    /// `config.base_url` ends in its folder).
+    pub fn root_url(&self) -> &str {
+        self.edition
+            .editions
+            .first()
+            .map_or(self.config.base_url.as_str(), |e| e.base_url.as_str())
+    }
+}
+
+impl Edition {
+    /// Where this edition's files go in the built site: `zh/`, or nothing at the root.
+    pub fn prefix(&self) -> String {
+        if self.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.path)
+        }
+    }
+
+    /// Whether the site has more than one edition.
+    pub fn is_multilingual(&self) -> bool {
+        self.editions.len() > 1
+    }
+}
+
+/// One edition as the others link to it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EditionLink {
+    /// The BCP 47 tag of its pages (`zh-Hans`).
+    pub tag: String,
+    /// Its folder (`zh`); empty for the default edition.
+    pub path: String,
+    /// Its absolute address, ending in `/`.
+    pub base_url: String,
+    /// The language's name in itself (简体中文), for the language switcher.
+    pub name: String,
+    /// The paths of pages (`briefings/2023-q3.html`) it shows untranslated.
+    pub untranslated: BTreeSet<String>,
 }
 
 /// The reference data a page's body is rendered against: sources, vendors and datasets,

@@ -1,8 +1,8 @@
 //! `content/site.yaml`: the site's title, address, language, navigation and headline figures.
 
-use super::yaml::{Reader, parse_file};
+use super::yaml::{Reader, is_language_path, parse_file};
 use crate::diagnostics::Diagnostics;
-use crate::model::{ColumnRef, NavLink, Ref, SiteConfig, SourceFile};
+use crate::model::{ColumnRef, LanguageConfig, NavLink, Ref, SiteConfig, SourceFile};
 
 /// How many of the latest briefings the Atom feed carries when `site.yaml` does not say.
 pub const DEFAULT_FEED_ENTRIES: usize = 20;
@@ -11,7 +11,7 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
     let root = parse_file(file, diagnostics)?;
     let mut r = Reader::new(file, diagnostics);
     let entries = r.map(&root, "the site configuration");
-    let f = r.fields(
+    let f = r.fields_translated(
         entries,
         &[
             "title",
@@ -22,7 +22,9 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
             "navigation",
             "headline",
             "feed_entries",
+            "languages",
         ],
+        &["title", "description", "author"],
         "site.yaml",
     );
     let title = f
@@ -72,7 +74,13 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
     if let Some(nav) = f.get("navigation") {
         for item in r.seq(nav, "`navigation`") {
             let entries = r.map(item, "a navigation link");
-            let nf = r.fields(entries, &["label", "target"], "a navigation link");
+            let nf = r.fields_translated(
+                entries,
+                &["label", "target"],
+                &["label"],
+                "a navigation link",
+            );
+            let translations = nf.translations(&mut r);
             let label = nf
                 .require("label", item, &mut r, "this link")
                 .and_then(|n| r.text(n, "`label`"));
@@ -80,7 +88,11 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
                 .require("target", item, &mut r, "this link")
                 .and_then(|n| r.reference(n, "`target`"));
             if let (Some(label), Some(target)) = (label, target) {
-                navigation.push(NavLink { label, target });
+                navigation.push(NavLink {
+                    label,
+                    target,
+                    translations,
+                });
             }
         }
     }
@@ -109,7 +121,47 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
             }
         }
     }
+    let mut languages: Vec<LanguageConfig> = Vec::new();
+    if let Some(list) = f.get("languages") {
+        for item in r.seq(list, "`languages`") {
+            let entries = r.map(item, "a language");
+            let lf = r.fields(entries, &["tag", "path"], "a language");
+            let tag = lf
+                .require("tag", item, &mut r, "this language")
+                .and_then(|n| r.text(n, "`tag`"));
+            let path = lf.require("path", item, &mut r, "this language").and_then(|n| {
+                let path = r.text(n, "`path`")?;
+                if !is_language_path(&path) {
+                    r.error_at(
+                        n,
+                        format!("`{path}` cannot name a language's folder"),
+                        "write two or three lowercase letters, as `zh` or `fr`, optionally with a region: `pt-br`",
+                    );
+                    return None;
+                }
+                if let Some(first) = languages.iter().find(|l| l.path == path) {
+                    r.error_at(
+                        n,
+                        format!("two languages are published under `{path}/`"),
+                        format!("the first is `{}` at line {}; give each its own path", first.tag, first.at.line),
+                    );
+                    return None;
+                }
+                Some(path)
+            });
+            if let (Some(tag), Some(path)) = (tag, path) {
+                languages.push(LanguageConfig {
+                    tag,
+                    path,
+                    at: item.loc(),
+                });
+            }
+        }
+    }
+    let translations = f.translations(&mut r);
     Some(SiteConfig {
+        languages,
+        translations,
         headline,
         feed_entries,
         file: file.clone(),

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use super::yaml::{Node, NodeKind, Reader, parse_file};
+use super::yaml::{Node, NodeKind, Reader, parse_file, translation_key};
 use crate::diagnostics::{Diagnostics, suggestion};
 use crate::model::{
-    Alternative, Column, Dataset, Qualifier, Ref, Row, SeriesBreak, SourceFile, Unit, Value,
+    Alternative, Column, Dataset, Qualifier, Ref, Row, SeriesBreak, SourceFile, Translation,
+    Translations, Unit, Value,
 };
 use crate::period::{Granularity, Period};
 
@@ -16,7 +17,7 @@ pub fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option
     let root = parse_file(file, diagnostics)?;
     let mut r = Reader::new(file, diagnostics);
     let entries = r.map(&root, "a dataset");
-    let f = r.fields(
+    let f = r.fields_translated(
         entries,
         &[
             "title",
@@ -26,8 +27,10 @@ pub fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option
             "breaks",
             "rows",
         ],
+        &["title", "description"],
         "a dataset",
     );
+    let translations = f.translations(&mut r);
     let title = f
         .require("title", &root, &mut r, "the dataset")
         .and_then(|n| r.text(n, "`title`"));
@@ -65,6 +68,8 @@ pub fn parse_dataset(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option
         file: file.clone(),
         title: title?,
         description,
+        translations,
+        language: Default::default(),
         granularity: granularity.unwrap_or(Granularity::Quarter),
         columns,
         breaks,
@@ -95,7 +100,7 @@ fn parse_column(r: &mut Reader, key: &Node, value: &Node) -> Option<Column> {
     }
     let what = format!("column `{cid}`");
     let entries = r.map(value, &what);
-    let cf = r.fields(
+    let cf = r.fields_translated(
         entries,
         &[
             "label",
@@ -105,8 +110,10 @@ fn parse_column(r: &mut Reader, key: &Node, value: &Node) -> Option<Column> {
             "part_of",
             "growth_of",
         ],
+        &["label"],
         &what,
     );
+    let translations = cf.translations(r);
     let label = cf
         .get("label")
         .and_then(|n| r.text(n, "`label`"))
@@ -147,6 +154,7 @@ fn parse_column(r: &mut Reader, key: &Node, value: &Node) -> Option<Column> {
         vendor,
         part_of,
         growth_of,
+        translations,
         at: key.loc(),
     })
 }
@@ -156,7 +164,13 @@ fn parse_breaks(r: &mut Reader, node: &Node) -> Vec<SeriesBreak> {
     let mut breaks = Vec::new();
     for item in r.seq(node, "`breaks`") {
         let entries = r.map(item, "a series break");
-        let bf = r.fields(entries, &["period", "label", "note"], "a series break");
+        let bf = r.fields_translated(
+            entries,
+            &["period", "label", "note"],
+            &["label", "note"],
+            "a series break",
+        );
+        let translations = bf.translations(r);
         let period = bf
             .require("period", item, r, "the break")
             .and_then(|n| r.period(n));
@@ -172,6 +186,7 @@ fn parse_breaks(r: &mut Reader, node: &Node) -> Vec<SeriesBreak> {
                 period,
                 label,
                 note,
+                translations,
                 at: item.loc(),
             });
         }
@@ -254,6 +269,7 @@ fn parse_row(
     let mut row_firm = None;
     let mut note = None;
     let mut cells: Vec<Option<Value>> = vec![None; columns.len()];
+    let mut translations = Vec::new();
     let mut period_key = None;
     for (key, _) in entries {
         if key.as_text().as_deref() == Some("period") {
@@ -278,6 +294,17 @@ fn parse_row(
         if ROW_KEYS.contains(&name.as_str()) {
             continue;
         }
+        if let Some((field, suffix)) = translation_key(&name, &["note"]) {
+            if let Some(text) = r.text(value, &format!("`{name}`")) {
+                translations.push(Translation {
+                    field,
+                    suffix,
+                    text,
+                    at: value.loc(),
+                });
+            }
+            continue;
+        }
         let Some(index) = columns.iter().position(|c| c.id == name) else {
             let hint = suggestion(&name, "column", columns.iter().map(|c| c.id.as_str()));
             r.error_at(
@@ -300,6 +327,7 @@ fn parse_row(
         period: period?,
         note,
         cells,
+        translations: Translations(translations),
         at: item.loc(),
     })
 }
@@ -326,11 +354,13 @@ fn parse_value(r: &mut Reader, node: &Node, row: &RowDefault, column: &str) -> O
     match &node.kind {
         NodeKind::Null => None,
         NodeKind::Map(entries) => {
-            let f = r.fields(
+            let f = r.fields_translated(
                 entries,
                 &["value", "source", "firm", "qualifier", "note", "also"],
+                &["note"],
                 "a value",
             );
+            let translations = f.translations(r);
             let number_node = f.require("value", node, &mut r.reborrow(), "this value")?;
             let number = if number_node.is_null() {
                 None
@@ -351,11 +381,13 @@ fn parse_value(r: &mut Reader, node: &Node, row: &RowDefault, column: &str) -> O
             if let Some(list) = f.get("also") {
                 for alt in r.seq(list, "`also`") {
                     let entries = r.map(alt, "another published value");
-                    let af = r.fields(
+                    let af = r.fields_translated(
                         entries,
                         &["value", "source", "firm", "qualifier", "note"],
+                        &["note"],
                         "another published value",
                     );
+                    let translations = af.translations(r);
                     let n = af
                         .require("value", alt, &mut r.reborrow(), "this value")
                         .and_then(|n| r.number(n, "`value`"));
@@ -372,6 +404,7 @@ fn parse_value(r: &mut Reader, node: &Node, row: &RowDefault, column: &str) -> O
                             firm,
                             qualifier: q,
                             note,
+                            translations,
                             at: alt.loc(),
                         });
                     }
@@ -389,6 +422,7 @@ fn parse_value(r: &mut Reader, node: &Node, row: &RowDefault, column: &str) -> O
                 qualifier,
                 note,
                 also,
+                translations,
                 at: number_node.loc(),
             })
         }
@@ -405,6 +439,7 @@ fn parse_value(r: &mut Reader, node: &Node, row: &RowDefault, column: &str) -> O
                 qualifier: None,
                 note: None,
                 also: Vec::new(),
+                translations: Default::default(),
                 at: node.loc(),
             })
         }

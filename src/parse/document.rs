@@ -95,14 +95,21 @@ pub fn parse_briefing(file: &SourceFile, diagnostics: &mut Diagnostics) -> Optio
             );
             return None;
         }
-        if file.stem() != p.slug() {
+        if file.document_stem() != p.slug() {
+            let suffix = file
+                .translation()
+                .map(|s| format!(".{s}"))
+                .unwrap_or_default();
             r.error_at(
                 n,
                 format!(
                     "the file is named `{}.md` but its period is `{p}`",
                     file.stem()
                 ),
-                format!("rename the file to `{}.md` or correct the period", p.slug()),
+                format!(
+                    "rename the file to `{}{suffix}.md` or correct the period",
+                    p.slug()
+                ),
             );
             return None;
         }
@@ -121,7 +128,7 @@ pub fn parse_briefing(file: &SourceFile, diagnostics: &mut Diagnostics) -> Optio
 }
 
 pub fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Page> {
-    let id = file.stem().to_string();
+    let id = file.document_stem().to_string();
     let (root, body, body_offset) =
         front_matter(file, &["title", "description", "chart_index"], diagnostics)?;
     let mut r = Reader::new(file, diagnostics);

@@ -66,6 +66,20 @@ pub fn parse_content_into(
     }
     let briefings = parse_each(&files.briefings, parse_briefing, &mut diagnostics);
     let pages = parse_each(&files.pages, parse_page, &mut diagnostics);
+    let (briefing_files, page_files): (Vec<SourceFile>, Vec<SourceFile>) = files
+        .translations
+        .iter()
+        .cloned()
+        .partition(|f| f.path.starts_with("content/briefings/"));
+    let language_of = |file: &SourceFile| file.translation().unwrap_or_default().to_string();
+    let translated_briefings = parse_each(&briefing_files, parse_briefing, &mut diagnostics)
+        .into_iter()
+        .map(|b| (language_of(&b.file), b))
+        .collect();
+    let translated_pages = parse_each(&page_files, parse_page, &mut diagnostics)
+        .into_iter()
+        .map(|p| (language_of(&p.file), p))
+        .collect();
     match config {
         Some(config) => Ok(Content {
             config,
@@ -74,6 +88,11 @@ pub fn parse_content_into(
             datasets,
             briefings,
             pages,
+            translated_briefings,
+            translated_pages,
+            sources_file: files.sources.clone(),
+            vendors_file: files.vendors.clone(),
+            edition: Default::default(),
             problems: diagnostics,
             broken,
         }),

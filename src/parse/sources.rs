@@ -17,7 +17,7 @@ pub fn parse_sources(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<So
         };
         let entries = r.map(value, &format!("source `{id}`"));
         let what = format!("source `{id}`");
-        let f = r.fields(
+        let f = r.fields_translated(
             entries,
             &[
                 "publisher",
@@ -29,8 +29,10 @@ pub fn parse_sources(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<So
                 "note",
                 "quote",
             ],
+            &["publisher", "title", "note"],
             &what,
         );
+        let translations = f.translations(&mut r);
         let publisher = f
             .require("publisher", key, &mut r, &what)
             .and_then(|n| r.text(n, "`publisher`"));
@@ -96,6 +98,7 @@ pub fn parse_sources(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<So
                 kind,
                 note,
                 quotes,
+                translations,
                 at: key.loc(),
             });
         }
@@ -129,7 +132,8 @@ pub fn parse_vendors(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<Ve
         };
         let what = format!("vendor `{id}`");
         let entries = r.map(value, &what);
-        let f = r.fields(entries, &["name", "name_zh", "colour"], &what);
+        let f = r.fields_translated(entries, &["name", "name_zh", "colour"], &["name"], &what);
+        let translations = f.translations(&mut r);
         let name = f
             .require("name", key, &mut r, &what)
             .and_then(|n| r.text(n, "`name`"));
@@ -166,6 +170,7 @@ pub fn parse_vendors(file: &SourceFile, diagnostics: &mut Diagnostics) -> Vec<Ve
                 name,
                 name_zh,
                 colour,
+                translations,
                 at: key.loc(),
             });
         }

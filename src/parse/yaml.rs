@@ -7,7 +7,7 @@ use serde_saphyr::Spanned;
 
 pub use super::node::{Node, NodeKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Loc, suggestion};
-use crate::model::{Ref, SourceFile};
+use crate::model::{Ref, SourceFile, Translation, Translations};
 use crate::period::Period;
 
 struct Kind(NodeKind);
@@ -416,8 +416,21 @@ impl<'a> Reader<'a> {
         allowed: &[&str],
         what: &str,
     ) -> Fields<'n> {
+        self.fields_translated(entries, allowed, &[], what)
+    }
+
+    /// `fields`, also taking the translations of the `translatable` ones: `title_zh` is
+    /// `title` in the language published under `zh/`.
+    pub fn fields_translated<'n>(
+        &mut self,
+        entries: &'n [(Node, Node)],
+        allowed: &[&str],
+        translatable: &[&str],
+        what: &str,
+    ) -> Fields<'n> {
         let mut fields = Fields {
             entries: Vec::new(),
+            translated: Vec::new(),
         };
         for (key, value) in entries {
             let Some(name) = key.as_text() else {
@@ -429,6 +442,10 @@ impl<'a> Reader<'a> {
                 continue;
             };
             if !allowed.contains(&name.as_str()) {
+                if let Some((field, suffix)) = translation_key(&name, translatable) {
+                    fields.translated.push((field, suffix, value));
+                    continue;
+                }
                 let hint = suggestion(&name, "key", allowed.iter().copied());
                 self.error_at(key, format!("unknown key `{name}` in {what}"), hint);
                 continue;
@@ -502,9 +519,39 @@ impl<'a> Reader<'a> {
 /// The recognised entries of a map, looked up by name.
 pub struct Fields<'n> {
     entries: Vec<(String, &'n Node, &'n Node)>,
+    /// Translated fields: (field, language path, value).
+    translated: Vec<(String, String, &'n Node)>,
 }
 
+/// `title_zh` as a translation of `title` (one of `translatable`) into the language
+/// published under `zh`: a path is two or three lowercase letters, then optionally `-` and
+/// up to eight letters or digits (`pt-br`).
+pub fn translation_key(name: &str, translatable: &[&str]) -> Option<(String, String)> {
+    translatable.iter().find_map(|field| {
+        let suffix = name.strip_prefix(field)?.strip_prefix('_')?;
+        is_language_path(suffix).then(|| (field.to_string(), suffix.to_string()))
+    })
+}
+
+pub use crate::language::is_language_path;
+
 impl<'n> Fields<'n> {
+    /// The translations given beside the fields, read as text.
+    pub fn translations(&self, reader: &mut Reader) -> Translations {
+        let mut found = Vec::new();
+        for (field, suffix, node) in &self.translated {
+            if let Some(text) = reader.text(node, &format!("`{field}_{suffix}`")) {
+                found.push(Translation {
+                    field: field.clone(),
+                    suffix: suffix.clone(),
+                    text,
+                    at: node.loc(),
+                });
+            }
+        }
+        Translations(found)
+    }
+
     pub fn get(&self, name: &str) -> Option<&'n Node> {
         self.entries
             .iter()

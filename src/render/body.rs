@@ -171,7 +171,7 @@ fn markdown_to_html(markdown: &str, base: Option<&Url>) -> (String, Vec<Heading>
     for (i, event) in events.iter().enumerate() {
         let Event::Start(Tag::Heading {
             level,
-            id: None,
+            id: given,
             classes,
             attrs,
         }) = event
@@ -187,13 +187,15 @@ fn markdown_to_html(markdown: &str, base: Option<&Url>) -> (String, Vec<Heading>
                 _ => {}
             }
         }
-        let base = routes::slug(&text);
-        let mut slug = base.clone();
-        let mut n = 2;
-        while !used.insert(slug.clone()) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
+        // An id written with the heading (`## Title {#id}`, as a translation carries its
+        // original's) is kept as it is.
+        let slug = match given {
+            Some(id) => {
+                used.insert(id.to_string());
+                id.to_string()
+            }
+            None => routes::unique_slug(&text, &mut used),
+        };
         headings.push(Heading {
             level: heading_number(*level),
             id: slug.clone(),

@@ -90,24 +90,110 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// The sitemap: every HTML page of the site but the 404 page, with absolute URLs, as
 /// (path, template, context). Past [`SITEMAP_URLS`] pages, `sitemap.xml` is an index of
 /// sitemaps of that many pages each.
-pub fn sitemaps(site: &Site, pages: &[String]) -> Vec<(String, &'static str, Context)> {
-    sitemaps_of(&site.config.base_url, pages, SITEMAP_URLS)
+pub fn sitemaps(sites: &[&Site], pages: &[String]) -> Vec<(String, &'static str, Context)> {
+    let Some(first) = sites.first() else {
+        return Vec::new();
+    };
+    let editions: Vec<SitemapEdition> = sites
+        .iter()
+        .map(|s| SitemapEdition {
+            prefix: s.edition.prefix(),
+            tag: s.config.language.clone(),
+            untranslated: &s.edition.untranslated,
+        })
+        .collect();
+    sitemaps_of(&first.config.base_url, pages, &editions, SITEMAP_URLS)
+}
+
+/// What the sitemap says of each edition: where its pages are, their language, and which
+/// of them are shown untranslated (not listed as its language's version).
+struct SitemapEdition<'a> {
+    prefix: String,
+    tag: String,
+    untranslated: &'a std::collections::BTreeSet<String>,
+}
+
+/// One address of the sitemap, with its versions in every language when the site has more
+/// than one (`xhtml:link rel="alternate" hreflang`, the default language also as `x-default`).
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    alternates: Vec<Alternate>,
+}
+
+#[derive(Serialize)]
+pub struct Alternate {
+    pub hreflang: String,
+    pub href: String,
+}
+
+/// The versions of the page at `path` (relative to its edition) in every edition that
+/// translates it, the default also as `x-default`; none for a site in one language.
+fn alternates_of(
+    base: &str,
+    path: &str,
+    editions: &[SitemapEdition],
+    exists: &dyn Fn(&str) -> bool,
+) -> Vec<Alternate> {
+    if editions.len() < 2 {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for (n, edition) in editions.iter().enumerate() {
+        let full = format!("{}{path}", edition.prefix);
+        if (n > 0 && edition.untranslated.contains(path)) || !exists(&full) {
+            continue;
+        }
+        let href = routes::absolute(base, &full);
+        if n == 0 {
+            found.push(Alternate {
+                hreflang: "x-default".to_string(),
+                href: href.clone(),
+            });
+        }
+        found.push(Alternate {
+            hreflang: edition.tag.clone(),
+            href,
+        });
+    }
+    if found.len() < 3 { Vec::new() } else { found }
 }
 
 fn sitemaps_of(
     base: &str,
     pages: &[String],
+    editions: &[SitemapEdition],
     per_sitemap: usize,
 ) -> Vec<(String, &'static str, Context)> {
-    let mut urls: Vec<String> = pages
+    let all: std::collections::BTreeSet<&str> = pages.iter().map(String::as_str).collect();
+    let exists = |p: &str| all.contains(p);
+    let mut urls: Vec<SitemapUrl> = pages
         .iter()
-        .filter(|path| path.as_str() != routes::NOT_FOUND && !routes::is_embed(path))
-        .map(|path| routes::absolute(base, path))
+        .filter(|path| {
+            let own = editions
+                .iter()
+                .skip(1)
+                .find_map(|e| path.strip_prefix(e.prefix.as_str()))
+                .unwrap_or(path);
+            own != routes::NOT_FOUND && !routes::is_embed(own)
+        })
+        .map(|path| {
+            let own = editions
+                .iter()
+                .skip(1)
+                .find_map(|e| path.strip_prefix(e.prefix.as_str()))
+                .unwrap_or(path);
+            SitemapUrl {
+                loc: routes::absolute(base, path),
+                alternates: alternates_of(base, own, editions, &exists),
+            }
+        })
         .collect();
-    urls.sort();
-    let listing = |urls: &[String]| {
+    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+    let listing = |urls: &[SitemapUrl]| {
         let mut context = Context::new();
         context.insert("urls", urls);
+        context.insert("languages", &(editions.len() > 1));
         context
     };
     if urls.len() <= per_sitemap {
@@ -136,7 +222,7 @@ mod tests {
             .and_then(|v| v.as_array())
             .map(|a| {
                 a.iter()
-                    .filter_map(|u| u.as_str().map(String::from))
+                    .filter_map(|u| u.get("loc").unwrap_or(u).as_str().map(String::from))
                     .collect()
             })
             .unwrap_or_default()
@@ -149,7 +235,7 @@ mod tests {
             .map(|p| p.to_string())
             .collect();
         let base = "https://example.org/s/";
-        let one = sitemaps_of(base, &pages, 4);
+        let one = sitemaps_of(base, &pages, &[], 4);
         assert_eq!(one.len(), 1);
         assert_eq!(
             (one[0].0.as_str(), one[0].1),
@@ -157,7 +243,7 @@ mod tests {
         );
         assert_eq!(urls(&one[0].2, "urls").len(), 4, "every page but the 404");
 
-        let split = sitemaps_of(base, &pages, 3);
+        let split = sitemaps_of(base, &pages, &[], 3);
         let names: Vec<(&str, &str)> = split.iter().map(|(p, t, _)| (p.as_str(), *t)).collect();
         assert_eq!(
             names,

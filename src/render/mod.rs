@@ -89,7 +89,7 @@ pub fn render_site(
     assets: &[(String, Vec<u8>)],
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
-    render_site_keeping(site, templates, assets, sink, false, 0)
+    render_site_keeping(&[site], templates, assets, sink, false, 0)
 }
 
 /// `render_site`, keeping what the preview server updates one edit at a time when
@@ -98,101 +98,39 @@ pub fn render_site(
 /// templates and static files, the site's settings and data): a job whose inputs are as
 /// the sink recorded is not run, and its files are kept.
 pub fn render_site_keeping(
-    site: &Site,
+    sites: &[&Site],
     templates: &[SourceFile],
     assets: &[(String, Vec<u8>)],
     sink: &dyn Sink,
     keep_search: bool,
     shared: u128,
 ) -> Result<Rendered, Diagnostics> {
-    let templates = Templates::load(templates, &site.config.language)?;
-    let jobs = pages::jobs(site);
-    let recording = sink.records().then(|| Recording {
-        prints: reuse::Fingerprints::new(site, shared),
-        resolver: Resolver::new(&site.config.base_url),
-    });
-
-    // Pages are independent of each other, so they render in parallel; `collect` keeps
-    // their order, and the output does not depend on which thread did what.
-    let results: Vec<Result<PageDone, Box<Diagnostic>>> = jobs
-        .par_iter()
-        .map(|job| {
-            let Some(recording) = &recording else {
-                return render_page(site, &templates, *job, sink, keep_search);
-            };
-            let (key, fingerprint) = recording.prints.of(site, *job);
-            if let Some(record) = sink.reuse(&key, fingerprint) {
-                let origin = origin_of(site, *job);
-                return Ok(PageDone {
-                    search: None,
-                    made: record
-                        .outputs
-                        .into_iter()
-                        .map(|path| Made {
-                            path,
-                            origin: origin.clone(),
-                        })
-                        .collect(),
-                    links: Vec::new(),
-                    kept: record.pages,
-                    charts: usize::try_from(record.charts).unwrap_or(usize::MAX),
-                });
-            }
-            let done = render_page(site, &templates, *job, sink, keep_search)?;
-            sink.ran(RanJob {
-                key,
-                fingerprint,
-                charts: u32::try_from(done.charts).unwrap_or(u32::MAX),
-                outputs: done.made.iter().map(|m| m.path.clone()).collect(),
-                pages: done
-                    .links
-                    .iter()
-                    .map(|(path, links)| {
-                        let targets = recording.resolver.targets(path, links);
-                        (path.clone(), links.ids_hash(), targets)
-                    })
-                    .collect(),
-            });
-            Ok(done)
-        })
-        .collect();
-
+    let Some(site) = sites.first().copied() else {
+        return Ok(Rendered::default());
+    };
     let mut diagnostics = Diagnostics::new();
     let mut rendered = Rendered::default();
     let mut made = Vec::new();
     let mut page_paths = Vec::new();
-    for (job, result) in jobs.iter().zip(results) {
-        match result {
-            Ok(mut done) => {
-                if let Some(index) = done.search.take() {
-                    rendered.search = Some(SearchIndex(index));
-                }
-                if keep_search {
-                    rendered.jobs.push((
-                        *job,
-                        done.made.iter().rev().map(|m| m.path.clone()).collect(),
-                    ));
-                }
-                page_paths.extend(done.links.iter().map(|(path, _)| path.clone()));
-                page_paths.extend(done.kept.iter().cloned());
-                rendered.kept.extend(done.kept);
-                rendered.links.extend(done.links);
-                made.extend(done.made);
-                rendered.pages += 1;
-                rendered.charts += done.charts;
-            }
-            Err(d) => diagnostics.push(*d),
-        }
+    for (n, edition) in sites.iter().enumerate() {
+        let templates = Templates::load(templates, &edition.config.language)?;
+        render_edition(
+            edition,
+            &templates,
+            sink,
+            keep_search && n == 0,
+            shared,
+            Done {
+                diagnostics: &mut diagnostics,
+                rendered: &mut rendered,
+                made: &mut made,
+                page_paths: &mut page_paths,
+            },
+        );
     }
-    let feed = match feeds::feed_context(site, &templates) {
-        Ok(context) => Some((routes::FEED.to_string(), "feed.xml", context)),
-        Err(d) => {
-            diagnostics.push(*d);
-            None
-        }
-    };
-    let sitemaps = feeds::sitemaps(site, &page_paths);
-    for (path, template, context) in feed.into_iter().chain(sitemaps) {
+    let templates = Templates::load(templates, &site.config.language)?;
+    let sitemaps = feeds::sitemaps(sites, &page_paths);
+    for (path, template, context) in sitemaps {
         let origin = format!("the template templates/{template}");
         match templates.render(template, &context) {
             Ok(xml) => match put(sink, &path, xml.into_bytes(), origin) {
@@ -219,6 +157,121 @@ pub fn render_site_keeping(
     rendered.paths = made.into_iter().map(|m| m.path).collect();
     rendered.links.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(rendered)
+}
+
+/// Where the editions' renders gather what they made.
+struct Done<'a> {
+    diagnostics: &'a mut Diagnostics,
+    rendered: &'a mut Rendered,
+    made: &'a mut Vec<Made>,
+    page_paths: &'a mut Vec<String>,
+}
+
+/// Renders one edition's pages and its feed into its folder (`site.edition.prefix()`).
+fn render_edition(
+    site: &Site,
+    templates: &Templates,
+    sink: &dyn Sink,
+    keep_search: bool,
+    shared: u128,
+    done: Done,
+) {
+    let Done {
+        diagnostics,
+        rendered,
+        made,
+        page_paths,
+    } = done;
+    let prefix = site.edition.prefix();
+    let jobs = pages::jobs(site);
+    let recording = sink.records().then(|| Recording {
+        prints: reuse::Fingerprints::new(site, shared),
+        resolver: Resolver::new(site.root_url()),
+    });
+
+    // Pages are independent of each other, so they render in parallel; `collect` keeps
+    // their order, and the output does not depend on which thread did what.
+    let results: Vec<Result<PageDone, Box<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let Some(recording) = &recording else {
+                return render_page(site, templates, *job, sink, keep_search);
+            };
+            let (key, fingerprint) = recording.prints.of(site, *job);
+            let key = format!("{prefix}{key}");
+            if let Some(record) = sink.reuse(&key, fingerprint) {
+                let origin = origin_of(site, *job);
+                return Ok(PageDone {
+                    search: None,
+                    made: record
+                        .outputs
+                        .into_iter()
+                        .map(|path| Made {
+                            path,
+                            origin: origin.clone(),
+                        })
+                        .collect(),
+                    links: Vec::new(),
+                    kept: record.pages,
+                    charts: usize::try_from(record.charts).unwrap_or(usize::MAX),
+                });
+            }
+            let done = render_page(site, templates, *job, sink, keep_search)?;
+            sink.ran(RanJob {
+                key,
+                fingerprint,
+                charts: u32::try_from(done.charts).unwrap_or(u32::MAX),
+                outputs: done.made.iter().map(|m| m.path.clone()).collect(),
+                pages: done
+                    .links
+                    .iter()
+                    .map(|(path, links)| {
+                        let targets = recording.resolver.targets(path, links);
+                        (path.clone(), links.ids_hash(), targets)
+                    })
+                    .collect(),
+            });
+            Ok(done)
+        })
+        .collect();
+
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(mut done) => {
+                if let Some(index) = done.search.take() {
+                    rendered.search = Some(SearchIndex(index));
+                }
+                if keep_search {
+                    rendered.jobs.push((
+                        *job,
+                        done.made.iter().rev().map(|m| m.path.clone()).collect(),
+                    ));
+                }
+                page_paths.extend(done.links.iter().map(|(path, _)| path.clone()));
+                page_paths.extend(done.kept.iter().cloned());
+                rendered.kept.extend(done.kept);
+                rendered.links.extend(done.links);
+                made.extend(done.made);
+                rendered.pages += 1;
+                rendered.charts += done.charts;
+            }
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    match feeds::feed_context(site, templates) {
+        Ok(context) => {
+            let path = format!("{prefix}{}", routes::FEED);
+            let origin = "the template templates/feed.xml".to_string();
+            match templates.render("feed.xml", &context) {
+                Ok(xml) => match put(sink, &path, xml.into_bytes(), origin) {
+                    Ok(m) => made.push(m),
+                    Err(d) => diagnostics.push(*d),
+                },
+                Err(d) => diagnostics.push(*d),
+            }
+        }
+        Err(d) => diagnostics.push(*d),
+    }
 }
 
 /// What a build that records itself needs of each job: its fingerprint, and where its
@@ -309,7 +362,7 @@ pub fn render_sitemaps(
     prepared: &Prepared,
     page_paths: &[String],
 ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
-    feeds::sitemaps(site, page_paths)
+    feeds::sitemaps(&[site], page_paths)
         .into_iter()
         .map(|(path, template, context)| {
             let xml = prepared.0.render(template, &context)?;
@@ -475,23 +528,28 @@ fn render_page(
     debug_assert_eq!(parts.template, pages::template_of(job), "{job:?}");
     let search = parts.search.take().filter(|_| keep_search);
     let html = templates.render(parts.template, &parts.context)?;
-    let mut links = vec![(parts.path.clone(), page_links(&html, &parts.drawn))];
+    let prefix = site.edition.prefix();
+    let page_path = format!("{prefix}{}", parts.path);
+    let mut links = vec![(page_path.clone(), page_links(&html, &parts.drawn))];
     drop(parts.drawn);
     let origin = origin_of(site, job);
     let mut made =
         Vec::with_capacity(parts.files.len() + 2 * parts.extra.len() + parts.images.len() + 1);
     for file in parts.files {
-        made.push(put(sink, &file.path, file.bytes, origin.clone())?);
+        let path = format!("{prefix}{}", file.path);
+        made.push(put(sink, &path, file.bytes, origin.clone())?);
     }
-    for image in parts.images {
+    for mut image in parts.images {
+        image.path = format!("{prefix}{}", image.path);
         made.push(put_image(sink, image, origin.clone())?);
     }
     for extra in parts.extra {
         let html = templates.render(extra.template, &extra.context)?;
-        links.push((extra.path.clone(), page_links(&html, &extra.drawn)));
-        made.push(put(sink, &extra.path, html.into_bytes(), origin.clone())?);
+        let path = format!("{prefix}{}", extra.path);
+        links.push((path.clone(), page_links(&html, &extra.drawn)));
+        made.push(put(sink, &path, html.into_bytes(), origin.clone())?);
     }
-    made.push(put(sink, &parts.path, html.into_bytes(), origin)?);
+    made.push(put(sink, &page_path, html.into_bytes(), origin)?);
     Ok(PageDone {
         search,
         made,

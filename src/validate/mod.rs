@@ -185,6 +185,8 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
         pages,
         problems,
         broken,
+        edition,
+        ..
     } = content;
     let mut checker = Checker {
         broken,
@@ -207,6 +209,7 @@ pub fn validate_site(content: Content, drafts: bool) -> Result<Site, Diagnostics
         data,
         briefings,
         pages,
+        edition,
         warnings: Diagnostics::new(),
     };
     check_documents(&mut checker, &site);

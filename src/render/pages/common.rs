@@ -191,6 +191,13 @@ fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appea
     embed.insert("page_href", &format!("../{page_path}"));
     embed.insert("site_url", &site.config.base_url);
     embed.insert("root", "../");
+    embed.insert(
+        "assets",
+        &format!(
+            "../{}",
+            "../".repeat(site.edition.prefix().matches('/').count())
+        ),
+    );
     parts.extra.push(ExtraPage {
         path: page_path,
         template: "chart.html",
@@ -293,9 +300,75 @@ pub fn base_context(
         },
     );
     context.insert("nav", &navigation(site, &root, current));
+    let site_root = format!(
+        "{root}{}",
+        "../".repeat(site.edition.prefix().matches('/').count())
+    );
+    insert_editions(&mut context, site, path, &site_root);
+    context.insert("assets", &site_root);
     context.insert("root", &root);
     insert_card(&mut context, site, routes::SITE_CARD, &site_card_alt(site));
     context
+}
+
+/// One version of a page in one edition, for the language switcher and the alternate links.
+#[derive(Serialize)]
+struct Version {
+    /// The language its content is in (`zh-Hans`; the default one for a page shown
+    /// untranslated).
+    hreflang: String,
+    /// The language's name in itself.
+    name: String,
+    /// The way there from this page, and its absolute address.
+    href: String,
+    url: String,
+    current: bool,
+    /// Whether the edition shows this page untranslated, in the default language.
+    untranslated: bool,
+}
+
+/// The page's versions in every edition (`versions`), whether this one shows it
+/// untranslated (`untranslated`: the default language's tag and name), and the URL of the
+/// version in the default language (`x_default`). A site in one language gets none.
+fn insert_editions(context: &mut Context, site: &Site, path: &str, site_root: &str) {
+    let editions = &site.edition.editions;
+    if editions.len() < 2 {
+        context.insert("versions", &Vec::<Version>::new());
+        return;
+    }
+    let default_tag = editions.first().map_or("", |e| e.tag.as_str());
+    let versions: Vec<Version> = editions
+        .iter()
+        .enumerate()
+        .map(|(n, e)| {
+            let untranslated = n > 0 && e.untranslated.contains(path);
+            let prefix = if e.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", e.path)
+            };
+            Version {
+                hreflang: if untranslated {
+                    default_tag.to_string()
+                } else {
+                    e.tag.clone()
+                },
+                name: e.name.clone(),
+                href: format!("{site_root}{prefix}{path}"),
+                url: routes::absolute(&e.base_url, path),
+                current: e.path == site.edition.path,
+                untranslated,
+            }
+        })
+        .collect();
+    if let Some(first) = editions.first() {
+        context.insert("x_default", &routes::absolute(&first.base_url, path));
+        if site.edition.untranslated.contains(path) {
+            context.insert("untranslated", &first.tag);
+            context.insert("untranslated_name", &first.name);
+        }
+    }
+    context.insert("versions", &versions);
 }
 
 /// What the site's card, which pages without their own share, says: its name and what it
@@ -336,6 +409,7 @@ pub fn site_headline(site: &Site) -> Option<Headline> {
 /// for the 404 page, which a host serves at whatever path was asked for.
 pub fn make_links_absolute(context: &mut Context, site: &Site) {
     context.insert("root", &site.config.base_url);
+    context.insert("assets", site.root_url());
     context.insert("nav", &navigation(site, &site.config.base_url, ""));
 }
 
