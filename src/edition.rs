@@ -133,6 +133,9 @@ fn for_each_translations(content: &Content, mut each: impl FnMut(&SourceFile, &T
     for link in &config.navigation {
         each(&config.file, &link.translations);
     }
+    for firm in &config.firms {
+        each(&config.file, &firm.translations);
+    }
     for dataset in &content.datasets {
         each(&dataset.file, &dataset.translations);
         for column in &dataset.columns {
@@ -148,6 +151,54 @@ fn for_each_translations(content: &Content, mut each: impl FnMut(&SourceFile, &T
                 for alt in &value.also {
                     each(&dataset.file, &alt.translations);
                 }
+            }
+        }
+    }
+}
+
+/// Calls every firm named in `renamed` (original, translation) by its translation.
+fn rename_firms(content: &mut Content, renamed: &[(String, String)]) {
+    if renamed.is_empty() {
+        return;
+    }
+    let rename = |name: &mut String| {
+        if let Some((_, to)) = renamed.iter().find(|(from, _)| from == name) {
+            *name = to.clone();
+        }
+    };
+    for source in &mut content.sources {
+        source.firms.iter_mut().for_each(rename);
+    }
+    for dataset in &mut content.datasets {
+        for value in dataset
+            .rows
+            .iter_mut()
+            .flat_map(|r| r.cells.iter_mut().flatten())
+        {
+            if let Some(firm) = &mut value.firm {
+                rename(&mut firm.id);
+            }
+            for alt in &mut value.also {
+                if let Some(firm) = &mut alt.firm {
+                    rename(&mut firm.id);
+                }
+            }
+        }
+    }
+    let bodies = content
+        .briefings
+        .iter_mut()
+        .map(|b| &mut b.body)
+        .chain(content.pages.iter_mut().map(|p| &mut p.body));
+    for body in bodies {
+        for segment in body.iter_mut() {
+            let citation = match segment {
+                Segment::Cite(c) => c,
+                Segment::Quote(q) => &mut q.citation,
+                _ => continue,
+            };
+            if let Some(firm) = &mut citation.firm {
+                rename(&mut firm.id);
             }
         }
     }
@@ -178,6 +229,7 @@ impl Missing<'_> {
         if let Some(found) = translations.get(field, self.suffix) {
             return found.to_string();
         }
+        let at = translations.original_at(field).unwrap_or(at);
         self.warnings.push(
             Diagnostic::error(
                 &file.path,
@@ -241,6 +293,21 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
             link.target.at,
             &format!("the navigation label `{}`", link.label),
         );
+    }
+
+    // Firms: those `firms:` lists take their names in the language everywhere a firm is
+    // named (sources, values, citations), so that every check of firms holds as before.
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    for firm in &config.firms {
+        let name = missing.field(
+            &file,
+            &firm.translations,
+            "name",
+            &firm.name,
+            firm.at,
+            &format!("the firm `{}`", firm.name),
+        );
+        renamed.push((firm.name.clone(), name));
     }
 
     // Vendors: their Chinese names are `name_zh`.
@@ -403,6 +470,7 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
             Some((_, translation)) => {
                 let mut translation = translation.clone();
                 translation.draft = briefing.draft;
+                translation.original = Some(briefing.file.clone());
                 carry_chart_ids(&briefing.file, &briefing.body, &mut translation.body);
                 carry_heading_ids(&briefing.body, &mut translation.body);
                 *briefing = translation;
@@ -424,6 +492,7 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
             Some((_, translation)) => {
                 let mut translation = translation.clone();
                 translation.chart_index = page.chart_index;
+                translation.original = Some(page.file.clone());
                 carry_chart_ids(&page.file, &page.body, &mut translation.body);
                 carry_heading_ids(&page.body, &mut translation.body);
                 *page = translation;
@@ -452,6 +521,7 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
             out.problems.push(orphan(&translation.file));
         }
     }
+    rename_firms(&mut out, &renamed);
     let all = editions(content);
     out.edition = Edition {
         language: lang,
@@ -499,13 +569,14 @@ fn carry_chart_ids(original_file: &SourceFile, original: &[Segment], translation
         let Segment::Chart(spec) = segment else {
             continue;
         };
-        if let Some(first) = originals.get(n) {
-            if same_drawing(first, spec) && spec.id.is_none() {
-                spec.id = Some(Ref {
-                    id: routes::id_of_chart(original_file.document_stem(), first),
-                    at: spec.at,
-                });
-            }
+        if let Some(first) = originals.get(n)
+            && same_drawing(first, spec)
+            && spec.id.is_none()
+        {
+            spec.id = Some(Ref {
+                id: routes::id_of_chart(original_file.document_stem(), first),
+                at: spec.at,
+            });
         }
         n += 1;
     }
@@ -586,6 +657,94 @@ fn heading_texts(markdown: &str) -> Vec<(String, Option<String>)> {
         }
     }
     found
+}
+
+/// Warnings for text the edition's images draw (chart titles, captions and labels, dataset
+/// and column names, vendor names, the titles on social cards) that needs a character
+/// neither shipped font has: the PNG would show an empty box for it.
+pub fn glyph_warnings(content: &Content) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let mut check = |file: &SourceFile, at: Option<Loc>, what: &str, text: &str| {
+        let missing = crate::raster::missing_glyphs(text);
+        if missing.is_empty() {
+            return;
+        }
+        let chars: String = missing.iter().collect();
+        let mut d = Diagnostic::error(
+            &file.path,
+            format!("{what} uses characters the images' fonts lack: {chars}"),
+        );
+        if let Some(at) = at {
+            d = d.at_loc(&file.text, at);
+        }
+        warnings.push(
+            d.with_hint(
+                "the PNGs and cards would draw them as empty boxes; regenerate the CJK font \
+                 subset with `python3 assets/fonts/cjk-subset.py` (assets/fonts/README.md)",
+            )
+            .warning(),
+        );
+    };
+    let config = &content.config;
+    check(&config.file, None, "the site's title", &config.title);
+    check(
+        &config.file,
+        None,
+        "the site's description",
+        &config.description,
+    );
+    if let Some(file) = &content.vendors_file {
+        for v in &content.vendors {
+            let what = format!("vendor `{}`'s name", v.id);
+            check(file, Some(v.at), &what, &format!("{}{}", v.name, v.name_zh));
+        }
+    }
+    for dataset in &content.datasets {
+        check(&dataset.file, None, "the dataset's title", &dataset.title);
+        for column in &dataset.columns {
+            check(
+                &dataset.file,
+                Some(column.at),
+                "the column's label",
+                &column.label,
+            );
+        }
+        for b in &dataset.breaks {
+            check(
+                &dataset.file,
+                Some(b.at),
+                "the series break's label",
+                &b.label,
+            );
+        }
+    }
+    let documents = content
+        .briefings
+        .iter()
+        .map(|b| (&b.file, Some(b.title.as_str()), &b.body))
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (&p.file, Some(p.title.as_str()), &p.body)),
+        );
+    for (file, title, body) in documents {
+        if let Some(title) = title {
+            check(file, None, "the title", title);
+        }
+        for spec in charts_of(body) {
+            let mut text = spec.title.clone();
+            text.push_str(spec.caption.as_deref().unwrap_or_default());
+            for a in &spec.annotations {
+                text.push_str(&a.label);
+            }
+            for r in &spec.references {
+                text.push_str(&r.label);
+            }
+            check(file, Some(spec.at), "the chart", &text);
+        }
+    }
+    warnings
 }
 
 /// Whether two chart blocks draw the same data the same way, whatever their words.

@@ -30,7 +30,8 @@
 //! Anything else (`sources.yaml` or `vendors.yaml`, which most pages show, a dataset whose
 //! table needs more or fewer pages, `base.html` or the sitemap's templates, static files,
 //! `site.yaml`, a dataset or page created, deleted or renamed, changes of several kinds in
-//! one save, or a save that breaks the build) is a full build, exactly as `quarterly build`
+//! one save, a save that breaks the build, and any save to a site in several languages) is
+//! a full build, exactly as `quarterly build`
 //! makes it, so what is served always equals a fresh build of the same content
 //! (`tests/incremental.rs` holds it to that).
 
@@ -175,7 +176,10 @@ impl Session {
     /// The update of a save that only changes existing briefings' text, or `None` when the
     /// change needs (or the result is checked by) a full build.
     fn quick_update(&mut self, changed: &BTreeSet<PathBuf>) -> Option<Update> {
-        if self.stale {
+        // A site in several languages is built whole after every save: an edit to one
+        // edition's file may change what every other edition shows (its fallbacks, its
+        // alternate links), and the page-by-page plans below know one edition.
+        if self.stale || self.site.edition.is_multilingual() {
             return None;
         }
         let mut edits = Vec::new();

@@ -3,7 +3,7 @@
 //! Chinese writes periods as 2023年第三季度 and amounts in 亿 (a hundred million), so
 //! US$9.2bn is 92亿美元 and CNY 120.7bn is 1,207亿元, as Chinese business news does.
 
-use crate::format::format_number;
+use crate::format::{format_number, join_names};
 use crate::period::Period;
 
 /// Whether `path` can name an edition's folder and the suffix of its translations: two or
@@ -44,6 +44,16 @@ impl Language {
         match self {
             Language::EnGb => "English",
             Language::ZhHans => "简体中文",
+        }
+    }
+
+    /// The language's name as readers of `reader` call it: 英文 for English in Chinese.
+    pub fn name_in(self, reader: Language) -> &'static str {
+        match (self, reader) {
+            (Language::EnGb, Language::EnGb) => "English",
+            (Language::EnGb, Language::ZhHans) => "英文",
+            (Language::ZhHans, Language::EnGb) => "Chinese",
+            (Language::ZhHans, Language::ZhHans) => "中文",
         }
     }
 
@@ -124,6 +134,75 @@ impl Language {
             (Language::ZhHans, Bound::JustUnder) => "接近",
         };
         format!("{word}{value}")
+    }
+
+    /// The space this language puts between words, and between a sentence and the next:
+    /// none in Chinese.
+    pub fn word_space(self) -> &'static str {
+        match self {
+            Language::EnGb => " ",
+            Language::ZhHans => "",
+        }
+    }
+
+    /// The unit of amounts in billions as a table or axis heading names it: `US$ bn`,
+    /// `CNY bn`; 亿美元, 亿元.
+    pub fn amount_unit(self, currency: Currency) -> &'static str {
+        match (self, currency) {
+            (Language::EnGb, Currency::Usd) => "US$ bn",
+            (Language::EnGb, Currency::Cny) => "CNY bn",
+            (Language::ZhHans, Currency::Usd) => "亿美元",
+            (Language::ZhHans, Currency::Cny) => "亿元",
+        }
+    }
+
+    /// Names joined in a sentence: `A, B and C`; A、B和C.
+    pub fn join_names(self, names: &[&str]) -> String {
+        match self {
+            Language::EnGb => join_names(names),
+            Language::ZhHans => match names {
+                [] => String::new(),
+                [one] => one.to_string(),
+                [rest @ .., last] => format!("{}和{last}", rest.join("、")),
+            },
+        }
+    }
+
+    /// A date written `2022-06-11` (or `2022-06`, `2022`) as readers see it: as written in
+    /// English; 2022年6月11日 (2022年6月, 2022年) in Chinese, months and days in digits.
+    /// Anything else is left as written.
+    pub fn date(self, date: &str) -> String {
+        match self {
+            Language::EnGb => date.to_string(),
+            Language::ZhHans => chinese_date(date).unwrap_or_else(|| date.to_string()),
+        }
+    }
+}
+
+/// `2022-06-11`, `2022-06` or `2022` as Chinese writes it (2022年6月11日, 2022年6月,
+/// 2022年); none for anything else.
+fn chinese_date(date: &str) -> Option<String> {
+    let number = |part: &str, digits: usize, range: std::ops::RangeInclusive<u16>| {
+        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u16>().ok())
+            .flatten()
+            .filter(|n| range.contains(n))
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    match parts.as_slice() {
+        [year] => Some(format!("{}年", number(year, 4, 0..=9999)?)),
+        [year, month] => Some(format!(
+            "{}年{}月",
+            number(year, 4, 0..=9999)?,
+            number(month, 2, 1..=12)?
+        )),
+        [year, month, day] => Some(format!(
+            "{}年{}月{}日",
+            number(year, 4, 0..=9999)?,
+            number(month, 2, 1..=12)?,
+            number(day, 2, 1..=31)?
+        )),
+        _ => None,
     }
 }
 
@@ -242,5 +321,24 @@ mod tests {
         assert_eq!(grouped("1234567.89"), "1,234,567.89");
         assert_eq!(grouped("-999"), "-999");
         assert_eq!(grouped("-1000"), "-1,000");
+    }
+
+    #[test]
+    fn dates_names_and_units_as_each_language_writes_them() {
+        let zh = Language::ZhHans;
+        assert_eq!(zh.date("2022-06-11"), "2022年6月11日");
+        assert_eq!(zh.date("2020-11"), "2020年11月");
+        assert_eq!(zh.date("2021"), "2021年");
+        assert_eq!(zh.date("2021-13"), "2021-13");
+        assert_eq!(zh.date("soon"), "soon");
+        assert_eq!(Language::EnGb.date("2022-06-11"), "2022-06-11");
+        assert_eq!(
+            zh.join_names(&["阿里云", "华为云", "腾讯云"]),
+            "阿里云、华为云和腾讯云"
+        );
+        assert_eq!(zh.join_names(&["阿里云"]), "阿里云");
+        assert_eq!(Language::EnGb.join_names(&["A", "B", "C"]), "A, B and C");
+        assert_eq!(zh.amount_unit(Currency::Usd), "亿美元");
+        assert_eq!(Language::EnGb.amount_unit(Currency::Cny), "CNY bn");
     }
 }

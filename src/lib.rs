@@ -139,7 +139,17 @@ pub fn pipeline(
             .iter()
             .map(|language| edition::localize(&content, language))
             .collect();
+        let mut glyphs = edition::glyph_warnings(&content);
+        for (localized, _) in &localized {
+            glyphs.extend(edition::glyph_warnings(localized));
+        }
         let mut site = validate::validate_site(content, options.drafts)?;
+        let mut seen = std::collections::BTreeSet::new();
+        for warning in glyphs {
+            if seen.insert(warning.to_string()) {
+                site.warnings.push(warning);
+            }
+        }
         let mut others = Vec::new();
         let mut problems = Diagnostics::new();
         for (localized, missing) in localized {
@@ -246,6 +256,12 @@ fn shared_inputs(files: &ContentFiles, options: BuildOptions) -> u128 {
     let singles = [&files.site, &files.sources, &files.vendors];
     for file in singles.into_iter().flatten().chain(&files.datasets) {
         add(&file.path, file.text.as_bytes());
+    }
+    // Which briefings and pages have translations decides every page's links to its other
+    // versions (a translation's text is read by its own edition's jobs alone).
+    add("translations", b"");
+    for file in &files.translations {
+        add(&file.path, b"");
     }
     add("templates", b"");
     for file in &files.templates {

@@ -11,11 +11,54 @@ use resvg::usvg::{self, fontdb};
 use rustc_hash::FxHashMap;
 
 /// What draws the images, as part of every cached image's key.
-pub const RENDERER: &str = "resvg 0.49.0, chart-sans.ttf, 256 colours, deflate 5";
+pub const RENDERER: &str = "resvg 0.49.0, chart-sans.ttf, chart-cjk.ttf, 256 colours, deflate 5";
 
 /// The font every image is drawn in: the chart font pages measure text with.
 const FONT: &[u8] = include_bytes!("../assets/fonts/chart-sans.ttf");
 const FONT_FAMILY: &str = "DejaVu Sans";
+/// The CJK characters the site's text uses (a Noto Sans CJK SC subset made by
+/// `assets/fonts/cjk-subset.py`): a character the chart font lacks falls back to it.
+const CJK_FONT: &[u8] = include_bytes!("../assets/fonts/chart-cjk.ttf");
+
+/// A hash of the fonts images are drawn with, for the image cache's keys.
+pub fn fonts_hash() -> u128 {
+    static HASH: OnceLock<u128> = OnceLock::new();
+    *HASH.get_or_init(|| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(FONT);
+        hasher.update(CJK_FONT);
+        hasher.digest128()
+    })
+}
+
+/// The characters of `text` that neither shipped font has, each once, in order: an image
+/// would draw them as empty boxes.
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    use ab_glyph::{Font, FontRef};
+    static FONTS: OnceLock<Option<(FontRef<'static>, FontRef<'static>)>> = OnceLock::new();
+    let Some((latin, cjk)) = FONTS
+        .get_or_init(|| {
+            Some((
+                FontRef::try_from_slice(FONT).ok()?,
+                FontRef::try_from_slice(CJK_FONT).ok()?,
+            ))
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut missing = Vec::new();
+    for c in text.chars() {
+        let drawn = c.is_whitespace()
+            || c.is_control()
+            || latin.glyph_id(c).0 != 0
+            || cjk.glyph_id(c).0 != 0;
+        if !drawn && !missing.contains(&c) {
+            missing.push(c);
+        }
+    }
+    missing
+}
 
 fn fonts() -> Arc<fontdb::Database> {
     static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
@@ -23,6 +66,7 @@ fn fonts() -> Arc<fontdb::Database> {
         .get_or_init(|| {
             let mut db = fontdb::Database::new();
             db.load_font_data(FONT.to_vec());
+            db.load_font_data(CJK_FONT.to_vec());
             // Every generic family is the chart font: a name the SVG gives that is not
             // loaded falls back to it, never to a font of the machine.
             db.set_sans_serif_family(FONT_FAMILY);
@@ -151,6 +195,31 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `text` drawn alone on a small image.
+    fn drawn(text: &str) -> Vec<u8> {
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"60\" height=\"20\"><text x=\"2\" y=\"15\" font-size=\"14\">{text}</text></svg>"
+        );
+        png(&svg, 1.0).unwrap()
+    }
+
+    #[test]
+    fn chinese_text_is_drawn_with_the_shipped_cjk_font() {
+        // Without a CJK font the ideographs would be empty boxes or nothing; each of these
+        // draws differently, as different glyphs do.
+        let blank = drawn("");
+        let china = drawn("中国");
+        let cloud = drawn("云");
+        assert_ne!(china, blank);
+        assert_ne!(china, cloud);
+        assert_ne!(drawn("阿里云"), drawn("华为云"));
+        assert!(missing_glyphs("中国云市场，Q3 2023").is_empty());
+        // A character the subset lacks is found, once. (Written as a number, so that the
+        // subset, made from every character of the sources, does not take it in.)
+        let rare = char::from_u32(0x9F98).unwrap();
+        assert_eq!(missing_glyphs(&format!("{rare}{rare}云")), [rare]);
+    }
 
     #[test]
     fn draws_at_the_scale_asked_and_reads_its_own_header() {

@@ -136,6 +136,22 @@ fn axe_finds_no_violations_in_light_or_dark_and_nothing_scrolls_sideways_at_360p
         "embed/2023-q3-quarterly-spend-on-cloud-infrastructure-services.html",
         "embed/charts-shares-of-spend-quarter-by-quarter.html",
         "embed/charts-shares-of-the-leading-providers-in-q3-2023.html",
+        // The Chinese edition's pages of every kind.
+        "zh/index.html",
+        "zh/briefings/2023-q3.html",
+        "zh/briefings/2019-q4.html",
+        "zh/vendors/alibaba-cloud.html",
+        "zh/vendors.html",
+        "zh/data.html",
+        "zh/data/market.html",
+        "zh/archive.html",
+        "zh/about.html",
+        "zh/methodology.html",
+        "zh/charts.html",
+        "zh/search.html",
+        "zh/404.html",
+        "zh/charts/2023-q3-quarterly-spend-on-cloud-infrastructure-services.html",
+        "zh/embed/2023-q3-quarterly-spend-on-cloud-infrastructure-services.html",
     ];
     // The embed pages of one briefing and of every kind in the gallery, each in a 320 px
     // iframe; the standalone SVGs of one briefing's charts against its page.
@@ -269,6 +285,28 @@ fn check_search(search: &serde_json::Value, dist: &Path) {
         );
         hrefs
     };
+    // The Chinese edition searches its own text: 会计口径 (accounting basis) is in the
+    // briefings about Alibaba's accounting change, and found by its character pairs.
+    let zh: Vec<String> = search["zh"]["hrefs"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(zh.len() >= 3, "{}", search["zh"]);
+    for href in &zh {
+        assert!(
+            href.starts_with("briefings/") && dist.join("zh").join(href).is_file(),
+            "{href} is a briefing of the Chinese edition"
+        );
+    }
+    let zh_status = search["zh"]["status"].as_str().unwrap_or_default();
+    assert!(
+        !zh_status.chars().any(|c| c.is_ascii_alphabetic()),
+        "the status is in Chinese: {zh_status}"
+    );
     let english = hrefs("english");
     assert!(!english.is_empty(), "{}", search["english"]);
     let status = search["english"]["status"].as_str().unwrap_or_default();

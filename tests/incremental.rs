@@ -13,6 +13,7 @@ use std::path::Path;
 
 use fixture::edits::{
     EDITS, Edit, briefings, edit_sequences, make, rewrite, setting, shipped_copy,
+    shipped_copy_in_one_language,
 };
 use proptest::prelude::*;
 use quarterly::incremental::{Session, Update};
@@ -136,7 +137,7 @@ fn each_kind_of_edit_in_turn_keeps_the_served_site_a_fresh_build() {
 
 /// Makes `edit` on a fresh copy of the shipped site and returns what the update rendered.
 fn update_after(edit: Edit, pick: usize) -> (Update, tempfile::TempDir) {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let mut session = Session::build(site.path()).unwrap();
     let touched = make(site.path(), edit, 0, pick);
     let update = session.update(&touched).unwrap();
@@ -226,6 +227,22 @@ fn an_edit_to_one_of_the_latest_briefings_renders_the_feed() {
 }
 
 #[test]
+fn a_save_to_a_site_in_two_languages_is_a_full_build_equal_to_a_fresh_one() {
+    let site = shipped_copy();
+    let root = site.path();
+    let mut session = Session::build(root).unwrap();
+    for (n, edit) in [Edit::Body, Edit::Translation, Edit::Translation]
+        .into_iter()
+        .enumerate()
+    {
+        let update = session.update(&make(root, edit, n, 3)).unwrap();
+        assert!(update.full, "{edit:?}");
+        assert_same(&held(&session), &fresh(root).unwrap(), &format!("{edit:?}"));
+    }
+    assert!(session.files().contains_key("zh/briefings/2019-q4.html"));
+}
+
+#[test]
 fn an_edit_to_the_sources_is_a_full_build() {
     let (update, _site) = update_after(Edit::Source, 4);
     assert!(update.full);
@@ -233,7 +250,7 @@ fn an_edit_to_the_sources_is_a_full_build() {
 
 #[test]
 fn a_dataset_created_or_deleted_is_a_full_build() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let update = session.update(&make(root, Edit::DatasetAdd, 0, 0)).unwrap();
@@ -252,7 +269,7 @@ fn a_dataset_created_or_deleted_is_a_full_build() {
 
 #[test]
 fn a_temporary_file_that_is_gone_changes_nothing() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let mut session = Session::build(site.path()).unwrap();
     let gone = site.path().join("content/briefings/.2019-q1.md.swp");
     let update = session.update(&BTreeSet::from([gone])).unwrap();
@@ -308,7 +325,7 @@ fn an_edit_to_a_dataset_renders_the_pages_that_show_it() {
     );
 
     // A vendor's share: its vendor page charts it.
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let update = session.update(&make(root, Edit::Figure, 1, 0)).unwrap();
@@ -357,7 +374,7 @@ fn an_edit_to_a_chart_block_renders_the_briefing_and_its_downloads_alone() {
 
 #[test]
 fn the_next_quarter_added_and_deleted_renders_what_lists_the_latest_briefings() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let touched = make(root, Edit::Add, 0, 3);
@@ -411,7 +428,7 @@ fn a_briefing_renamed_for_a_new_period_moves_without_a_full_build() {
 
 #[test]
 fn a_briefing_added_before_the_others_moves_them_over_without_a_full_build() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let from = root.join("content/briefings/2019-q1.md");
@@ -430,7 +447,7 @@ fn a_briefing_added_before_the_others_moves_them_over_without_a_full_build() {
 
 #[test]
 fn a_broken_save_keeps_the_last_good_site_and_the_next_good_one_recovers() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let good = held(&session);
@@ -452,7 +469,7 @@ fn a_broken_save_keeps_the_last_good_site_and_the_next_good_one_recovers() {
 
 #[test]
 fn a_save_by_writing_a_temporary_file_and_renaming_it_is_a_quick_update() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let target = root.join("content/briefings/2019-q1.md");
@@ -480,7 +497,7 @@ fn an_edit_to_a_template_renders_the_pages_made_with_it() {
     );
 
     // A template others include: every page made with one of those, and the feed.
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let sources = root.join("templates/sources.html");
@@ -505,7 +522,7 @@ fn an_edit_to_a_template_renders_the_pages_made_with_it() {
 
 #[test]
 fn an_edit_to_the_ui_strings_is_a_full_build() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     let own = root.join("templates/i18n/en-GB.yaml");
@@ -526,7 +543,7 @@ fn an_edit_to_the_ui_strings_is_a_full_build() {
 
 #[test]
 fn an_edit_to_the_templates_of_charts_pages_renders_every_charts_pages() {
-    let site = shipped_copy();
+    let site = shipped_copy_in_one_language();
     let root = site.path();
     let mut session = Session::build(root).unwrap();
     for (template, from, to) in [

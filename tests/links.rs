@@ -166,8 +166,14 @@ fn every_page_links_to_both_stylesheets_and_the_feed() {
             stylesheets.contains("static/style.css") && stylesheets.contains("static/charts.css"),
             "{page}: {stylesheets:?}"
         );
+        // Each edition has its own feed.
+        let feed = if page.starts_with("zh/") {
+            "zh/feed.xml"
+        } else {
+            "feed.xml"
+        };
         let feeds = targets("head link[rel=alternate][type=\"application/atom+xml\"]");
-        assert_eq!(feeds, BTreeSet::from(["feed.xml".to_string()]), "{page}");
+        assert_eq!(feeds, BTreeSet::from([feed.to_string()]), "{page}");
     }
 }
 
@@ -210,9 +216,15 @@ fn every_footnote_marker_is_numbered_as_its_footnote_and_every_footnote_is_cited
                 "{page}: marker {text} for #{id}"
             );
             let label = cite.value().attr("aria-label").unwrap_or("");
+            // The catalogue's `source_number` in the page's language: "Source 1", 资料来源1.
+            let (word, then) = if page.starts_with("zh/") {
+                ("资料来源", "，")
+            } else {
+                ("Source ", ",")
+            };
             assert!(
-                label == format!("Source {number}")
-                    || label.starts_with(&format!("Source {number},")),
+                label == format!("{word}{number}")
+                    || label.starts_with(&format!("{word}{number}{then}")),
                 "{page}: marker for #{id} labelled {label:?}"
             );
             cited.insert(id);
@@ -226,19 +238,28 @@ fn every_footnote_marker_is_numbered_as_its_footnote_and_every_footnote_is_cited
     assert!(markers > 1000, "{markers} footnote markers");
 }
 
-/// The number a table cell or CSV field shows, if any: `over US$5bn` is 5.
+/// The number a table cell or CSV field shows, if any, in billions for amounts: `over
+/// US$5bn` is 5, and so is 超过50亿美元 (an amount in 亿, a hundred million).
 fn number_in(text: &str) -> Option<f64> {
+    let text = text.replace(',', "");
     let start = text.find(|c: char| c.is_ascii_digit() || c == '-')?;
     let digits: String = text[start..]
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
         .collect();
-    Some(digits.parse().unwrap_or_else(|e| panic!("{text}: {e}")))
+    let number: f64 = digits.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+    Some(if text.contains('亿') {
+        number / 10.0
+    } else {
+        number
+    })
 }
 
-/// The name in a column heading, without its unit: `Spend (US$ bn)` is `Spend`.
+/// The name in a column heading, without its unit: `Spend (US$ bn)` is `Spend`, and
+/// 支出（亿美元） is 支出.
 fn series_name(heading: &str) -> &str {
-    heading.rsplit_once(" (").map_or(heading, |(name, _)| name)
+    let name = heading.rsplit_once(" (").map_or(heading, |(name, _)| name);
+    name.rsplit_once('（').map_or(name, |(name, _)| name)
 }
 
 #[test]
@@ -288,7 +309,10 @@ fn every_chart_csv_holds_the_series_periods_and_values_of_its_chart() {
                 .first()
                 .map(|d| d.text().collect())
                 .unwrap_or_default();
-            for name in names.iter().filter(|n| **n != "Not broken out") {
+            for name in names
+                .iter()
+                .filter(|n| **n != "Not broken out" && **n != "未单列")
+            {
                 assert!(desc.contains(name), "{page} {id}: {name} not in {desc:?}");
             }
 
@@ -298,7 +322,12 @@ fn every_chart_csv_holds_the_series_periods_and_values_of_its_chart() {
             for (row, tr) in rows.iter().zip(&table) {
                 let period: quarterly::period::Period = row[0].parse().unwrap();
                 let th: String = select_in(tr, "th").concat();
-                assert_eq!(period.label(), th, "{page} {id}: {target}");
+                let language = if page.starts_with("zh/") {
+                    quarterly::language::Language::ZhHans
+                } else {
+                    quarterly::language::Language::EnGb
+                };
+                assert_eq!(language.period(period), th, "{page} {id}: {target}");
                 let cells = select_in(tr, "td");
                 assert_eq!(cells.len(), row.len() - 1, "{page} {id}: {target}");
                 for (field, cell) in row.iter().skip(1).zip(&cells) {
@@ -325,11 +354,20 @@ fn select_in(element: &scraper::ElementRef, selector: &str) -> Vec<String> {
 fn links_in_pages_are_relative_so_the_site_works_from_disk_and_under_any_path() {
     let (_tmp, dist, _) = build();
     for (page, html) in html_files(&dist) {
-        if page == "404.html" {
+        if page == "404.html" || page == "zh/404.html" {
             continue; // served at any path, so it links absolutely
         }
-        // The canonical link, left out of `links`, is the one absolute link a page keeps.
+        // The canonical link, left out of `links`, and the versions of the page in each
+        // language (which crawlers need absolute) are the absolute links a page keeps.
+        let doc = scraper::Html::parse_document(&html);
+        let versions: BTreeSet<&str> = select(&doc, "head link[rel=alternate][hreflang]")
+            .iter()
+            .filter_map(|l| l.value().attr("href"))
+            .collect();
         for link in links_and_ids(&html).links {
+            if versions.contains(link.as_str()) {
+                continue;
+            }
             assert!(!link.starts_with('/'), "{page}: root-relative link {link}");
             assert!(
                 !link.starts_with("https://example.org/"),
@@ -506,7 +544,11 @@ fn every_reader_page_exists_and_stays_small() {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().and_then(|x| x.to_str()) == Some("js"))
-        .filter(|e| !e.path().starts_with(dist.join("search")))
+        .filter(|e| {
+            !e.path()
+                .parent()
+                .is_some_and(|folder| folder.ends_with("search"))
+        })
         .map(|e| e.metadata().unwrap().len())
         .sum();
     assert!(js < 10_000, "{js} bytes of JavaScript");

@@ -135,8 +135,10 @@ fn every_svg_parses_and_every_chart_has_its_table_csv_and_source_line() {
                 figure.contains("class=\"chart-svg "),
                 "{page}: a chart without its SVG"
             );
+            // "Source: …", or in the Chinese edition 资料来源：….
             assert!(
-                figure.contains("<p class=\"chart-source\">Source"),
+                figure.contains("<p class=\"chart-source\">Source")
+                    || figure.contains("<p class=\"chart-source\">资料来源："),
                 "{page}: a chart without a source line"
             );
             let table = elements(figure, "<tbody>", "</tbody>");

@@ -58,17 +58,34 @@ fn html_pages(dist: &Path) -> Vec<String> {
     pages
 }
 
-/// The ids of every chart the pages link to as "Share, embed or download this chart".
-fn linked_chart_ids(dist: &Path) -> BTreeSet<String> {
+/// The editions of the shipped site: the default one at the root, the Chinese one in `zh/`.
+const EDITIONS: [&str; 2] = ["", "zh/"];
+
+/// The pages of the edition in the folder `edition` (`zh/`, or `""` for the root), relative
+/// to `dist`.
+fn edition_pages(dist: &Path, edition: &str) -> Vec<String> {
+    html_pages(dist)
+        .into_iter()
+        .filter(|p| match edition {
+            "" => !EDITIONS.iter().any(|e| !e.is_empty() && p.starts_with(e)),
+            folder => p.starts_with(folder),
+        })
+        .collect()
+}
+
+/// The ids of every chart the pages of `edition` link to as "Share, embed or download this
+/// chart".
+fn linked_chart_ids(dist: &Path, edition: &str) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
-    for page in html_pages(dist) {
+    for page in edition_pages(dist, edition) {
         let doc = Html::parse_document(&read(&dist.join(&page)));
         for a in select(&doc, "figure.chart .chart-permalink a") {
             let href = a.value().attr("href").unwrap();
             let (target, _) = quarterly::links::resolve(&page, href, BASE_URL)
                 .unwrap_or_else(|| panic!("{page}: {href}"));
             let id = target
-                .strip_prefix("charts/")
+                .strip_prefix(edition)
+                .and_then(|t| t.strip_prefix("charts/"))
                 .and_then(|t| t.strip_suffix(".html"))
                 .unwrap_or_else(|| panic!("{page}: {target} is not a chart's page"));
             ids.insert(id.to_string());
@@ -79,8 +96,21 @@ fn linked_chart_ids(dist: &Path) -> BTreeSet<String> {
 
 #[test]
 fn every_chart_has_its_page_svg_png_csv_embed_page_and_card() {
-    let dist = dist();
-    let ids = linked_chart_ids(dist);
+    // Each edition draws every chart in its language, and names it as the other does.
+    assert_eq!(
+        linked_chart_ids(dist(), ""),
+        linked_chart_ids(dist(), "zh/")
+    );
+    for edition in EDITIONS {
+        every_chart_of_an_edition_has_its_files(edition);
+    }
+}
+
+/// The checks of `every_chart_has_its_page_svg_png_csv_embed_page_and_card` for the
+/// charts of `edition`.
+fn every_chart_of_an_edition_has_its_files(edition: &str) {
+    let ids = linked_chart_ids(dist(), edition);
+    let dist = &dist().join(edition);
     // Every chart: the 28 briefings have two or more each, and the gallery, the vendors and
     // the home page have theirs.
     assert!(ids.len() > 60, "{} charts", ids.len());
@@ -233,6 +263,11 @@ fn every_page_has_a_social_card_of_1200_by_630_that_exists() {
     let mut own_cards = 0;
     for page in html_pages(dist) {
         let doc = Html::parse_document(&read(&dist.join(&page)));
+        // A page of the edition in `zh/` has that edition's cards.
+        let (edition, own_page) = match page.strip_prefix("zh/") {
+            Some(own) => ("zh/", own),
+            None => ("", page.as_str()),
+        };
         let meta = |property: &str| -> String {
             select(
                 &doc,
@@ -255,17 +290,21 @@ fn every_page_has_a_social_card_of_1200_by_630_that_exists() {
         assert_eq!(meta("og:image:height"), "630", "{page}");
         assert!(!meta("og:image:alt").is_empty(), "{page}");
         assert_eq!(meta("twitter:card"), "summary_large_image", "{page}");
-        let own = match page.strip_prefix("embed/") {
+        let own = match own_page.strip_prefix("embed/") {
             // An embed page is shared with its chart's card.
             Some(chart) => quarterly::routes::card(&format!("charts/{chart}")),
-            None => quarterly::routes::card(&page),
+            None => quarterly::routes::card(own_page),
         };
-        if file == own {
+        if file == format!("{edition}{own}") {
             own_cards += 1;
         } else {
-            assert_eq!(file, "cards/site.png", "{page}: its own card or the site's");
+            assert_eq!(
+                file,
+                format!("{edition}cards/site.png"),
+                "{page}: its own card or the site's"
+            );
             assert!(
-                !page.starts_with("briefings/") && !page.starts_with("charts/"),
+                !own_page.starts_with("briefings/") && !own_page.starts_with("charts/"),
                 "{page}: briefings and charts have cards of their own"
             );
         }
@@ -287,7 +326,7 @@ fn every_page_has_a_social_card_of_1200_by_630_that_exists() {
 #[test]
 fn a_standalone_svg_is_self_contained_and_says_where_it_came_from() {
     let dist = dist();
-    for id in linked_chart_ids(dist) {
+    for id in linked_chart_ids(dist, "") {
         let svg = read(&dist.join(format!("charts/{id}.svg")));
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{id}: {e}"));
         for node in doc.descendants() {
@@ -449,15 +488,22 @@ fn the_feed_is_atom_with_each_chart_as_an_image_that_resolves_and_its_table() {
 #[test]
 fn the_gallery_links_every_charts_page() {
     let dist = dist();
-    let doc = Html::parse_document(&read(&dist.join("charts.html")));
-    let listed: BTreeSet<String> = select(&doc, ".chart-index li a")
-        .iter()
-        .filter_map(|a| a.value().attr("href"))
-        .map(|h| {
-            h.trim_start_matches("charts/")
-                .trim_end_matches(".html")
-                .to_string()
-        })
-        .collect();
-    assert_eq!(listed, linked_chart_ids(dist));
+    for edition in EDITIONS {
+        let gallery = dist.join(edition).join("charts.html");
+        let doc = Html::parse_document(&read(&gallery));
+        let listed: BTreeSet<String> = select(&doc, ".chart-index li a")
+            .iter()
+            .filter_map(|a| a.value().attr("href"))
+            .map(|h| {
+                h.trim_start_matches("charts/")
+                    .trim_end_matches(".html")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            linked_chart_ids(dist, edition),
+            "{edition}charts.html"
+        );
+    }
 }

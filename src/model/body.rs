@@ -387,6 +387,8 @@ pub struct Briefing {
     pub file: SourceFile,
     pub body: Vec<Segment>,
     pub links: Vec<Link>,
+    /// For a translation, the file it translates: its chart and heading ids come from it.
+    pub original: Option<SourceFile>,
 }
 
 #[derive(Clone, Debug)]
@@ -400,6 +402,8 @@ pub struct Page {
     pub file: SourceFile,
     pub body: Vec<Segment>,
     pub links: Vec<Link>,
+    /// For a translation, the file it translates: its chart and heading ids come from it.
+    pub original: Option<SourceFile>,
 }
 
 /// The chart blocks of a body, in order.

@@ -12,7 +12,7 @@ use crate::period::{Granularity, Period};
 /// a suffix: `title_zh: …` is the `title` of the edition published under `zh/`. In the
 /// order written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Translations(pub Vec<Translation>);
+pub struct Translations(pub Vec<Translation>, pub Vec<(String, Loc)>);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Translation {
@@ -36,6 +36,19 @@ impl Translations {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Where the original of `field` was written, to point a missing translation at it.
+    pub fn original_at(&self, field: &str) -> Option<Loc> {
+        self.1.iter().find(|(f, _)| f == field).map(|(_, at)| *at)
+    }
+}
+
+/// A firm's name, with its translations (`name_zh`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirmName {
+    pub name: String,
+    pub translations: Translations,
+    pub at: Loc,
 }
 
 /// One further edition of the site, in `languages:` of `site.yaml`.
@@ -70,6 +83,9 @@ pub struct SiteConfig {
     pub feed_entries: usize,
     /// The site's further editions; the default one (`language`) is at the root.
     pub languages: Vec<LanguageConfig>,
+    /// Firms the sources name that other editions write in their own language
+    /// (Alibaba Group is 阿里巴巴集团); a firm not listed keeps its name everywhere.
+    pub firms: Vec<FirmName>,
     pub translations: Translations,
     pub file: SourceFile,
 }
@@ -253,6 +269,15 @@ impl Unit {
         match self {
             Unit::UsdBn => "US$ bn",
             Unit::CnyBn => "CNY bn",
+            Unit::Percent => "%",
+        }
+    }
+
+    /// The unit as an axis or table heading in `language` shows it: `US$ bn`; 亿美元.
+    pub fn axis_label_in(self, language: Language) -> &'static str {
+        match self {
+            Unit::UsdBn => language.amount_unit(Currency::Usd),
+            Unit::CnyBn => language.amount_unit(Currency::Cny),
             Unit::Percent => "%",
         }
     }
@@ -474,9 +499,11 @@ impl Dataset {
         let Some(col) = self.columns.get(column) else {
             return format_number(number, decimals_of(number));
         };
-        let text = col.unit.format(number, self.decimals(column, number));
+        let text = col
+            .unit
+            .format_in(self.language, number, self.decimals(column, number));
         match qualifier {
-            Some(q) => q.qualify_in(Language::EnGb, &text),
+            Some(q) => q.qualify_in(self.language, &text),
             None => text,
         }
     }

@@ -62,6 +62,19 @@ impl Edition {
     pub fn is_multilingual(&self) -> bool {
         self.editions.len() > 1
     }
+
+    /// The tag to mark a source's own words with (its title, the sentences quoted from it)
+    /// on this edition's pages: the default edition's, when the page was published in the
+    /// default language (it has no title in this edition's) and this edition is written in
+    /// another. None on the default edition's pages, and for a page in this edition's
+    /// language.
+    pub fn foreign_tag(&self, source: &Source) -> Option<&str> {
+        let default = self.editions.first()?;
+        let foreign = !self.path.is_empty()
+            && Language::from_tag(&default.tag) != self.language
+            && source.translations.get("title", &self.path).is_none();
+        foreign.then_some(default.tag.as_str())
+    }
 }
 
 /// One edition as the others link to it.
@@ -156,9 +169,21 @@ impl Data {
         if !result.value.is_finite() {
             return Err("the calculation has no finite result".to_string());
         }
+        // Written as the figures it is calculated from are: the datasets of one edition are
+        // all in its language.
+        let language = calc
+            .expr
+            .figures()
+            .first()
+            .and_then(|f| self.dataset(&f.dataset.id))
+            .map_or(Language::default(), |d| d.language);
         Ok(match (result.quantity, calc.percent) {
-            (Quantity::Amount(unit), false) => unit.format(result.value, result.decimals),
-            (Quantity::Plain, true) => Unit::Percent.format(result.value, result.decimals),
+            (Quantity::Amount(unit), false) => {
+                unit.format_in(language, result.value, result.decimals)
+            }
+            (Quantity::Plain, true) => {
+                Unit::Percent.format_in(language, result.value, result.decimals)
+            }
             (Quantity::Plain, false) => format_number(result.value, result.decimals),
             (Quantity::Amount(_), true) => {
                 return Err(

@@ -236,10 +236,12 @@ impl ImageCache {
         }
     }
 
-    /// What names an image in the cache: a hash of the renderer, the scale and the SVG.
+    /// What names an image in the cache: a hash of the renderer and its fonts, the scale
+    /// and the SVG (a font subset made again with more characters draws differently).
     pub fn key(image: &ImageFile) -> u128 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(crate::raster::RENDERER.as_bytes());
+        hasher.update(&crate::raster::fonts_hash().to_le_bytes());
         hasher.update(&image.scale.to_le_bytes());
         hasher.update(image.svg.as_bytes());
         hasher.digest128()

@@ -2,7 +2,7 @@
 
 use super::yaml::{Reader, is_language_path, parse_file};
 use crate::diagnostics::Diagnostics;
-use crate::model::{ColumnRef, LanguageConfig, NavLink, Ref, SiteConfig, SourceFile};
+use crate::model::{ColumnRef, FirmName, LanguageConfig, NavLink, Ref, SiteConfig, SourceFile};
 
 /// How many of the latest briefings the Atom feed carries when `site.yaml` does not say.
 pub const DEFAULT_FEED_ENTRIES: usize = 20;
@@ -23,6 +23,7 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
             "headline",
             "feed_entries",
             "languages",
+            "firms",
         ],
         &["title", "description", "author"],
         "site.yaml",
@@ -158,8 +159,27 @@ pub fn parse_site(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Si
             }
         }
     }
+    let mut firms = Vec::new();
+    if let Some(list) = f.get("firms") {
+        for item in r.seq(list, "`firms`") {
+            let entries = r.map(item, "a firm");
+            let ff = r.fields_translated(entries, &["name"], &["name"], "a firm");
+            let translations = ff.translations(&mut r);
+            if let Some(name) = ff
+                .require("name", item, &mut r, "this firm")
+                .and_then(|n| r.text(n, "`name`"))
+            {
+                firms.push(FirmName {
+                    name,
+                    translations,
+                    at: item.loc(),
+                });
+            }
+        }
+    }
     let translations = f.translations(&mut r);
     Some(SiteConfig {
+        firms,
         languages,
         translations,
         headline,

@@ -270,6 +270,7 @@ fn parse_row(
     let mut note = None;
     let mut cells: Vec<Option<Value>> = vec![None; columns.len()];
     let mut translations = Vec::new();
+    let mut note_at = None;
     let mut period_key = None;
     for (key, _) in entries {
         if key.as_text().as_deref() == Some("period") {
@@ -281,7 +282,10 @@ fn parse_row(
             Some("period") => period = r.period(value),
             Some("source") => row_source = r.reference(value, "`source`"),
             Some("firm") => row_firm = r.reference(value, "`firm`"),
-            Some("note") => note = r.text(value, "`note`"),
+            Some("note") => {
+                note = r.text(value, "`note`");
+                note_at = Some(("note".to_string(), key.loc()));
+            }
             _ => {}
         }
     }
@@ -327,7 +331,7 @@ fn parse_row(
         period: period?,
         note,
         cells,
-        translations: Translations(translations),
+        translations: Translations(translations, note_at.into_iter().collect()),
         at: item.loc(),
     })
 }

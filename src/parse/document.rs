@@ -124,6 +124,7 @@ pub fn parse_briefing(file: &SourceFile, diagnostics: &mut Diagnostics) -> Optio
         file: file.clone(),
         body,
         links,
+        original: None,
     })
 }
 
@@ -172,6 +173,7 @@ pub fn parse_page(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Pa
         file: file.clone(),
         body,
         links,
+        original: None,
     })
 }
 

@@ -431,6 +431,7 @@ impl<'a> Reader<'a> {
         let mut fields = Fields {
             entries: Vec::new(),
             translated: Vec::new(),
+            originals: Vec::new(),
         };
         for (key, value) in entries {
             let Some(name) = key.as_text() else {
@@ -449,6 +450,9 @@ impl<'a> Reader<'a> {
                 let hint = suggestion(&name, "key", allowed.iter().copied());
                 self.error_at(key, format!("unknown key `{name}` in {what}"), hint);
                 continue;
+            }
+            if translatable.contains(&name.as_str()) {
+                fields.originals.push((name.clone(), key.loc()));
             }
             fields.entries.push((name, key, value));
         }
@@ -521,6 +525,8 @@ pub struct Fields<'n> {
     entries: Vec<(String, &'n Node, &'n Node)>,
     /// Translated fields: (field, language path, value).
     translated: Vec<(String, String, &'n Node)>,
+    /// Where each translatable field was written.
+    originals: Vec<(String, Loc)>,
 }
 
 /// `title_zh` as a translation of `title` (one of `translatable`) into the language
@@ -549,7 +555,7 @@ impl<'n> Fields<'n> {
                 });
             }
         }
-        Translations(found)
+        Translations(found, self.originals.clone())
     }
 
     pub fn get(&self, name: &str) -> Option<&'n Node> {

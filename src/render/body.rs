@@ -11,10 +11,11 @@ use url::Url;
 
 use super::citations::Citations;
 use super::figure::{ChartPlace, Travelling, render_chart_figure};
+use super::templates::Ui;
 use crate::diagnostics::Loc;
 use crate::escape::{html_attr, markdown_text};
 use crate::model::{
-    Calculation, Citation, Credit, Data, FigureRef, OutputFile, Segment, markdown_options,
+    Calculation, Citation, Credit, Data, Edition, FigureRef, OutputFile, Segment, markdown_options,
 };
 use crate::routes;
 
@@ -62,6 +63,9 @@ pub struct BodyPlace<'p> {
     /// The site's name and address, which copies of a chart carry.
     pub site_title: &'p str,
     pub base_url: &'p str,
+    /// The edition the body is shown in, and its words.
+    pub edition: &'p Edition,
+    pub ui: &'p Ui,
 }
 
 /// Renders a validated body against the site's data.
@@ -80,7 +84,9 @@ pub fn render_body(
     for segment in segments {
         match segment {
             Segment::Markdown(text) => markdown.push_str(text),
-            Segment::Figure(figure) => markdown.push_str(&render_figure(figure, data, citations)?),
+            Segment::Figure(figure) => {
+                markdown.push_str(&render_figure(figure, data, citations, place)?)
+            }
             Segment::Cite(citation) => {
                 let credit = credit_of(data, citation)?;
                 let secondhand = credit.source.kind.is_secondhand();
@@ -89,13 +95,22 @@ pub fn render_body(
             Segment::Quote(quote) => {
                 let credit = credit_of(data, &quote.citation)?;
                 let secondhand = credit.source.kind.is_secondhand();
+                // Quoted words are the page's own, in its language: marked where that is not
+                // the edition's.
+                let lang = place
+                    .edition
+                    .foreign_tag(credit.source)
+                    .map(|tag| format!(" lang=\"{}\"", html_attr(tag)))
+                    .unwrap_or_default();
                 markdown.push_str(&format!(
-                    "<q class=\"quoted\">{}</q>{}",
+                    "<q class=\"quoted\"{lang}>{}</q>{}",
                     markdown_text(&quote.text),
                     citations.marker(credit, secondhand)
                 ));
             }
-            Segment::Calc(calc) => markdown.push_str(&render_calculation(calc, data, citations)?),
+            Segment::Calc(calc) => {
+                markdown.push_str(&render_calculation(calc, data, citations, place)?)
+            }
             Segment::Chart(spec) => {
                 let anchor = format!("{}{}", place.chart_prefix, charts.len() + 1);
                 let id = routes::id_of_chart(place.document, spec);
@@ -106,6 +121,8 @@ pub fn render_body(
                     feed_page: place.feed_page,
                     site_title: place.site_title,
                     base_url: place.base_url,
+                    edition: place.edition,
+                    ui: place.ui,
                 };
                 let figure = render_chart_figure(spec, data, citations, &chart_place).map_err(
                     |problem| BodyError {
@@ -273,14 +290,22 @@ fn render_figure(
     figure: &FigureRef,
     data: &Data,
     citations: &mut Citations,
+    place: &BodyPlace,
 ) -> Result<String, BodyError> {
     let (dataset, column, value) = data.figure(figure).ok_or_else(|| no_value(figure))?;
     let version = value.version_from(figure.source.as_ref().map(|s| s.id.as_str()));
     let text = dataset.format_value(column, version.number, version.qualifier);
+    let label = dataset.columns.get(column).map_or("", |c| c.label.as_str());
+    let title = place.ui.fill(
+        "figure_when",
+        &[
+            ("figure", label),
+            ("period", &place.edition.language.period(figure.period)),
+        ],
+    );
     Ok(format!(
-        "<span class=\"figure\" title=\"{}, {}\">{}</span>{}",
-        html_attr(&dataset.columns[column].label),
-        html_attr(&figure.period.label()),
+        "<span class=\"figure\" title=\"{}\">{}</span>{}",
+        html_attr(&title),
         markdown_text(&text),
         citations.value_marker(data, value, &version)
     ))
@@ -292,7 +317,9 @@ fn render_calculation(
     calc: &Calculation,
     data: &Data,
     citations: &mut Citations,
+    place: &BodyPlace,
 ) -> Result<String, BodyError> {
+    let ui = place.ui;
     let text = data.calculate(calc).map_err(|problem| BodyError {
         message: format!("cannot calculate this figure: {problem}"),
         at: calc.at,
@@ -302,20 +329,32 @@ fn render_calculation(
     for figure in calc.expr.figures() {
         let (dataset, column, value) = data.figure(figure).ok_or_else(|| no_value(figure))?;
         let version = value.version_from(figure.source.as_ref().map(|s| s.id.as_str()));
-        inputs.push(format!(
-            "{}, {}: {}",
-            dataset.columns[column].label,
-            figure.period.label(),
-            dataset.format_value(column, version.number, version.qualifier)
+        inputs.push(ui.fill(
+            "calculation_input",
+            &[
+                (
+                    "figure",
+                    dataset.columns.get(column).map_or("", |c| c.label.as_str()),
+                ),
+                ("period", &place.edition.language.period(figure.period)),
+                (
+                    "value",
+                    &dataset.format_value(column, version.number, version.qualifier),
+                ),
+            ],
         ));
         let marker = citations.value_marker(data, value, &version);
         if !markers.contains(&marker) {
             markers.push(marker);
         }
     }
+    let title = ui.fill(
+        "calculated_from",
+        &[("inputs", &inputs.join(ui.get("group_separator")))],
+    );
     Ok(format!(
-        "<span class=\"figure calculated\" title=\"Calculated by the editors from {}\">{}</span>{}",
-        html_attr(&inputs.join("; ")),
+        "<span class=\"figure calculated\" title=\"{}\">{}</span>{}",
+        html_attr(&title),
         markdown_text(&text),
         markers.join("")
     ))

@@ -1,8 +1,9 @@
 //! What a page cites, numbered in order of first use: footnote markers in the text, and the
 //! list of sources printed at the page's foot.
 
-use crate::escape::url;
-use crate::model::{Credit, Data, Value, Version};
+use super::templates::{Ui, fill_values};
+use crate::escape::{html_attr, url};
+use crate::model::{Credit, Data, SourceKind, Value, Version};
 use crate::routes::source_anchor;
 
 /// What a page cites, numbered in order of first use; the list is printed at its foot. A
@@ -15,6 +16,10 @@ pub struct Citations {
     /// What footnote links start with before their `#`: nothing on the page itself, the
     /// page's address where the text is read elsewhere (the feed).
     link_base: String,
+    /// How a marker's link is read out (`Source {n}`), and that of a figure whose only
+    /// sources are second-hand, in the page's language.
+    label: String,
+    secondhand_label: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,11 +32,20 @@ pub struct Cited {
 pub const SECONDHAND_MARK: &str = "†";
 
 impl Citations {
+    /// Citations for a page whose words are those of `ui`.
+    pub fn new(ui: &Ui) -> Citations {
+        Citations {
+            label: ui.get("source_number").to_string(),
+            secondhand_label: ui.get("source_number_secondhand").to_string(),
+            ..Citations::default()
+        }
+    }
+
     /// Citations whose footnote links lead to the sources list of the page at `url`.
-    pub fn linking_to(url: &str) -> Citations {
+    pub fn linking_to(url: &str, ui: &Ui) -> Citations {
         Citations {
             link_base: url.to_string(),
-            ..Citations::default()
+            ..Citations::new(ui)
         }
     }
 
@@ -60,16 +74,20 @@ impl Citations {
 
     pub fn anchor(&mut self, credit: Credit, secondhand_only: bool) -> String {
         let n = self.number(credit);
+        let number = n.to_string();
+        let label = |template: &str| html_attr(&fill_values(template, &[("n", &number)]));
         if secondhand_only {
             self.secondhand_marked = true;
             format!(
-                "<a href=\"{}\" aria-label=\"Source {n}, the only source, second-hand\">{n}{SECONDHAND_MARK}</a>",
-                self.href(&credit)
+                "<a href=\"{}\" aria-label=\"{}\">{n}{SECONDHAND_MARK}</a>",
+                self.href(&credit),
+                label(&self.secondhand_label)
             )
         } else {
             format!(
-                "<a href=\"{}\" aria-label=\"Source {n}\">{n}</a>",
-                self.href(&credit)
+                "<a href=\"{}\" aria-label=\"{}\">{n}</a>",
+                self.href(&credit),
+                label(&self.label)
             )
         }
     }
@@ -86,4 +104,17 @@ impl Citations {
             None => String::new(),
         }
     }
+}
+
+/// How a page names the kind of a second-hand or wire page, in the language of `ui`
+/// (`aggregator`, 聚合网站); none for reports and releases.
+pub fn kind_label(ui: &Ui, kind: SourceKind) -> Option<&str> {
+    let key = match kind {
+        SourceKind::Repost => "source_kind_repost",
+        SourceKind::Aggregator => "source_kind_aggregator",
+        SourceKind::Opinion => "source_kind_opinion",
+        SourceKind::Wire => "source_kind_wire",
+        SourceKind::Release | SourceKind::Report => return None,
+    };
+    Some(ui.get(key))
 }

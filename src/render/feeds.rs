@@ -64,7 +64,8 @@ fn entry_content(
     briefing: &Briefing,
     url: &str,
 ) -> Result<String, Box<Diagnostic>> {
-    let mut citations = Citations::linking_to(url);
+    let ui = templates.ui();
+    let mut citations = Citations::linking_to(url, ui);
     let place = BodyPlace {
         chart_prefix: &routes::chart_prefix(&briefing.period.slug()),
         root: &site.config.base_url,
@@ -72,6 +73,8 @@ fn entry_content(
         document: &briefing.chart_document(),
         site_title: &site.config.title,
         base_url: &site.config.base_url,
+        edition: &site.edition,
+        ui,
     };
     let body = render_body(&briefing.body, &site.data, &mut citations, &place).map_err(|e| {
         Box::new(
@@ -80,7 +83,7 @@ fn entry_content(
     })?;
     let mut context = Context::new();
     context.insert("body", &body.html);
-    insert_sources(&mut context, site, &citations);
+    insert_sources(&mut context, site, ui, &citations);
     templates.render("feed-entry.html", &context)
 }
 
@@ -127,6 +130,12 @@ pub struct Alternate {
     pub href: String,
 }
 
+/// The absolute URL of the page at `path` of the edition in the folder `prefix` (`zh/`):
+/// an edition's home page is its folder.
+fn absolute_in(base: &str, prefix: &str, path: &str) -> String {
+    routes::absolute(&format!("{base}{prefix}"), path)
+}
+
 /// The versions of the page at `path` (relative to its edition) in every edition that
 /// translates it, the default also as `x-default`; none for a site in one language.
 fn alternates_of(
@@ -144,7 +153,7 @@ fn alternates_of(
         if (n > 0 && edition.untranslated.contains(path)) || !exists(&full) {
             continue;
         }
-        let href = routes::absolute(base, &full);
+        let href = absolute_in(base, &edition.prefix, path);
         if n == 0 {
             found.push(Alternate {
                 hreflang: "x-default".to_string(),
@@ -183,8 +192,9 @@ fn sitemaps_of(
                 .skip(1)
                 .find_map(|e| path.strip_prefix(e.prefix.as_str()))
                 .unwrap_or(path);
+            let prefix = path.strip_suffix(own).unwrap_or_default();
             SitemapUrl {
-                loc: routes::absolute(base, path),
+                loc: absolute_in(base, prefix, own),
                 alternates: alternates_of(base, own, editions, &exists),
             }
         })
@@ -222,7 +232,10 @@ mod tests {
             .and_then(|v| v.as_array())
             .map(|a| {
                 a.iter()
-                    .filter_map(|u| u.get("loc").unwrap_or(u).as_str().map(String::from))
+                    .filter_map(|u| {
+                        let loc = u.get_from_path("loc").unwrap_or(u);
+                        loc.as_str().map(String::from)
+                    })
                     .collect()
             })
             .unwrap_or_default()

@@ -4,9 +4,10 @@
 
 use super::charts::travel::{self, Headline};
 use super::charts::{ChartData, Variant, legend, render_svg, size};
-use super::citations::Citations;
+use super::citations::{Citations, kind_label};
+use super::templates::Ui;
 use crate::escape::{html_attr, html_text, url};
-use crate::model::{ChartKind, ChartSpec, Credit, Data, OutputFile};
+use crate::model::{ChartKind, ChartSpec, Credit, Data, Edition, OutputFile, Source};
 use crate::routes;
 
 /// A chart as a page shows it.
@@ -30,6 +31,9 @@ pub struct ChartPlace<'p> {
     pub feed_page: Option<&'p str>,
     pub site_title: &'p str,
     pub base_url: &'p str,
+    /// The edition the chart is shown in, and its words.
+    pub edition: &'p Edition,
+    pub ui: &'p Ui,
 }
 
 /// A chart's parts for its own page, its embed page, its standalone SVG and its card.
@@ -67,7 +71,7 @@ pub fn render_chart_figure(
     citations: &mut Citations,
     place: &ChartPlace,
 ) -> Result<Figure, String> {
-    let (id, root, feed_page) = (place.anchor, place.root, place.feed_page);
+    let (id, root, feed_page, ui) = (place.anchor, place.root, place.feed_page, place.ui);
     let dataset = data
         .dataset(&spec.data.id)
         .ok_or_else(|| format!("dataset `{}` is not in the site", spec.data.id))?;
@@ -111,10 +115,12 @@ pub fn render_chart_figure(
             };
             let width = travel::standalone_width(size(&chart, variant));
             html.push_str(&format!(
-                "<p><img src=\"{}\" alt=\"{}\" width=\"{width}\"></p>\n<p><a href=\"{}\">The chart on its own page</a>, with its data and downloads.</p>",
+                "<p><img src=\"{}\" alt=\"{}\" width=\"{width}\"></p>\n<p><a href=\"{}\">{}</a>{}</p>",
                 html_attr(&format!("{}{}", place.base_url, routes::chart_png(place.id))),
                 html_attr(&description),
-                html_attr(&format!("{}{}", place.base_url, routes::chart_page(place.id)))
+                html_attr(&format!("{}{}", place.base_url, routes::chart_page(place.id))),
+                html_text(ui.get("chart_own_page")),
+                html_text(ui.get("chart_own_page_after"))
             ));
             (Vec::new(), String::new())
         }
@@ -146,17 +152,19 @@ pub fn render_chart_figure(
             html_text(caption)
         ));
     }
-    html.push_str(&source_line(&credits, citations));
+    html.push_str(&source_line(&credits, citations, ui));
     let csv_path = routes::chart_csv(place.id);
     html.push_str(&data_table(
         &chart,
         &format!("{root}{csv_path}"),
         feed_page.is_none(),
+        ui,
     ));
     if feed_page.is_none() {
         html.push_str(&format!(
-            "<p class=\"chart-permalink\"><a href=\"{}\">Share, embed or download this chart</a></p>\n",
-            url(&format!("{root}{}", routes::chart_page(place.id)))
+            "<p class=\"chart-permalink\"><a href=\"{}\">{}</a></p>\n",
+            url(&format!("{root}{}", routes::chart_page(place.id))),
+            html_text(ui.get("share_chart"))
         ));
     }
     html.push_str("</figure>");
@@ -196,6 +204,7 @@ fn travelling(
     drawn: Vec<String>,
     frame: String,
 ) -> Travelling {
+    let ui = place.ui;
     let wide = drawn.first().map_or("", String::as_str);
     let address = format!("{}{}", place.base_url, routes::chart_page(place.id));
     let (svg, size) = travel::standalone(
@@ -204,11 +213,11 @@ fn travelling(
         place.id,
         &spec.title,
         &description,
-        &source_text(credits),
+        &source_text(credits, ui),
         place.site_title,
         &address,
     );
-    let headline = headline(chart, data);
+    let headline = headline(chart, data, ui);
     let card = travel::card(place.site_title, &spec.title, headline.as_ref(), Some(wide));
     Travelling {
         id: place.id.to_string(),
@@ -216,8 +225,13 @@ fn travelling(
         description,
         frame,
         caption: spec.caption.clone(),
-        sources: linked_source_line(credits),
-        table: data_table(chart, &format!("../{}", routes::chart_csv(place.id)), false),
+        sources: linked_source_line(credits, place.edition, ui),
+        table: data_table(
+            chart,
+            &format!("../{}", routes::chart_csv(place.id)),
+            false,
+            ui,
+        ),
         svg,
         card,
         headline,
@@ -227,7 +241,7 @@ fn travelling(
 }
 
 /// The chart's most recent value of its first series, with the firm it is credited to.
-fn headline(chart: &ChartData, data: &Data) -> Option<Headline> {
+fn headline(chart: &ChartData, data: &Data, ui: &Ui) -> Option<Headline> {
     let series = chart.series.first()?;
     let (period, value) = chart
         .periods
@@ -236,53 +250,86 @@ fn headline(chart: &ChartData, data: &Data) -> Option<Headline> {
         .rev()
         .find_map(|(p, row)| Some((p, row.as_ref()?.cells.get(series.column)?.as_ref()?)))?;
     let credit = data.credit(&value.source.id, value.firm.as_ref())?;
+    let firm = credit.firm;
     Some(Headline {
         value: chart
             .dataset
             .format_value(series.column, value.number, value.qualifier),
-        what: format!("{}, {}", series.label, period.label()),
-        firm: credit.firm.to_string(),
+        what: ui.fill(
+            "figure_when",
+            &[
+                ("figure", &series.label),
+                ("period", &chart.period_label(*period)),
+            ],
+        ),
+        firm: firm.to_string(),
+        source: ui.fill("card_source", &[("firm", firm)]),
     })
 }
 
 /// The source line as plain text, for images: "Sources: Canalys via SCMP, The Register."
-fn source_text(credits: &[(Credit, bool)]) -> String {
-    let groups = publishers_by_firm(credits);
+fn source_text(credits: &[(Credit, bool)], ui: &Ui) -> String {
+    let groups = publishers_by_firm(credits, ui);
     let parts: Vec<String> = groups
         .iter()
         .map(|(firm, publishers)| {
-            let names: Vec<&str> = publishers.iter().map(|(name, _)| name.as_str()).collect();
-            match names.as_slice() {
-                [only] if *only == OWN_RELEASE => firm.clone(),
-                _ => format!("{firm} via {}", names.join(", ")),
+            let names: Vec<&str> = publishers
+                .iter()
+                .map(|(name, _)| shown_publisher(name, ui))
+                .collect();
+            if is_own_release(publishers) {
+                firm.to_string()
+            } else {
+                ui.fill(
+                    "firm_via",
+                    &[
+                        ("firm", firm),
+                        ("publishers", &names.join(ui.get("list_separator"))),
+                    ],
+                )
             }
         })
         .collect();
-    let label = if credits.len() == 1 {
-        "Source"
-    } else {
-        "Sources"
-    };
-    format!("{label}: {}.", parts.join("; "))
+    ui.fill(
+        source_line_key(credits),
+        &[("sources", &parts.join(ui.get("group_separator")))],
+    )
 }
 
-/// The source line with each page linked directly, for pages without footnotes.
-fn linked_source_line(credits: &[(Credit, bool)]) -> String {
-    let groups = publishers_by_firm(credits);
+/// The source line with each page linked directly, for pages without footnotes. A link
+/// whose page's title (its tooltip) and name are both in another language than the
+/// edition's is marked with theirs.
+fn linked_source_line(credits: &[(Credit, bool)], edition: &Edition, ui: &Ui) -> String {
+    let groups = publishers_by_firm(credits, ui);
     let parts: Vec<String> = groups
         .iter()
-        .map(|(firm, publishers)| {
+        .map(|(original, publishers)| {
+            let firm = original;
             let links: Vec<String> = publishers
                 .iter()
                 .map(|(name, pages)| {
-                    let text = if name == OWN_RELEASE { firm } else { name };
+                    let own = name == OWN_RELEASE;
+                    let text = if own { firm } else { name };
                     let anchors: Vec<String> = pages
                         .iter()
-                        .map(|(title, href)| {
+                        .map(|source| {
+                            let name_as_published = if own {
+                                firm == original
+                            } else {
+                                source
+                                    .translations
+                                    .get("publisher", &edition.path)
+                                    .is_none()
+                            };
+                            let lang = edition
+                                .foreign_tag(source)
+                                .filter(|_| name_as_published)
+                                .map(|tag| format!(" lang=\"{}\"", html_attr(tag)))
+                                .unwrap_or_default();
                             format!(
-                                "<a href=\"{}\" title=\"{}\">{}</a>",
-                                url(href),
-                                html_attr(title),
+                                "<a href=\"{}\" title=\"{}\"{lang}>{}</a>",
+                                url(&source.url),
+                                html_attr(&source.title),
                                 html_text(text)
                             )
                         })
@@ -290,32 +337,64 @@ fn linked_source_line(credits: &[(Credit, bool)]) -> String {
                     anchors.join(", ")
                 })
                 .collect();
-            match publishers.as_slice() {
-                [(only, _)] if only == OWN_RELEASE => links.join(", "),
-                _ => format!("{} via {}", html_text(firm), links.join(", ")),
+            let list = links.join(&html_text(ui.get("list_separator")));
+            if is_own_release(publishers) {
+                list
+            } else {
+                ui.fill_html(
+                    "firm_via",
+                    &[("firm", &html_text(firm)), ("publishers", &list)],
+                )
             }
         })
         .collect();
-    let label = if credits.len() == 1 {
-        "Source"
-    } else {
-        "Sources"
-    };
     format!(
-        "<p class=\"chart-source\">{label}: {}.</p>\n",
-        parts.join("; ")
+        "<p class=\"chart-source\">{}</p>\n",
+        ui.fill_html(
+            source_line_key(credits),
+            &[(
+                "sources",
+                &parts.join(&html_text(ui.get("group_separator")))
+            )],
+        )
     )
 }
 
-/// Each firm credited, in order, with the publishers whose pages it is read from (a firm's
-/// own release as [`OWN_RELEASE`]) and each publisher's pages (title, address).
-type PublisherPages = (String, Vec<(String, String)>);
+/// The catalogue's source line for `credits`: one source, or several.
+fn source_line_key(credits: &[(Credit, bool)]) -> &'static str {
+    if credits.len() == 1 {
+        "chart_source_one"
+    } else {
+        "chart_source_many"
+    }
+}
 
-fn publishers_by_firm(credits: &[(Credit, bool)]) -> Vec<(String, Vec<PublisherPages>)> {
-    let mut groups: Vec<(String, Vec<PublisherPages>)> = Vec::new();
+/// Whether a firm's pages are its own release alone, which the line names by the firm.
+fn is_own_release(publishers: &[PublisherPages]) -> bool {
+    matches!(publishers, [(only, _)] if only == OWN_RELEASE)
+}
+
+/// A publisher as a source line names it: a firm's own release as the catalogue says.
+fn shown_publisher<'a>(name: &'a str, ui: &'a Ui) -> &'a str {
+    if name == OWN_RELEASE {
+        ui.get("own_release")
+    } else {
+        name
+    }
+}
+
+/// Each firm credited, in order, with the publishers whose pages it is read from (a firm's
+/// own release as [`OWN_RELEASE`]) and each publisher's pages.
+type PublisherPages<'a> = (String, Vec<&'a Source>);
+
+fn publishers_by_firm<'a>(
+    credits: &[(Credit<'a>, bool)],
+    ui: &Ui,
+) -> Vec<(String, Vec<PublisherPages<'a>>)> {
+    let mut groups: Vec<(String, Vec<PublisherPages<'a>>)> = Vec::new();
     for (credit, _) in credits {
         let source = credit.source;
-        let name = publisher_name(credit);
+        let name = publisher_name(credit, ui);
         let index = match groups.iter().position(|(f, _)| f == credit.firm) {
             Some(i) => i,
             None => {
@@ -326,26 +405,26 @@ fn publishers_by_firm(credits: &[(Credit, bool)]) -> Vec<(String, Vec<PublisherP
         let Some((_, publishers)) = groups.get_mut(index) else {
             continue;
         };
-        let page = (source.title.clone(), source.url.clone());
         match publishers.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, pages)) => pages.push(page),
-            None => publishers.push((name, vec![page])),
+            Some((_, pages)) => pages.push(source),
+            None => publishers.push((name, vec![source])),
         }
     }
     groups
 }
 
 /// How a source line names the publisher of a credited page: [`OWN_RELEASE`] for a firm's
-/// own page, and what kind of page a second-hand one is.
-fn publisher_name(credit: &Credit) -> String {
+/// own page, and what kind of page a second-hand one is, in the words of `ui`.
+fn publisher_name(credit: &Credit, ui: &Ui) -> String {
     let source = credit.source;
     if credit.firm == source.publisher {
         OWN_RELEASE.to_string()
     } else {
-        match source.kind.label() {
-            Some(label) if source.kind.is_secondhand() => {
-                format!("{} ({})", source.publisher, label.to_lowercase())
-            }
+        match kind_label(ui, source.kind) {
+            Some(label) if source.kind.is_secondhand() => ui.fill(
+                "publisher_kind",
+                &[("publisher", &source.publisher), ("kind", label)],
+            ),
             _ => source.publisher.clone(),
         }
     }
@@ -384,14 +463,14 @@ fn draw(chart: &ChartData, title: &str, id: &str) -> Result<Vec<String>, String>
 /// "Sources: Canalys via SCMP¹, The Register²; Omdia via Nestia (repost)³." Pages are
 /// grouped by the firm credited for the values drawn, in the order the values use them; a
 /// firm's own release needs no "via", and a second-hand page says what it is.
-fn source_line(credits: &[(Credit, bool)], citations: &mut Citations) -> String {
+fn source_line(credits: &[(Credit, bool)], citations: &mut Citations, ui: &Ui) -> String {
     struct Publisher {
         name: String,
         anchors: Vec<String>,
     }
     let mut groups: Vec<(String, Vec<Publisher>)> = Vec::new();
     for (credit, secondhand_only) in credits {
-        let name = publisher_name(credit);
+        let name = publisher_name(credit, ui);
         let anchor = citations.anchor(*credit, *secondhand_only);
         let index = match groups.iter().position(|(f, _)| f == credit.firm) {
             Some(i) => i,
@@ -400,7 +479,9 @@ fn source_line(credits: &[(Credit, bool)], citations: &mut Citations) -> String 
                 groups.len() - 1
             }
         };
-        let publishers = &mut groups[index].1;
+        let Some((_, publishers)) = groups.get_mut(index) else {
+            continue;
+        };
         match publishers.iter_mut().find(|p| p.name == name) {
             Some(p) => p.anchors.push(anchor),
             None => publishers.push(Publisher {
@@ -409,35 +490,38 @@ fn source_line(credits: &[(Credit, bool)], citations: &mut Citations) -> String 
             }),
         }
     }
+    let separator = html_text(ui.get("list_separator"));
     let parts: Vec<String> = groups
         .into_iter()
         .map(|(firm, publishers)| {
-            let cited = |p: &Publisher| {
-                format!(
-                    "{}<sup class=\"cite\">{}</sup>",
-                    html_text(&p.name),
-                    p.anchors.join(", ")
-                )
+            let firm = html_text(&firm);
+            let cited = |name: &str, p: &Publisher| {
+                format!("{name}<sup class=\"cite\">{}</sup>", p.anchors.join(", "))
             };
             match publishers.as_slice() {
-                [only] if only.name == OWN_RELEASE => {
-                    cited(only).replacen(OWN_RELEASE, &html_text(&firm), 1)
-                }
+                [only] if only.name == OWN_RELEASE => cited(&firm, only),
                 _ => {
-                    let list: Vec<String> = publishers.iter().map(cited).collect();
-                    format!("{} via {}", html_text(&firm), list.join(", "))
+                    let list: Vec<String> = publishers
+                        .iter()
+                        .map(|p| cited(&html_text(shown_publisher(&p.name, ui)), p))
+                        .collect();
+                    ui.fill_html(
+                        "firm_via",
+                        &[("firm", &firm), ("publishers", &list.join(&separator))],
+                    )
                 }
             }
         })
         .collect();
     format!(
-        "<p class=\"chart-source\">{}: {}.</p>\n",
-        if credits.len() == 1 {
-            "Source"
-        } else {
-            "Sources"
-        },
-        parts.join("; ")
+        "<p class=\"chart-source\">{}</p>\n",
+        ui.fill_html(
+            source_line_key(credits),
+            &[(
+                "sources",
+                &parts.join(&html_text(ui.get("group_separator")))
+            )],
+        )
     )
 }
 
@@ -456,32 +540,38 @@ fn kind_class(kind: ChartKind) -> &'static str {
 }
 
 /// The chart's values as a table, folded away under "Data table" when `folded`.
-fn data_table(data: &ChartData, csv_href: &str, folded: bool) -> String {
-    let mut t = String::from(if folded {
-        "<details class=\"chart-data\"><summary>Data table</summary>\n"
+fn data_table(data: &ChartData, csv_href: &str, folded: bool, ui: &Ui) -> String {
+    let mut t = if folded {
+        format!(
+            "<details class=\"chart-data\"><summary>{}</summary>\n",
+            html_text(ui.get("data_table"))
+        )
     } else {
-        ""
-    });
-    t.push_str("<table>\n<thead><tr><th scope=\"col\">Period</th>");
+        String::new()
+    };
+    let unit = data.unit.axis_label_in(data.language);
+    let heading =
+        |column: &str| html_text(&ui.fill("column_unit", &[("column", column), ("unit", unit)]));
+    t.push_str(&format!(
+        "<table>\n<thead><tr><th scope=\"col\">{}</th>",
+        html_text(ui.get("period"))
+    ));
     for s in &data.series {
-        t.push_str(&format!(
-            "<th scope=\"col\">{} ({})</th>",
-            html_text(&s.label),
-            html_text(data.unit.axis_label())
-        ));
+        t.push_str(&format!("<th scope=\"col\">{}</th>", heading(&s.label)));
     }
     let whole = data.kind.needs_one_whole();
     if whole {
         t.push_str(&format!(
-            "<th scope=\"col\">Not broken out ({})</th>",
-            html_text(data.unit.axis_label())
+            "<th scope=\"col\">{}</th>",
+            heading(data.rest_label())
         ));
     }
     t.push_str("</tr></thead>\n<tbody>\n");
+    let not_published = html_text(ui.get("not_published"));
     for (i, (period, row)) in data.periods.iter().zip(&data.period_rows).enumerate() {
         t.push_str(&format!(
             "<tr><th scope=\"row\">{}</th>",
-            html_text(&period.label())
+            html_text(&data.period_label(*period))
         ));
         for s in &data.series {
             let cell = row.and_then(|r| r.cells.get(s.column)?.as_ref());
@@ -490,14 +580,14 @@ fn data_table(data: &ChartData, csv_href: &str, folded: bool) -> String {
                     "<td>{}</td>",
                     html_text(&data.dataset.format_value(s.column, v.number, v.qualifier))
                 )),
-                None => t.push_str("<td class=\"missing\">not published</td>"),
+                None => t.push_str(&format!("<td class=\"missing\">{not_published}</td>")),
             }
         }
         if whole {
             match data.remainder(i) {
                 Some(rest) => t.push_str(&format!(
                     "<td>{}</td>",
-                    html_text(&data.unit.format(rest, data.remainder_decimals(i)))
+                    html_text(&data.format_unit(rest, data.remainder_decimals(i)))
                 )),
                 None => t.push_str("<td class=\"missing\">–</td>"),
             }
@@ -505,8 +595,9 @@ fn data_table(data: &ChartData, csv_href: &str, folded: bool) -> String {
         t.push_str("</tr>\n");
     }
     t.push_str(&format!(
-        "</tbody>\n</table>\n<p><a href=\"{}\" download>Download these values as CSV</a></p>\n",
-        url(csv_href)
+        "</tbody>\n</table>\n<p><a href=\"{}\" download>{}</a></p>\n",
+        url(csv_href),
+        html_text(ui.get("download_csv"))
     ));
     if folded {
         t.push_str("</details>\n");

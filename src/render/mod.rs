@@ -403,7 +403,7 @@ fn results_block(site: &Site, block: usize) -> Result<Option<OutputFile>, Box<Di
         .iter()
         .skip(block * search::BLOCK)
         .take(search::BLOCK)
-        .map(pages::document)
+        .map(|b| pages::document(site, b))
         .collect();
     if documents.is_empty() {
         return Ok(None);

@@ -6,10 +6,13 @@
 //! What each job reads, as `pages` renders it:
 //!
 //! - every job reads the shared inputs: the program itself, the templates and static files,
-//!   `site.yaml`, the sources, the vendors and every dataset (the caller's `shared`);
+//!   `site.yaml`, the sources, the vendors, every dataset, and which briefings and pages
+//!   have translations (every page links its versions) (the caller's `shared`);
 //! - a briefing reads its own file and those of the briefings before and after it (the
-//!   page links them by title and period);
-//! - a page reads its own file, unless it lists every chart of the site;
+//!   page links them by title and period); a translation also reads the file it
+//!   translates, whose charts and headings name its own;
+//! - a page reads its own file (and, translated, its original's), unless it lists every
+//!   chart of the site;
 //! - every other job (the home page, the archive and its years, the vendors' pages and
 //!   index, the data pages, the search index, the 404 page, a page that lists every chart)
 //!   lists or searches the briefings and pages, and reads all of them.
@@ -50,10 +53,12 @@ impl Fingerprints {
         hasher.update(&shared.to_le_bytes());
         for briefing in &site.briefings {
             add_file(&mut hasher, Some(&briefing.file));
+            add_file(&mut hasher, briefing.original.as_ref());
         }
         hasher.update(b"pages");
         for page in &site.pages {
             add_file(&mut hasher, Some(&page.file));
+            add_file(&mut hasher, page.original.as_ref());
         }
         Fingerprints {
             shared,
@@ -77,17 +82,25 @@ impl Fingerprints {
                 let file =
                     |j: Option<usize>| j.and_then(|j| site.briefings.get(j)).map(|b| &b.file);
                 let own = file(Some(i));
+                // A translation's charts and headings take their ids from its original.
+                let original = site.briefings.get(i).and_then(|b| b.original.as_ref());
                 let key = own.map_or_else(|| format!("briefing {i}"), |f| f.path.clone());
                 let print = with(
                     "briefing",
-                    &[file(i.checked_sub(1)), own, file(i.checked_add(1))],
+                    &[
+                        file(i.checked_sub(1)),
+                        own,
+                        original,
+                        file(i.checked_add(1)),
+                    ],
                 );
                 (key, print)
             }
             PageJob::Page(i) => match site.pages.get(i) {
-                Some(page) if !page.chart_index => {
-                    (page.file.path.clone(), with("page", &[Some(&page.file)]))
-                }
+                Some(page) if !page.chart_index => (
+                    page.file.path.clone(),
+                    with("page", &[Some(&page.file), page.original.as_ref()]),
+                ),
                 Some(page) => (page.file.path.clone(), self.everything),
                 None => (format!("page {i}"), self.everything),
             },

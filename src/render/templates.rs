@@ -90,13 +90,24 @@ impl Ui {
 
     /// The string `key` with each `{name}` of `values` filled in.
     pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        fill_in(self.get(key), |name| {
-            values
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        })
+        fill_values(self.get(key), values)
     }
+
+    /// `fill` for HTML the code writes itself: the string `key` escaped as HTML text, with
+    /// each `{name}` of `values` (HTML already) filled in as it is.
+    pub fn fill_html(&self, key: &str, values: &[(&str, &str)]) -> String {
+        fill_values(&escape::html_text(self.get(key)), values)
+    }
+}
+
+/// A UI string (`text`, from `Ui::get`) with each `{name}` of `values` filled in, once.
+pub fn fill_values(text: &str, values: &[(&str, &str)]) -> String {
+    fill_in(text, |name| {
+        values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    })
 }
 
 /// `{{ ui.KEY | fill(name=value) }}`: the string with each `{name}` given a value.
@@ -233,6 +244,10 @@ impl Templates {
         for tera in [&mut html, &mut xml] {
             tera.register_filter("fill", fill);
             tera.global_context().insert("ui", &ui);
+            // The space between words, which Chinese does not put between its own and a
+            // number or a Latin word: `{{ space }}` where a template puts one.
+            tera.global_context()
+                .insert("space", Language::from_tag(language).word_space());
         }
         let mut diagnostics = Diagnostics::new();
         for source in &sources {
@@ -454,6 +469,29 @@ mod tests {
             "涉及{vendor}的简报"
         );
         assert_eq!(ui.fill("period_range", &[("first", "a")]), "，a至{last}");
+    }
+
+    #[test]
+    fn rust_gets_html_and_spaces_in_the_sites_language() {
+        let page = SourceFile::new("templates/try.html", "a{{ space }}b");
+        for (language, spaced) in [("en-GB", "a b"), ("zh-Hans", "ab")] {
+            let templates = Templates::load(std::slice::from_ref(&page), language).unwrap();
+            assert_eq!(
+                templates.render("try.html", &Context::new()).unwrap(),
+                spaced
+            );
+        }
+        let own = SourceFile::new(
+            "templates/i18n/en-GB.yaml",
+            "firm_via: \"{firm} & {publishers}\"\n",
+        );
+        let templates = Templates::load(std::slice::from_ref(&own), "en-GB").unwrap();
+        let ui = templates.ui();
+        assert_eq!(
+            ui.fill_html("firm_via", &[("firm", "<b>A</b>"), ("publishers", "B")]),
+            "<b>A</b> &amp; B",
+            "the string escaped, the values as given"
+        );
     }
 
     #[test]

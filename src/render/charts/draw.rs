@@ -9,6 +9,7 @@ use super::data::{ChartData, Series};
 use super::scale::{Ticks, ticks};
 use super::text::{fit, text_width};
 use crate::escape::html_text;
+use crate::language::Language;
 use crate::model::ChartKind;
 
 /// The wide variant fills a desktop column; the narrow one keeps text legible on a phone;
@@ -392,7 +393,7 @@ fn tick_label(data: &ChartData, ticks: &Ticks, v: f64) -> String {
     if v == 0.0 {
         "0".to_string()
     } else {
-        data.unit.format(v, ticks.decimals())
+        data.format_unit(v, ticks.decimals())
     }
 }
 
@@ -437,11 +438,29 @@ fn draw_period_labels(
     narrow: bool,
 ) -> DrawResult {
     let n = data.periods.len().max(1);
-    let short = narrow || n > 8;
+    let long_of = |i: usize| {
+        data.periods
+            .get(i)
+            .map(|p| data.language.period(*p))
+            .unwrap_or_default()
+    };
+    // Short labels on a narrow chart or for many periods; in Chinese, whose long labels
+    // (2023年第三季度) are twice as wide as English ones, also wherever the long ones would
+    // not fit under each period.
+    let short = narrow
+        || n > 8
+        || (data.language != Language::EnGb
+            && (0..n).any(|i| text_width(&long_of(i), SMALL) + 10.0 > frame.band));
     let label_of = |i: usize| {
         data.periods
             .get(i)
-            .map(|p| if short { p.short_label() } else { p.label() })
+            .map(|p| {
+                if short {
+                    data.language.short_period(*p)
+                } else {
+                    data.language.period(*p)
+                }
+            })
             .unwrap_or_default()
     };
     let widest = (0..n)
@@ -699,7 +718,7 @@ fn end_labels(data: &ChartData) -> Vec<EndLabel> {
                 let text = if data.series.len() == 1 {
                     data.format(s, last)
                 } else {
-                    format!("{} {}", s.label, data.format(s, last))
+                    data.labelled(&s.label, &data.format(s, last))
                 };
                 Some(EndLabel {
                     series: Some(i),
@@ -728,7 +747,7 @@ fn stack_labels(data: &ChartData) -> Vec<EndLabel> {
         if let Some(v) = s.values.get(row).copied().flatten().filter(|v| *v > 0.0) {
             out.push(EndLabel {
                 series: Some(i),
-                text: format!("{} {}", s.label, data.format(s, v)),
+                text: data.labelled(&s.label, &data.format(s, v)),
                 value: base + v / 2.0,
             });
             base += v;
@@ -737,9 +756,9 @@ fn stack_labels(data: &ChartData) -> Vec<EndLabel> {
     if let Some(rest) = data.remainder(row) {
         out.push(EndLabel {
             series: None,
-            text: format!(
-                "Not broken out {}",
-                data.unit.format(rest, data.remainder_decimals(row))
+            text: data.labelled(
+                data.rest_label(),
+                &data.format_unit(rest, data.remainder_decimals(row)),
             ),
             value: base + rest / 2.0,
         });
@@ -937,7 +956,7 @@ fn hbar(painter: &Painter, data: &ChartData, variant: Variant) -> DrawResult {
         let label = if *v == 0.0 {
             "0".to_string()
         } else {
-            data.unit.format(*v, decimals)
+            data.format_unit(*v, decimals)
         };
         painter.draw(
             "tick",
@@ -1040,7 +1059,7 @@ fn donut(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) ->
         painter.draw(
             "label",
             &Text::new(
-                p.label(),
+                data.period_label(*p),
                 at(cx, cy),
                 style(TEXT, INK, HPos::Center, VPos::Center),
             ),
@@ -1063,16 +1082,16 @@ fn donut(painter: &Painter, data: &ChartData, variant: Variant, prefix: &str) ->
                     _ => series.label.clone(),
                 };
                 swatch(painter, data, *i, prefix, lx, y)?;
-                format!("{name} {}", data.format(series, *v))
+                data.labelled(&name, &data.format(series, *v))
             }
             None => {
                 painter.draw(
                     "rest",
                     &Rectangle::new([at(lx, y - 5.0), at(lx + 9.0, y + 5.0)], REST.filled()),
                 )?;
-                format!(
-                    "Not broken out {}",
-                    data.unit.format(*v, data.remainder_decimals(0))
+                data.labelled(
+                    data.rest_label(),
+                    &data.format_unit(*v, data.remainder_decimals(0)),
                 )
             }
         };
@@ -1172,6 +1191,7 @@ mod tests {
             vendor: None,
             part_of: None,
             growth_of: None,
+            translations: Default::default(),
             at: Loc::default(),
         };
         let value = |number: f64| {
@@ -1182,6 +1202,7 @@ mod tests {
                 qualifier: None,
                 note: None,
                 also: Vec::new(),
+                translations: Default::default(),
                 at: Loc::default(),
             })
         };
@@ -1190,6 +1211,8 @@ mod tests {
             file: SourceFile::new("content/data/d.yaml", ""),
             title: "D".to_string(),
             description: String::new(),
+            translations: Default::default(),
+            language: Default::default(),
             granularity: Granularity::Quarter,
             columns: vec![column("a"), column("b")],
             breaks: Vec::new(),
@@ -1202,6 +1225,7 @@ mod tests {
                     },
                     note: None,
                     cells: vec![value(*a), value(*b)],
+                    translations: Default::default(),
                     at: Loc::default(),
                 })
                 .collect(),
@@ -1276,6 +1300,40 @@ mod tests {
         let fine = dataset(&[(1e300, -1e300), (5.0, 1.0)]);
         assert_eq!(drawn(ChartKind::Line, &fine, &[], Variant::Wide), None);
         assert_eq!(drawn(ChartKind::Line, &fine, &[], Variant::Spark), None);
+    }
+
+    #[test]
+    fn descriptions_and_labels_are_written_in_the_datasets_language() {
+        let mut data = dataset(&[(36.7, 15.7), (34.0, 17.0), (39.0, 15.0)]);
+        data.rows[1].cells[1] = None;
+        let en = ChartData::resolve(&spec(ChartKind::Line, &[]), &data, &[]);
+        assert_eq!(
+            en.describe(),
+            "Line chart of A and B from Q1 2023 to Q3 2023. A rose from 36.7% in Q1 2023 to \
+             39% in Q3 2023. B fell from 15.7% in Q1 2023 to 15% in Q3 2023. No value was \
+             published for Q2 2023."
+        );
+        data.language = Language::ZhHans;
+        let zh = ChartData::resolve(&spec(ChartKind::Line, &[]), &data, &[]);
+        assert_eq!(
+            zh.describe(),
+            "折线图：A和B，2023年第一季度至2023年第三季度。A从36.7%升至39%。B从15.7%降至15%。\
+             B2023年第二季度的数值未公布。"
+        );
+        assert_eq!(zh.labelled("阿里云", "39%"), "阿里云：39%");
+        let (wide, _, _) = draw(&zh, "c", Variant::Wide).unwrap();
+        assert!(
+            wide.contains(">2023年第三季度<"),
+            "long labels where they fit: {wide}"
+        );
+        let (narrow, _, _) = draw(&zh, "c", Variant::Narrow).unwrap();
+        assert!(narrow.contains(">23年Q3<"), "{narrow}");
+        data.rows.truncate(1);
+        let one = ChartData::resolve(&spec(ChartKind::HBar, &[]), &data, &[]);
+        assert_eq!(
+            one.describe(),
+            "条形图：A和B，2023年第一季度。A为36.7%，B为15.7%。"
+        );
     }
 
     #[test]

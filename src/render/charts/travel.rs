@@ -6,7 +6,7 @@
 
 use super::data::ChartData;
 use super::draw::svg_legend;
-use super::text::{fit, text_width};
+use super::text::{fit, is_wide, text_width};
 use crate::colour;
 use crate::escape::svg;
 use crate::model::ChartKind;
@@ -31,10 +31,13 @@ pub struct Headline {
     /// What the value is, and when: "Revenue, Q3 2025".
     pub what: String,
     pub firm: String,
+    /// The card's line that credits the firm: "Source: Canalys".
+    pub source: String,
 }
 
 /// The words of `text` in lines of at most `max` px at `size`; a word longer than a line
-/// is cut with an ellipsis.
+/// is cut with an ellipsis. Chinese, written without spaces, breaks between its
+/// characters as well (never before closing punctuation, nor after opening).
 pub fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -42,15 +45,18 @@ pub fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
     // with a space, so measuring the words alone gives the line's width.
     let space = text_width(" ", size);
     let mut width = 0.0;
-    for word in text.split_whitespace() {
+    for (word, spaced) in breakable_pieces(text) {
         let word_width = text_width(word, size);
+        let gap = if spaced { space } else { 0.0 };
         if line.is_empty() {
             line.push_str(word);
             width = word_width;
-        } else if width + space + word_width <= max {
-            line.push(' ');
+        } else if width + gap + word_width <= max {
+            if spaced {
+                line.push(' ');
+            }
             line.push_str(word);
-            width += space + word_width;
+            width += gap + word_width;
         } else {
             lines.push(std::mem::take(&mut line));
             line.push_str(word);
@@ -63,11 +69,49 @@ pub fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
     lines.into_iter().map(|l| fit(&l, size, max)).collect()
 }
 
+/// The pieces a line of `text` may break between, each with whether a space comes before
+/// it: its words, and within a word every wide (CJK) character on its own, kept with the
+/// punctuation that may not start or end a line.
+fn breakable_pieces(text: &str) -> Vec<(&str, bool)> {
+    let closing = |c: char| "，。、：；！？）」』》〉”’".contains(c);
+    let opening = |c: char| "（「『《〈“‘".contains(c);
+    let mut pieces = Vec::new();
+    for word in text.split_whitespace() {
+        let mut start = 0;
+        let mut previous: Option<char> = None;
+        for (at, c) in word.char_indices() {
+            let breaks =
+                previous.is_some_and(|p| (is_wide(c) || is_wide(p)) && !closing(c) && !opening(p));
+            if breaks {
+                if let Some(piece) = word.get(start..at) {
+                    pieces.push((piece, start == 0));
+                }
+                start = at;
+            }
+            previous = Some(c);
+        }
+        if let Some(piece) = word.get(start..) {
+            pieces.push((piece, start == 0));
+        }
+    }
+    pieces
+}
+
 /// At most `count` lines of `text`, the last ending in an ellipsis when more was left.
 fn wrap_at_most(text: &str, size: f64, max: f64, count: usize) -> Vec<String> {
     let mut lines = wrap(text, size, max);
     if lines.len() > count {
-        let rest = lines.split_off(count.saturating_sub(1)).join(" ");
+        // The lines left over joined again: with a space between words, with none where
+        // a line broke between Chinese characters.
+        let mut rest = String::new();
+        for line in lines.split_off(count.saturating_sub(1)) {
+            let wide_join = rest.chars().next_back().is_some_and(is_wide)
+                || line.chars().next().is_some_and(is_wide);
+            if !rest.is_empty() && !wide_join {
+                rest.push(' ');
+            }
+            rest.push_str(&line);
+        }
         lines.push(fit(&rest, size, max));
         lines.truncate(count);
     }
@@ -343,7 +387,7 @@ pub fn card(site: &str, title: &str, headline: Option<&Headline>, chart: Option<
         );
         lines(
             &mut body,
-            &wrap_at_most(&format!("Source: {}", headline.firm), 24.0, figure_width, 2),
+            &wrap_at_most(&headline.source, 24.0, figure_width, 2),
             left,
             y + 6.0,
             32.0,
@@ -386,6 +430,21 @@ mod tests {
         assert!(lines.len() > 1);
         assert_eq!(lines.join(" "), text);
         assert!(lines.iter().all(|l| text_width(l, 18.0) <= 200.0));
+    }
+
+    #[test]
+    fn chinese_wraps_between_its_characters_and_keeps_punctuation_with_them() {
+        let text = "中国大陆云基础设施服务季度支出，2022年第一季度至2023年第三季度";
+        let lines = wrap(text, 18.0, 150.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert_eq!(lines.concat(), text);
+        assert!(
+            lines.iter().all(|l| text_width(l, 18.0) <= 150.0),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| !l.starts_with('，')), "{lines:?}");
+        let mixed = wrap("资料来源：Canalys（经DataCenterNews Asia）。", 12.0, 1000.0);
+        assert_eq!(mixed, ["资料来源：Canalys（经DataCenterNews Asia）。"]);
     }
 
     #[test]

@@ -6,12 +6,15 @@ use serde::Serialize;
 use super::super::templates::Ui;
 use super::common::{BriefingLink, PageError, PageParts, base_context, briefing_link, mentions};
 use crate::model::{Briefing, Site};
+use crate::period::Period;
 use crate::routes;
 
 /// A year of the archive, as the index and the home page link to it.
 #[derive(Serialize)]
 pub struct YearLink {
     pub year: u16,
+    /// The year as the site's language writes it: `2023`; 2023年.
+    pub label: String,
     pub href: String,
     pub count: usize,
 }
@@ -44,6 +47,7 @@ pub fn years(site: &Site) -> Vec<u16> {
 pub fn year_link(site: &Site, year: u16, root: &str) -> YearLink {
     YearLink {
         year,
+        label: site.edition.language.period(Period::Year { year }),
         href: format!("{root}{}", routes::archive_year(year)),
         count: briefings_of(site, year).len(),
     }
@@ -56,14 +60,14 @@ fn briefings_of(site: &Site, year: u16) -> &[Briefing] {
     site.briefings.get(start..end).unwrap_or(&[])
 }
 
-/// The decade of `year` as the archive heads it: "2020s".
-pub fn decade_label(year: u16) -> String {
-    format!("{}s", year - year % 10)
+/// The decade of `year` as the archive heads it, in the words of `ui`: "2020s".
+pub fn decade_label(ui: &Ui, year: u16) -> String {
+    ui.fill("decade", &[("decade", &(year - year % 10).to_string())])
 }
 
-/// The id of the archive's section for the decade of `year`.
+/// The id of the archive's section for the decade of `year`, the same in every language.
 pub fn decade_id(year: u16) -> String {
-    format!("decade-{}", decade_label(year))
+    format!("decade-{}s", year - year % 10)
 }
 
 /// `archive.html`: every year with briefings, newest first, grouped by decade.
@@ -71,7 +75,7 @@ pub fn archive(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::ARCHIVE;
     let mut decades: Vec<Decade> = Vec::new();
     for year in years(site) {
-        let label = decade_label(year);
+        let label = decade_label(ui, year);
         let link = year_link(site, year, "");
         match decades.last_mut() {
             Some(d) if d.label == label => d.years.push(link),
@@ -84,6 +88,7 @@ pub fn archive(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     }
     let mut context = base_context(
         site,
+        ui,
         path,
         "home",
         ui.get("archive"),
@@ -102,7 +107,7 @@ pub fn archive_year(site: &Site, year: u16, ui: &Ui) -> Result<PageParts, PageEr
         .iter()
         .rev()
         .map(|b| ArchiveEntry {
-            link: briefing_link(b, "../"),
+            link: briefing_link(site, b, "../"),
             vendors: site
                 .data
                 .vendors
@@ -126,6 +131,7 @@ pub fn archive_year(site: &Site, year: u16, ui: &Ui) -> Result<PageParts, PageEr
     let title = ui.fill("briefings_of_year", &[("year", &year_text)]);
     let mut context = base_context(
         site,
+        ui,
         &path,
         "home",
         &title,

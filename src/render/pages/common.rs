@@ -8,13 +8,15 @@ use tera::Context;
 use super::super::body::{BodyError, BodyPlace, Heading, RenderedBody, render_body};
 use super::super::charts::travel::{self, Headline};
 use super::super::charts::vendor_class;
-use super::super::citations::{Citations, SECONDHAND_MARK};
+use super::super::citations::{Citations, SECONDHAND_MARK, kind_label};
 use super::super::figure::Travelling;
+use super::super::templates::Ui;
 use crate::diagnostics::{Diagnostic, Loc};
 use crate::model::{
     Briefing, ChartKind, ChartSpec, Credit, Dataset, ImageFile, OutputFile, Ref, Segment, Site,
     SourceFile, Vendor,
 };
+use crate::period::Period;
 use crate::routes;
 
 /// A page ready for its template: output path, template, context, and the charts and files
@@ -69,8 +71,8 @@ impl PageParts {
     }
 
     /// Takes over the charts, files and images a body made, and makes each chart's own
-    /// page, embed page, SVG, PNG and card; the charts appear on `on`.
-    pub fn keep_made(&mut self, site: &Site, body: &mut RenderedBody, on: &Appearance) {
+    /// page, embed page, SVG, PNG and card, in the words of `ui`; the charts appear on `on`.
+    pub fn keep_made(&mut self, site: &Site, ui: &Ui, body: &mut RenderedBody, on: &Appearance) {
         self.charts += body.charts;
         self.files.append(&mut body.files);
         self.drawn.append(&mut body.drawn);
@@ -79,7 +81,7 @@ impl PageParts {
                 let wide = chart.drawn.first().cloned().unwrap_or_default();
                 self.lead = Some((wide, chart.headline.clone()));
             }
-            chart_pages(self, site, chart, on);
+            chart_pages(self, site, ui, chart, on);
         }
     }
 
@@ -96,22 +98,36 @@ impl PageParts {
 
     /// The page's card: its title, the headline figure (or its lead chart's latest value)
     /// and its lead chart.
-    pub fn card_with_lead(&mut self, site: &Site, title: &str, headline: Option<Headline>) {
+    pub fn card_with_lead(
+        &mut self,
+        site: &Site,
+        ui: &Ui,
+        title: &str,
+        headline: Option<Headline>,
+    ) {
         let (chart, lead_headline) = match &self.lead {
             Some((wide, headline)) => (Some(wide.as_str()), headline.clone()),
             None => (None, None),
         };
         let headline = headline.or(lead_headline);
         let svg = travel::card(&site.config.title, title, headline.as_ref(), chart);
-        let alt = card_alt(title, headline.as_ref());
+        let alt = card_alt(ui, title, headline.as_ref());
         self.with_card(site, svg, &alt);
     }
 }
 
 /// What a card says, for `og:image:alt`.
-fn card_alt(title: &str, headline: Option<&Headline>) -> String {
+fn card_alt(ui: &Ui, title: &str, headline: Option<&Headline>) -> String {
     match headline {
-        Some(h) => format!("{title}: {} ({}; {}).", h.value, h.what, h.firm),
+        Some(h) => ui.fill(
+            "card_alt",
+            &[
+                ("title", title),
+                ("value", &h.value),
+                ("what", &h.what),
+                ("firm", &h.firm),
+            ],
+        ),
         None => title.to_string(),
     }
 }
@@ -128,7 +144,7 @@ pub fn insert_card(context: &mut Context, site: &Site, card: &str, alt: &str) {
 }
 
 /// A chart's own page and embed page, its SVG file, its PNG and its card.
-fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appearance) {
+fn chart_pages(parts: &mut PageParts, site: &Site, ui: &Ui, chart: Travelling, on: &Appearance) {
     let page_path = routes::chart_page(&chart.id);
     let embed_path = routes::chart_embed(&chart.id);
     let page_url = routes::absolute(&site.config.base_url, &page_path);
@@ -143,7 +159,7 @@ fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appea
         crate::escape::html_attr(&chart.title)
     );
     let card_path = routes::card(&page_path);
-    let alt = card_alt(&chart.title, chart.headline.as_ref());
+    let alt = card_alt(ui, &chart.title, chart.headline.as_ref());
     // What the chart's page and its embed page both show, and the card they are shared with.
     let chart_fields = |context: &mut Context| {
         context.insert("title", &chart.title);
@@ -155,7 +171,14 @@ fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appea
         context.insert("page_url", &page_url);
         insert_card(context, site, &card_path, &alt);
     };
-    let mut context = base_context(site, &page_path, "chart", &chart.title, &chart.description);
+    let mut context = base_context(
+        site,
+        ui,
+        &page_path,
+        "chart",
+        &chart.title,
+        &chart.description,
+    );
     chart_fields(&mut context);
     context.insert("chart_id", &chart.id);
     context.insert("snippet", &snippet);
@@ -163,18 +186,14 @@ fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appea
     let download = |label: &str, extension: &str, note: &str| Download {
         label: label.to_string(),
         href: format!("{}.{extension}", chart.id),
-        note: note.to_string(),
+        note: ui.get(note).to_string(),
     };
     context.insert(
         "downloads",
         &[
-            download(
-                "SVG",
-                "svg",
-                "(one file, with its title, sources and this site's name)",
-            ),
-            download("PNG", "png", "(the same, as an image twice the size)"),
-            download("CSV", "csv", "(the values drawn)"),
+            download("SVG", "svg", "download_svg_note"),
+            download("PNG", "png", "download_png_note"),
+            download("CSV", "csv", "download_csv_note"),
         ],
     );
     context.insert("embed_href", &format!("../{embed_path}"));
@@ -231,6 +250,7 @@ fn chart_pages(parts: &mut PageParts, site: &Site, chart: Travelling, on: &Appea
 struct Download {
     label: String,
     href: String,
+    /// What the file is, after its link.
     note: String,
 }
 
@@ -269,6 +289,7 @@ fn navigation(site: &Site, prefix: &str, current: &str) -> Vec<NavItem> {
 /// title and description, and its absolute URL for feeds, crawlers and social cards.
 pub fn base_context(
     site: &Site,
+    ui: &Ui,
     path: &str,
     current: &str,
     title: &str,
@@ -307,7 +328,12 @@ pub fn base_context(
     insert_editions(&mut context, site, path, &site_root);
     context.insert("assets", &site_root);
     context.insert("root", &root);
-    insert_card(&mut context, site, routes::SITE_CARD, &site_card_alt(site));
+    insert_card(
+        &mut context,
+        site,
+        routes::SITE_CARD,
+        &site_card_alt(site, ui),
+    );
     context
 }
 
@@ -317,8 +343,9 @@ struct Version {
     /// The language its content is in (`zh-Hans`; the default one for a page shown
     /// untranslated).
     hreflang: String,
-    /// The language's name in itself.
+    /// The language's name in itself, and its tag.
     name: String,
+    tag: String,
     /// The way there from this page, and its absolute address.
     href: String,
     url: String,
@@ -354,6 +381,7 @@ fn insert_editions(context: &mut Context, site: &Site, path: &str, site_root: &s
                     e.tag.clone()
                 },
                 name: e.name.clone(),
+                tag: e.tag.clone(),
                 href: format!("{site_root}{prefix}{path}"),
                 url: routes::absolute(&e.base_url, path),
                 current: e.path == site.edition.path,
@@ -365,7 +393,8 @@ fn insert_editions(context: &mut Context, site: &Site, path: &str, site_root: &s
         context.insert("x_default", &routes::absolute(&first.base_url, path));
         if site.edition.untranslated.contains(path) {
             context.insert("untranslated", &first.tag);
-            context.insert("untranslated_name", &first.name);
+            let original = crate::language::Language::from_tag(&first.tag);
+            context.insert("untranslated_name", original.name_in(site.edition.language));
         }
     }
     context.insert("versions", &versions);
@@ -373,8 +402,14 @@ fn insert_editions(context: &mut Context, site: &Site, path: &str, site_root: &s
 
 /// What the site's card, which pages without their own share, says: its name and what it
 /// is. It shows no figure, so that no page but the home page changes with the data.
-pub fn site_card_alt(site: &Site) -> String {
-    format!("{}: {}", site.config.title, site.config.description)
+pub fn site_card_alt(site: &Site, ui: &Ui) -> String {
+    ui.fill(
+        "site_card_alt",
+        &[
+            ("title", &site.config.title),
+            ("description", &site.config.description),
+        ],
+    )
 }
 
 /// The site's card, as SVG to be drawn.
@@ -383,7 +418,7 @@ pub fn site_card(site: &Site) -> String {
 }
 
 /// The site's latest figure: the first headline figure's most recent value, with its firm.
-pub fn site_headline(site: &Site) -> Option<Headline> {
+pub fn site_headline(site: &Site, ui: &Ui) -> Option<Headline> {
     headline_figures(site)
         .into_iter()
         .find_map(|(dataset, column)| {
@@ -393,16 +428,39 @@ pub fn site_headline(site: &Site) -> Option<Headline> {
                 .rev()
                 .find_map(|r| r.cells.get(column)?.as_ref().map(|v| (r, v)))?;
             let credit = site.data.credit(&value.source.id, value.firm.as_ref())?;
-            Some(Headline {
-                value: dataset.format_value(column, value.number, value.qualifier),
-                what: format!(
-                    "{}, {}",
-                    dataset.columns.get(column)?.label,
-                    row.period.label()
-                ),
-                firm: credit.firm.to_string(),
-            })
+            let label = &dataset.columns.get(column)?.label;
+            Some(headline_of(
+                site,
+                ui,
+                dataset.format_value(column, value.number, value.qualifier),
+                label,
+                row.period,
+                credit.firm,
+            ))
         })
+}
+
+/// A headline figure for a card: its value, what it is and when, and the firm credited.
+pub fn headline_of(
+    site: &Site,
+    ui: &Ui,
+    value: String,
+    label: &str,
+    period: Period,
+    firm: &str,
+) -> Headline {
+    Headline {
+        value,
+        what: ui.fill(
+            "figure_when",
+            &[
+                ("figure", label),
+                ("period", &site.edition.language.period(period)),
+            ],
+        ),
+        firm: firm.to_string(),
+        source: ui.fill("card_source", &[("firm", firm)]),
+    }
 }
 
 /// Links from every page point at the site's absolute address instead of back to the root:
@@ -418,18 +476,26 @@ pub fn make_links_absolute(context: &mut Context, site: &Site) {
 #[derive(Serialize)]
 struct SourceItem {
     id: String,
+    /// The firm as the page's language names it.
     firm: String,
     publisher: String,
+    /// Whether the page is the firm's own (its publisher is the firm).
+    own: bool,
     title: String,
     url: String,
+    /// The date as the page's language writes it.
     published: Option<String>,
-    /// "aggregator", "repost", "opinion piece" or "wire copy"; none for reports and releases.
+    /// "aggregator", "repost", "opinion piece" or "wire copy" in the page's language; none
+    /// for reports and releases.
     kind: Option<String>,
     note: Option<String>,
     quotes: Vec<String>,
+    /// The language of the page's own words (its title, the sentences quoted), when it is
+    /// not the page's.
+    lang: Option<String>,
 }
 
-fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
+fn source_items(site: &Site, ui: &Ui, citations: &Citations) -> Vec<SourceItem> {
     citations
         .cited
         .iter()
@@ -443,20 +509,25 @@ fn source_items(site: &Site, citations: &Citations) -> Vec<SourceItem> {
                 id: routes::source_anchor(&credit),
                 firm: c.firm.clone(),
                 publisher: source.publisher.clone(),
+                own: c.firm == source.publisher,
                 title: source.title.clone(),
                 url: source.url.clone(),
-                published: source.published.clone(),
-                kind: source.kind.label().map(str::to_lowercase),
+                published: source
+                    .published
+                    .as_deref()
+                    .map(|date| site.edition.language.date(date)),
+                kind: kind_label(ui, source.kind).map(str::to_string),
                 note: source.note.clone(),
                 quotes: source.quotes.clone(),
+                lang: site.edition.foreign_tag(source).map(str::to_string),
             })
         })
         .collect()
 }
 
 /// The list of sources at a page's foot, and whether it must explain the second-hand mark.
-pub fn insert_sources(context: &mut Context, site: &Site, citations: &Citations) {
-    context.insert("sources", &source_items(site, citations));
+pub fn insert_sources(context: &mut Context, site: &Site, ui: &Ui, citations: &Citations) {
+    context.insert("sources", &source_items(site, ui, citations));
     context.insert("secondhand_marked", &citations.secondhand_marked);
     context.insert("secondhand_mark", SECONDHAND_MARK);
 }
@@ -468,8 +539,10 @@ pub fn contents(headings: &[Heading]) -> Vec<&Heading> {
 
 /// Renders a body for the page at `path`. A problem is reported in `file`, the markdown the
 /// body was written in, or at the page when the site made the body itself.
+#[allow(clippy::too_many_arguments)]
 pub fn page_body(
     site: &Site,
+    ui: &Ui,
     segments: &[Segment],
     citations: &mut Citations,
     chart_prefix: &str,
@@ -485,6 +558,8 @@ pub fn page_body(
         document,
         site_title: &site.config.title,
         base_url: &site.config.base_url,
+        edition: &site.edition,
+        ui,
     };
     render_body(segments, &site.data, citations, &place).map_err(|e| body_error(file, path, e))
 }
@@ -504,11 +579,13 @@ pub struct BriefingLink {
     pub summary: String,
 }
 
-pub fn briefing_link(b: &Briefing, root: &str) -> BriefingLink {
+/// A link to briefing `b` from a page at `root`, its period written as `site`'s language
+/// writes it.
+pub fn briefing_link(site: &Site, b: &Briefing, root: &str) -> BriefingLink {
     BriefingLink {
         href: format!("{root}{}", routes::briefing(b.period)),
         title: b.title.clone(),
-        period: b.period.label(),
+        period: site.edition.language.period(b.period),
         summary: b.summary.clone(),
     }
 }
@@ -517,6 +594,8 @@ pub fn briefing_link(b: &Briefing, root: &str) -> BriefingLink {
 pub struct VendorLink {
     href: String,
     name: String,
+    /// The vendor's Chinese name beside its name, where that is not the Chinese name
+    /// already (as it is in the Chinese edition); else empty.
     name_zh: String,
     class: String,
 }
@@ -525,9 +604,14 @@ pub fn vendor_link(v: &Vendor, root: &str) -> VendorLink {
     VendorLink {
         href: format!("{root}{}", routes::vendor(&v.id)),
         name: v.name.clone(),
-        name_zh: v.name_zh.clone(),
+        name_zh: chinese_beside(v).to_string(),
         class: vendor_class(&v.id),
     }
+}
+
+/// A vendor's Chinese name, to show beside its name where that is not it already.
+pub fn chinese_beside(v: &Vendor) -> &str {
+    if v.name_zh == v.name { "" } else { &v.name_zh }
 }
 
 /// Whether a briefing mentions a vendor: by name (in English or Chinese) in its text, or by
@@ -570,8 +654,15 @@ pub fn headline_figures(site: &Site) -> Vec<(&Dataset, usize)> {
 pub const CHART_WINDOW: usize = 40;
 
 /// A chart of one column over the latest periods it has (at most [`CHART_WINDOW`]), made
-/// by the site rather than written. A chart that leaves earlier periods out says so.
-pub fn chart_of(dataset: &Dataset, column: usize, kind: ChartKind, title: String) -> ChartSpec {
+/// by the site rather than written. A chart that leaves earlier periods out says so, in
+/// the words of `ui`.
+pub fn chart_of(
+    dataset: &Dataset,
+    ui: &Ui,
+    column: usize,
+    kind: ChartKind,
+    title: String,
+) -> ChartSpec {
     let at = Loc::default();
     let reference = |id: &str| Ref {
         id: id.to_string(),
@@ -587,10 +678,13 @@ pub fn chart_of(dataset: &Dataset, column: usize, kind: ChartKind, title: String
     let (from, caption) = match (with_values.get(window), with_values.first()) {
         (Some(start), Some(first)) if window > 0 && kind != ChartKind::Sparkline => (
             Some((*start, at)),
-            Some(format!(
-                "The latest {CHART_WINDOW} of {} periods with values; the data page has every one since {}.",
-                with_values.len(),
-                first.label()
+            Some(ui.fill(
+                "chart_window",
+                &[
+                    ("count", &CHART_WINDOW.to_string()),
+                    ("total", &with_values.len().to_string()),
+                    ("first", &dataset.language.period(*first)),
+                ],
             )),
         ),
         (Some(start), _) if window > 0 => (Some((*start, at)), None),

@@ -64,17 +64,17 @@ pub fn data(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
             title: dataset.title.clone(),
             description: dataset.description.clone(),
             href: routes::dataset_page(&dataset.id, 1),
-            columns: column_headings(dataset),
+            columns: column_headings(dataset, ui),
             rows: dataset.rows.len(),
             first: dataset
                 .rows
                 .first()
-                .map(|r| r.period.label())
+                .map(|r| dataset.language.period(r.period))
                 .unwrap_or_default(),
             last: dataset
                 .rows
                 .last()
-                .map(|r| r.period.label())
+                .map(|r| dataset.language.period(r.period))
                 .unwrap_or_default(),
             csv: routes::dataset_csv(&dataset.id),
             json: routes::dataset_json(&dataset.id),
@@ -82,6 +82,7 @@ pub fn data(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
         .collect();
     let mut context = base_context(
         site,
+        ui,
         path,
         "data",
         ui.get("data"),
@@ -94,7 +95,12 @@ pub fn data(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
 /// A page of one dataset's table, each value with its footnote and every other published
 /// version. The first page holds the latest rows, each page in time order; the first page
 /// also makes the downloads.
-pub fn dataset_page(site: &Site, index: usize, page: usize) -> Result<PageParts, PageError> {
+pub fn dataset_page(
+    site: &Site,
+    index: usize,
+    page: usize,
+    ui: &Ui,
+) -> Result<PageParts, PageError> {
     let Some(dataset) = site.data.datasets.get(index) else {
         return Err(Box::new(Diagnostic::error(
             "content/data/",
@@ -105,44 +111,62 @@ pub fn dataset_page(site: &Site, index: usize, page: usize) -> Result<PageParts,
     let pages = page_count(dataset);
     let end = end_of(dataset, page);
     let start = end.saturating_sub(ROWS_PER_PAGE);
-    let mut citations = Citations::default();
+    let mut citations = Citations::new(ui);
     let rows: Vec<DataRow> = dataset
         .rows
         .get(start..end)
         .unwrap_or(&[])
         .iter()
         .map(|row| DataRow {
-            period: row.period.label(),
+            period: dataset.language.period(row.period),
             cells: row
                 .cells
                 .iter()
                 .enumerate()
-                .map(|(c, cell)| data_cell(&site.data, dataset, c, cell.as_ref(), &mut citations))
+                .map(|(c, cell)| {
+                    data_cell(&site.data, ui, dataset, c, cell.as_ref(), &mut citations)
+                })
                 .collect(),
         })
         .collect();
     let link = |p: usize| PageLink {
         href: format!("../{}", routes::dataset_page(&dataset.id, p)),
-        label: rows_label(dataset, p),
+        label: rows_label(dataset, ui, p),
     };
-    let mut context = base_context(site, &path, "data", &dataset.title, &dataset.description);
-    context.insert("columns", &column_headings(dataset));
+    let mut context = base_context(
+        site,
+        ui,
+        &path,
+        "data",
+        &dataset.title,
+        &dataset.description,
+    );
+    context.insert("columns", &column_headings(dataset, ui));
     context.insert("dataset_description", &dataset.description);
-    context.insert("rows_label", &rows_label(dataset, page));
+    context.insert("rows_label", &rows_label(dataset, ui, page));
     context.insert("rows", &rows);
     context.insert(
         "breaks",
         &dataset
             .breaks
             .iter()
-            .map(|b| format!("{}: {}. {}", b.period.label(), b.label, b.note))
+            .map(|b| {
+                ui.fill(
+                    "series_break_text",
+                    &[
+                        ("period", &dataset.language.period(b.period)),
+                        ("label", &b.label),
+                        ("note", &b.note),
+                    ],
+                )
+            })
             .collect::<Vec<_>>(),
     );
     context.insert("csv", &format!("../{}", routes::dataset_csv(&dataset.id)));
     context.insert("json", &format!("../{}", routes::dataset_json(&dataset.id)));
     context.insert("later", &(page > 1).then(|| link(page - 1)));
     context.insert("earlier", &(page < pages).then(|| link(page + 1)));
-    insert_sources(&mut context, site, &citations);
+    insert_sources(&mut context, site, ui, &citations);
     let mut parts = PageParts::new(path, "dataset.html", context);
     if page == 1 {
         parts.files = downloads(site, dataset)?;
@@ -151,23 +175,35 @@ pub fn dataset_page(site: &Site, index: usize, page: usize) -> Result<PageParts,
 }
 
 /// Each column as its table heads it: "Spend (US$ bn)".
-fn column_headings(dataset: &Dataset) -> Vec<String> {
+fn column_headings(dataset: &Dataset, ui: &Ui) -> Vec<String> {
     dataset
         .columns
         .iter()
-        .map(|c| format!("{} ({})", c.label, c.unit.axis_label()))
+        .map(|c| {
+            ui.fill(
+                "column_unit",
+                &[
+                    ("column", &c.label),
+                    ("unit", c.unit.axis_label_in(dataset.language)),
+                ],
+            )
+        })
         .collect()
 }
 
-/// The periods page `page` of a dataset's table covers: "2019 Q1 to 2024 Q4".
-fn rows_label(dataset: &Dataset, page: usize) -> String {
+/// The periods page `page` of a dataset's table covers: "Q1 2019 to Q4 2024".
+fn rows_label(dataset: &Dataset, ui: &Ui, page: usize) -> String {
     let end = end_of(dataset, page);
     let first = dataset.rows.get(end.saturating_sub(ROWS_PER_PAGE));
     let last = dataset.rows.get(end.saturating_sub(1));
+    let label = |period| dataset.language.period(period);
     match (first, last) {
-        (Some(a), Some(b)) if a.period == b.period => a.period.label(),
-        (Some(a), Some(b)) => format!("{} to {}", a.period.label(), b.period.label()),
-        _ => "no rows".to_string(),
+        (Some(a), Some(b)) if a.period == b.period => label(a.period),
+        (Some(a), Some(b)) => ui.fill(
+            "period_span",
+            &[("first", &label(a.period)), ("last", &label(b.period))],
+        ),
+        _ => ui.get("no_rows").to_string(),
     }
 }
 
@@ -205,6 +241,7 @@ fn downloads(site: &Site, dataset: &Dataset) -> Result<Vec<OutputFile>, PageErro
 /// One cell: the value and its footnote, its note, and every other published version.
 fn data_cell(
     data: &Data,
+    ui: &Ui,
     dataset: &Dataset,
     column: usize,
     cell: Option<&Value>,
@@ -224,7 +261,8 @@ fn data_cell(
             }
         } else {
             html.push_str(&format!(
-                "<span class=\"also\">also published: {shown}{marker}</span>"
+                "<span class=\"also\">{}{shown}{marker}</span>",
+                html_text(ui.get("also_published"))
             ));
         }
     }

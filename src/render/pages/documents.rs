@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::super::charts::travel::Headline;
 use super::super::citations::Citations;
+use super::super::templates::Ui;
 use super::common::{
     Appearance, PageError, PageParts, VendorLink, base_context, briefing_link, contents,
-    headline_figures, insert_sources, mentions, page_body, vendor_link,
+    headline_figures, headline_of, insert_sources, mentions, page_body, vendor_link,
 };
 use super::home::home_chart;
 use super::vendors::vendor_charts;
@@ -34,6 +35,7 @@ struct KeyFigure {
 }
 
 fn figure_cell(
+    site: &Site,
     data: &Data,
     dataset: &Dataset,
     column: usize,
@@ -48,7 +50,9 @@ fn figure_cell(
         cite: value
             .map(|v| citations.value_marker(data, v, &v.version_from(None)))
             .unwrap_or_default(),
-        period: period.map(|p| p.label()).unwrap_or_default(),
+        period: period
+            .map(|p| site.edition.language.period(p))
+            .unwrap_or_default(),
     }
 }
 
@@ -61,7 +65,7 @@ fn key_figures(site: &Site, period: Period, citations: &mut Citations) -> Vec<Ke
         .filter(|(dataset, _)| dataset.granularity == period.granularity())
         .filter(|(dataset, column)| dataset.value(*column, period).is_some())
         .map(|(dataset, column)| {
-            let mut cell = |p| figure_cell(&site.data, dataset, column, p, citations);
+            let mut cell = |p| figure_cell(site, &site.data, dataset, column, p, citations);
             KeyFigure {
                 label: dataset.columns[column].label.clone(),
                 now: cell(Some(period)),
@@ -74,27 +78,31 @@ fn key_figures(site: &Site, period: Period, citations: &mut Citations) -> Vec<Ke
 
 /// A briefing's headline figure: the first of the site's headline figures with a value in
 /// its period, with the firm it is credited to.
-fn briefing_headline(site: &Site, period: Period) -> Option<Headline> {
+fn briefing_headline(site: &Site, ui: &Ui, period: Period) -> Option<Headline> {
     headline_figures(site)
         .into_iter()
         .find_map(|(dataset, column)| {
             let value = dataset.value(column, period)?;
             let credit = site.data.credit(&value.source.id, value.firm.as_ref())?;
-            Some(Headline {
-                value: dataset.format_value(column, value.number, value.qualifier),
-                what: format!("{}, {}", dataset.columns.get(column)?.label, period.label()),
-                firm: credit.firm.to_string(),
-            })
+            Some(headline_of(
+                site,
+                ui,
+                dataset.format_value(column, value.number, value.qualifier),
+                &dataset.columns.get(column)?.label,
+                period,
+                credit.firm,
+            ))
         })
 }
 
-pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
+pub fn briefing(site: &Site, i: usize, ui: &Ui) -> Result<PageParts, PageError> {
     let briefing = &site.briefings[i];
     let path = routes::briefing(briefing.period);
-    let mut citations = Citations::default();
+    let mut citations = Citations::new(ui);
     let key_figures = key_figures(site, briefing.period, &mut citations);
     let mut body = page_body(
         site,
+        ui,
         &briefing.body,
         &mut citations,
         &routes::chart_prefix(&briefing.period.slug()),
@@ -102,16 +110,23 @@ pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
         &path,
         Some(&briefing.file),
     )?;
-    let mut context = base_context(site, &path, "briefing", &briefing.title, &briefing.summary);
-    context.insert("period", &briefing.period.label());
+    let mut context = base_context(
+        site,
+        ui,
+        &path,
+        "briefing",
+        &briefing.title,
+        &briefing.summary,
+    );
+    context.insert("period", &site.edition.language.period(briefing.period));
     context.insert("period_id", &briefing.period.to_string());
     context.insert("summary", &briefing.summary);
     context.insert("draft", &briefing.draft);
     context.insert("key_figures", &key_figures);
     context.insert("body", &body.html);
     context.insert("toc", &contents(&body.headings));
-    insert_sources(&mut context, site, &citations);
-    let link = |b: Option<&Briefing>| b.map(|b| briefing_link(b, "../"));
+    insert_sources(&mut context, site, ui, &citations);
+    let link = |b: Option<&Briefing>| b.map(|b| briefing_link(site, b, "../"));
     context.insert(
         "previous",
         &link(i.checked_sub(1).and_then(|j| site.briefings.get(j))),
@@ -130,9 +145,9 @@ pub fn briefing(site: &Site, i: usize) -> Result<PageParts, PageError> {
         title: &briefing.title,
         path: &parts.path.clone(),
     };
-    parts.keep_made(site, &mut body, &on);
-    let headline = briefing_headline(site, briefing.period);
-    parts.card_with_lead(site, &briefing.title, headline);
+    parts.keep_made(site, ui, &mut body, &on);
+    let headline = briefing_headline(site, ui, briefing.period);
+    parts.card_with_lead(site, ui, &briefing.title, headline);
     Ok(parts)
 }
 
@@ -152,7 +167,7 @@ struct ChartLink {
 
 /// Every chart of the site, each once, linked to its own page, from a page at the site
 /// root: the briefings' (newest first), the pages', the home page's and the vendors'.
-fn chart_index(site: &Site) -> Vec<ChartsOf> {
+fn chart_index(site: &Site, ui: &Ui) -> Vec<ChartsOf> {
     let of = |document: String, title: &str, path: String, specs: Vec<&ChartSpec>| {
         let mut seen = std::collections::BTreeSet::new();
         let charts: Vec<ChartLink> = specs
@@ -187,7 +202,7 @@ fn chart_index(site: &Site) -> Vec<ChartsOf> {
             crate::model::charts_of(&p.body).collect(),
         )
     });
-    let home = home_chart(site);
+    let home = home_chart(site, ui);
     let home = of(
         "home".to_string(),
         &site.config.title,
@@ -202,7 +217,7 @@ fn chart_index(site: &Site) -> Vec<ChartsOf> {
             (
                 v.name.clone(),
                 routes::vendor(&v.id),
-                vendor_charts(site, v),
+                vendor_charts(site, ui, v),
             )
         })
         .collect();
@@ -212,12 +227,13 @@ fn chart_index(site: &Site) -> Vec<ChartsOf> {
     briefings.chain(pages).chain(home).chain(vendors).collect()
 }
 
-pub fn page(site: &Site, i: usize) -> Result<PageParts, PageError> {
+pub fn page(site: &Site, i: usize, ui: &Ui) -> Result<PageParts, PageError> {
     let page = &site.pages[i];
     let path = routes::page(&page.id);
-    let mut citations = Citations::default();
+    let mut citations = Citations::new(ui);
     let mut body = page_body(
         site,
+        ui,
         &page.body,
         &mut citations,
         &routes::chart_prefix(&page.id),
@@ -225,18 +241,18 @@ pub fn page(site: &Site, i: usize) -> Result<PageParts, PageError> {
         &path,
         Some(&page.file),
     )?;
-    let mut context = base_context(site, &path, &page.id, &page.title, &page.description);
+    let mut context = base_context(site, ui, &path, &page.id, &page.title, &page.description);
     context.insert("body", &body.html);
     context.insert("toc", &contents(&body.headings));
     if page.chart_index {
-        context.insert("chart_index", &chart_index(site));
+        context.insert("chart_index", &chart_index(site, ui));
     }
-    insert_sources(&mut context, site, &citations);
+    insert_sources(&mut context, site, ui, &citations);
     let mut parts = PageParts::new(path, "page.html", context);
     let on = Appearance {
         title: &page.title,
         path: &parts.path.clone(),
     };
-    parts.keep_made(site, &mut body, &on);
+    parts.keep_made(site, ui, &mut body, &on);
     Ok(parts)
 }

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::super::charts::{ChartData, Variant, render_svg};
-use super::super::citations::Citations;
+use super::super::citations::{Citations, kind_label};
+use super::super::templates::Ui;
 use super::archive::{YearLink, year_link, years};
 use super::common::{
     Appearance, BriefingLink, PageError, PageParts, base_context, briefing_link, chart_of,
@@ -12,6 +13,7 @@ use super::common::{
 };
 use crate::diagnostics::Diagnostic;
 use crate::model::{ChartKind, ChartSpec, Dataset, ImageFile, Ref, Segment, Site};
+use crate::period::Period;
 use crate::routes;
 
 #[derive(Serialize)]
@@ -28,13 +30,16 @@ struct HeadlineCard {
 #[derive(Serialize)]
 struct YearGroup {
     year: u16,
+    /// The year as the site's language writes it: `2023`; 2023年.
+    label: String,
     briefings: Vec<BriefingLink>,
 }
 
-pub fn home(site: &Site) -> Result<PageParts, PageError> {
+pub fn home(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::HOME;
     let mut context = base_context(
         site,
+        ui,
         path,
         "home",
         &site.config.title,
@@ -43,19 +48,20 @@ pub fn home(site: &Site) -> Result<PageParts, PageError> {
     let figures = headline_figures(site);
     let mut cards = Vec::new();
     for (n, (dataset, column)) in figures.iter().enumerate() {
-        if let Some(card) = headline_card(site, dataset, *column, n)? {
+        if let Some(card) = headline_card(site, ui, dataset, *column, n)? {
             cards.push(card);
         }
     }
     context.insert("headline", &cards);
     // The long-run trend: the first headline figure over every period it has.
-    let mut citations = Citations::default();
+    let mut citations = Citations::new(ui);
     let mut parts = PageParts::new(path.to_string(), "home.html", context);
     parts.drawn = cards.into_iter().map(|card| card.sparkline).collect();
     let mut trend = String::new();
-    if let Some(spec) = home_chart(site) {
+    if let Some(spec) = home_chart(site, ui) {
         let mut body = page_body(
             site,
+            ui,
             &[Segment::Chart(spec)],
             &mut citations,
             "home-chart-",
@@ -67,17 +73,17 @@ pub fn home(site: &Site) -> Result<PageParts, PageError> {
             title: &site.config.title,
             path,
         };
-        parts.keep_made(site, &mut body, &on);
+        parts.keep_made(site, ui, &mut body, &on);
         trend = body.html;
     }
     parts.context.insert("trend", &trend);
-    parts.card_with_lead(site, &site.config.title, site_headline(site));
+    parts.card_with_lead(site, ui, &site.config.title, site_headline(site, ui));
     parts.images.push(ImageFile {
         path: routes::SITE_CARD.to_string(),
         svg: site_card(site),
         scale: 1.0,
     });
-    insert_sources(&mut parts.context, site, &citations);
+    insert_sources(&mut parts.context, site, ui, &citations);
     parts.context.insert("latest", &latest(site));
     let all_years = years(site);
     let recent: Vec<YearLink> = all_years
@@ -94,9 +100,9 @@ pub fn home(site: &Site) -> Result<PageParts, PageError> {
 }
 
 /// The home page's chart: the first headline figure over every period it has.
-pub fn home_chart(site: &Site) -> Option<ChartSpec> {
+pub fn home_chart(site: &Site, ui: &Ui) -> Option<ChartSpec> {
     let (dataset, column) = headline_figures(site).into_iter().next()?;
-    let mut spec = chart_of(dataset, column, ChartKind::Line, dataset.title.clone());
+    let mut spec = chart_of(dataset, ui, column, ChartKind::Line, dataset.title.clone());
     // Named by its data, which the site chooses, rather than by a dataset's title.
     spec.id = Some(Ref {
         id: format!(
@@ -118,6 +124,7 @@ const HOME_YEARS: usize = 10;
 /// column has no values yet.
 fn headline_card(
     site: &Site,
+    ui: &Ui,
     dataset: &Dataset,
     column: usize,
     n: usize,
@@ -136,9 +143,13 @@ fn headline_card(
     let label = dataset.columns[column].label.clone();
     let spec = chart_of(
         dataset,
+        ui,
         column,
         ChartKind::Sparkline,
-        format!("{label}, {}", dataset.title),
+        ui.fill(
+            "sparkline_title",
+            &[("figure", &label), ("dataset", &dataset.title)],
+        ),
     );
     let data = ChartData::resolve(&spec, dataset, &site.data.vendors);
     let sparkline = render_svg(
@@ -154,26 +165,27 @@ fn headline_card(
             format!("the sparkline of `{}` cannot be drawn: {problem}", label),
         ))
     })?;
+    let firm = credit.firm;
     let source = if site.data.only_secondhand(value, value.number) {
-        format!(
-            "{} (via {}, {})",
-            credit.firm,
-            credit.source.publisher,
-            credit
-                .source
-                .kind
-                .label()
-                .unwrap_or_default()
-                .to_lowercase()
+        ui.fill(
+            "headline_secondhand",
+            &[
+                ("firm", firm),
+                ("publisher", &credit.source.publisher),
+                (
+                    "kind",
+                    kind_label(ui, credit.source.kind).unwrap_or_default(),
+                ),
+            ],
         )
     } else {
-        credit.firm.to_string()
+        firm.to_string()
     };
     Ok(Some(HeadlineCard {
         sparkline,
         label,
         value: dataset.format_value(column, value.number, value.qualifier),
-        period: row.period.label(),
+        period: site.edition.language.period(row.period),
         source,
     }))
 }
@@ -182,11 +194,13 @@ fn headline_card(
 fn latest(site: &Site) -> Vec<YearGroup> {
     let mut groups: Vec<YearGroup> = Vec::new();
     for b in site.briefings.iter().rev().take(HOME_BRIEFINGS) {
-        let link = briefing_link(b, "");
+        let link = briefing_link(site, b, "");
+        let year = b.period.year();
         match groups.last_mut() {
-            Some(group) if group.year == b.period.year() => group.briefings.push(link),
+            Some(group) if group.year == year => group.briefings.push(link),
             _ => groups.push(YearGroup {
-                year: b.period.year(),
+                year,
+                label: site.edition.language.period(Period::Year { year }),
                 briefings: vec![link],
             }),
         }

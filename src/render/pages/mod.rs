@@ -85,15 +85,15 @@ pub fn templates_of(job: PageJob) -> Vec<&'static str> {
 /// What the page of `job` shows, its own words in the language of `ui`.
 pub fn build_page(site: &Site, job: PageJob, ui: &Ui) -> Result<PageParts, PageError> {
     match job {
-        PageJob::Home => home::home(site),
+        PageJob::Home => home::home(site, ui),
         PageJob::Archive => archive::archive(site, ui),
         PageJob::ArchiveYear(year) => archive::archive_year(site, year, ui),
-        PageJob::Briefing(i) => documents::briefing(site, i),
-        PageJob::Page(i) => documents::page(site, i),
-        PageJob::Vendor(i) => vendors::vendor(site, i),
+        PageJob::Briefing(i) => documents::briefing(site, i, ui),
+        PageJob::Page(i) => documents::page(site, i, ui),
+        PageJob::Vendor(i) => vendors::vendor(site, i, ui),
         PageJob::Vendors => vendors::vendors(site, ui),
         PageJob::Data => data::data(site, ui),
-        PageJob::Dataset(i, page) => data::dataset_page(site, i, page),
+        PageJob::Dataset(i, page) => data::dataset_page(site, i, page, ui),
         PageJob::Search => search::search(site, ui),
         PageJob::NotFound => not_found::not_found(site, ui),
     }

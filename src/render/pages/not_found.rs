@@ -10,6 +10,7 @@ pub fn not_found(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::NOT_FOUND;
     let mut context = base_context(
         site,
+        ui,
         path,
         "",
         ui.get("page_not_found"),
@@ -21,7 +22,7 @@ pub fn not_found(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
         &site
             .briefings
             .last()
-            .map(|b| briefing_link(b, &site.config.base_url)),
+            .map(|b| briefing_link(site, b, &site.config.base_url)),
     );
     Ok(PageParts::new(path.to_string(), "404.html", context))
 }

@@ -14,7 +14,7 @@ use crate::routes;
 pub fn text_of(site: &Site, briefing: &Briefing) -> String {
     let mut text = [
         briefing.title.as_str(),
-        &briefing.period.label(),
+        &site.edition.language.period(briefing.period),
         &briefing.summary,
         &plain_text(&site.data, &briefing.body),
     ]
@@ -33,11 +33,11 @@ pub fn text_of(site: &Site, briefing: &Briefing) -> String {
     text
 }
 
-/// A briefing as a result shows it.
-pub fn document(briefing: &Briefing) -> Document {
+/// A briefing as a result shows it, its period as `site`'s language writes it.
+pub fn document(site: &Site, briefing: &Briefing) -> Document {
     Document {
         title: briefing.title.clone(),
-        period: briefing.period.label(),
+        period: site.edition.language.period(briefing.period),
         url: routes::briefing(briefing.period),
         summary: briefing.summary.clone(),
     }
@@ -45,7 +45,7 @@ pub fn document(briefing: &Briefing) -> Document {
 
 pub fn search(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::SEARCH;
-    let documents: Vec<Document> = site.briefings.iter().map(document).collect();
+    let documents: Vec<Document> = site.briefings.iter().map(|b| document(site, b)).collect();
     let text = |id: usize| {
         site.briefings
             .get(id)
@@ -61,6 +61,7 @@ pub fn search(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let root = routes::root_of(path);
     let mut context = base_context(
         site,
+        ui,
         path,
         "search",
         ui.get("search"),

@@ -8,14 +8,15 @@ use super::super::templates::Ui;
 use super::archive;
 use super::common::{
     Appearance, BriefingLink, PageError, PageParts, VendorLink, base_context, briefing_link,
-    chart_of, insert_sources, mentions, page_body, vendor_link,
+    chart_of, chinese_beside, insert_sources, mentions, page_body, vendor_link,
 };
 use crate::model::{ChartKind, ChartSpec, Ref, Segment, Site, Vendor};
+use crate::period::Period;
 use crate::routes;
 
 /// A vendor's charts: one per dataset that has a column for it, a line over the periods,
 /// or bars where a dataset has a single period.
-pub fn vendor_charts(site: &Site, vendor: &Vendor) -> Vec<ChartSpec> {
+pub fn vendor_charts(site: &Site, ui: &Ui, vendor: &Vendor) -> Vec<ChartSpec> {
     let mut charts = Vec::new();
     for dataset in &site.data.datasets {
         let Some(column) = dataset
@@ -35,7 +36,7 @@ pub fn vendor_charts(site: &Site, vendor: &Vendor) -> Vec<ChartSpec> {
             1 => ChartKind::Bar,
             _ => ChartKind::Line,
         };
-        let mut spec = chart_of(dataset, column, kind, dataset.title.clone());
+        let mut spec = chart_of(dataset, ui, column, kind, dataset.title.clone());
         // Named by its data, which the site chooses, rather than by a dataset's title.
         spec.id = Some(Ref {
             id: format!("vendor-{}-{}", vendor.id, dataset.id),
@@ -46,25 +47,25 @@ pub fn vendor_charts(site: &Site, vendor: &Vendor) -> Vec<ChartSpec> {
     charts
 }
 
-pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
+pub fn vendor(site: &Site, i: usize, ui: &Ui) -> Result<PageParts, PageError> {
     let vendor = &site.data.vendors[i];
     let path = routes::vendor(&vendor.id);
-    let title = if vendor.name_zh.is_empty() {
-        vendor.name.clone()
-    } else {
-        format!("{} ({})", vendor.name, vendor.name_zh)
+    let title = match chinese_beside(vendor) {
+        "" => vendor.name.clone(),
+        name_zh => ui.fill(
+            "vendor_title",
+            &[("name", &vendor.name), ("name_zh", name_zh)],
+        ),
     };
-    let description = format!(
-        "{}: its share of the market, its growth, and every briefing that discusses it.",
-        vendor.name
-    );
-    let segments: Vec<Segment> = vendor_charts(site, vendor)
+    let description = ui.fill("vendor_description", &[("vendor", &vendor.name)]);
+    let segments: Vec<Segment> = vendor_charts(site, ui, vendor)
         .into_iter()
         .map(Segment::Chart)
         .collect();
-    let mut citations = Citations::default();
+    let mut citations = Citations::new(ui);
     let mut body = page_body(
         site,
+        ui,
         &segments,
         &mut citations,
         &routes::chart_prefix(&vendor.id),
@@ -72,19 +73,19 @@ pub fn vendor(site: &Site, i: usize) -> Result<PageParts, PageError> {
         &path,
         None,
     )?;
-    let (years, earlier) = mentions_by_year(site, vendor);
-    let mut context = base_context(site, &path, "vendors", &title, &description);
+    let (years, earlier) = mentions_by_year(site, ui, vendor);
+    let mut context = base_context(site, ui, &path, "vendors", &title, &description);
     context.insert("vendor", &vendor_link(vendor, "../"));
     context.insert("body", &body.html);
     context.insert("years", &years);
     context.insert("earlier", &earlier);
-    insert_sources(&mut context, site, &citations);
+    insert_sources(&mut context, site, ui, &citations);
     let mut parts = PageParts::new(path, "vendor.html", context);
     let on = Appearance {
         title: &title,
         path: &parts.path.clone(),
     };
-    parts.keep_made(site, &mut body, &on);
+    parts.keep_made(site, ui, &mut body, &on);
     Ok(parts)
 }
 
@@ -96,6 +97,8 @@ const VENDOR_YEARS: usize = 10;
 #[derive(Serialize)]
 struct MentionYear {
     year: u16,
+    /// The year as the site's language writes it: `2023`; 2023年.
+    label: String,
     briefings: Vec<BriefingLink>,
 }
 
@@ -109,7 +112,11 @@ struct MentionDecade {
 
 /// The briefings that discuss `vendor`: the latest years in full, newest first, and the
 /// decades before them.
-fn mentions_by_year(site: &Site, vendor: &Vendor) -> (Vec<MentionYear>, Vec<MentionDecade>) {
+fn mentions_by_year(
+    site: &Site,
+    ui: &Ui,
+    vendor: &Vendor,
+) -> (Vec<MentionYear>, Vec<MentionDecade>) {
     let mut years: Vec<MentionYear> = Vec::new();
     let mut earlier: Vec<MentionDecade> = Vec::new();
     for briefing in site.briefings.iter().rev() {
@@ -120,19 +127,20 @@ fn mentions_by_year(site: &Site, vendor: &Vendor) -> (Vec<MentionYear>, Vec<Ment
         let listed = years.len();
         match years.last_mut() {
             Some(y) if y.year == year => {
-                y.briefings.push(briefing_link(briefing, "../"));
+                y.briefings.push(briefing_link(site, briefing, "../"));
                 continue;
             }
             _ if listed < VENDOR_YEARS => {
                 years.push(MentionYear {
                     year,
-                    briefings: vec![briefing_link(briefing, "../")],
+                    label: site.edition.language.period(Period::Year { year }),
+                    briefings: vec![briefing_link(site, briefing, "../")],
                 });
                 continue;
             }
             _ => {}
         }
-        let decade = archive::decade_label(year);
+        let decade = archive::decade_label(ui, year);
         match earlier.last_mut() {
             Some(d) if d.label == decade => d.count += 1,
             _ => earlier.push(MentionDecade {
@@ -149,6 +157,7 @@ pub fn vendors(site: &Site, ui: &Ui) -> Result<PageParts, PageError> {
     let path = routes::VENDORS;
     let mut context = base_context(
         site,
+        ui,
         path,
         "vendors",
         ui.get("vendors"),
