@@ -144,6 +144,12 @@ pub fn pipeline(
             glyphs.extend(edition::glyph_warnings(localized));
         }
         let mut site = validate::validate_site(content, options.drafts)?;
+        // UI strings a language's catalogue lacks, for every edition.
+        let tags = std::iter::once(site.config.language.clone())
+            .chain(site.config.languages.iter().map(|l| l.tag.clone()));
+        for tag in tags {
+            glyphs.extend(render::untranslated_strings(&files.templates, &tag));
+        }
         let mut seen = std::collections::BTreeSet::new();
         for warning in glyphs {
             if seen.insert(warning.to_string()) {

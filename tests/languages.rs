@@ -588,3 +588,47 @@ fn chinese_pages_name_the_vendors_as_vendors_yaml_does() {
         );
     }
 }
+
+#[test]
+fn a_language_with_no_built_in_catalogue_lists_the_ui_strings_it_lacks() {
+    let site = Site::new();
+    site.edit(
+        "content/site.yaml",
+        "base_url: https://example.org/sub/\n",
+        "base_url: https://example.org/sub/\nlanguages:\n  - tag: fr\n    path: fr\n",
+    );
+    // No catalogue for French at all: one warning says so.
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("no catalogue of UI strings for `fr`"),
+        "{stderr}"
+    );
+    // The site's own catalogue gives one string: each other one is listed, and the pages
+    // show the one given.
+    site.write(
+        "templates/i18n/fr.yaml",
+        "skip_to_content: \"Aller au contenu\"\n",
+    );
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("no catalogue of UI strings"), "{stderr}");
+    assert!(
+        stderr.contains("the UI string `key_figures` has no `fr` translation"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("the UI string `skip_to_content`"),
+        "{stderr}"
+    );
+    assert!(site.run(&["build"]).status.success());
+    let page = site.read("dist/fr/briefings/2023-q3.html");
+    assert!(page.contains("Aller au contenu"), "{page}");
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    let english = site.read("dist/briefings/2023-q3.html");
+    assert!(
+        english.contains("Skip to content"),
+        "the default edition keeps its words"
+    );
+}

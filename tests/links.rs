@@ -387,62 +387,67 @@ fn the_atom_feed_carries_the_latest_briefings_in_full_and_the_sitemap_lists_ever
     briefings.sort();
     assert!(briefings.len() >= 24);
 
-    let feed_xml = std::fs::read(dist.join("feed.xml")).unwrap();
-    let feed = feed_rs::parser::parse(&feed_xml[..]).expect("a valid Atom feed");
-    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
-    // The 20 latest, newest first.
-    let latest: Vec<&String> = briefings.iter().rev().take(20).collect();
-    assert_eq!(feed.entries.len(), latest.len());
-    for (entry, briefing) in feed.entries.iter().zip(&latest) {
-        let link = &entry.links[0].href;
-        assert_eq!(
-            link,
-            &format!("https://example.org/china-cloud-quarterly/briefings/{briefing}")
-        );
-        assert!(entry.updated.is_some() && entry.summary.is_some());
-        // The whole briefing: its text, its charts as tables, its sources; every link
-        // absolute, and every link into the site to a file that was built.
-        let content = entry
-            .content
-            .as_ref()
-            .and_then(|c| c.body.as_deref())
-            .unwrap();
-        let html = scraper::Html::parse_fragment(content);
-        assert!(
-            !select(&html, "figure table").is_empty(),
-            "{briefing}: charts as tables"
-        );
-        assert!(
-            select(&html, "svg").is_empty(),
-            "{briefing}: no inline SVG in a feed"
-        );
-        assert!(
-            !select(&html, "ol.sources li").is_empty(),
-            "{briefing}: sources"
-        );
-        let page = std::fs::read_to_string(dist.join("briefings").join(briefing)).unwrap();
-        let first_paragraph = select(&scraper::Html::parse_document(&page), ".prose > p")
-            .first()
-            .map(|p| p.text().collect::<String>())
-            .unwrap();
-        // Footnotes are numbered within the entry, so compare the words before the first.
-        let opening: String = first_paragraph.chars().take(40).collect();
-        assert!(
-            html.root_element()
-                .text()
-                .collect::<String>()
-                .contains(&opening),
-            "{briefing}: the entry holds the text of the page"
-        );
-        for a in select(&html, "a[href]") {
-            let href = a.value().attr("href").unwrap();
-            assert!(
-                href.starts_with("https://") || href.starts_with("http://"),
-                "{briefing}: {href} is absolute"
+    // Each edition has its feed: the English one at the root, the Chinese one in zh/.
+    for edition in ["", "zh/"] {
+        let feed_xml = std::fs::read(dist.join(format!("{edition}feed.xml"))).unwrap();
+        let feed = feed_rs::parser::parse(&feed_xml[..]).expect("a valid Atom feed");
+        assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+        // The 20 latest, newest first.
+        let latest: Vec<&String> = briefings.iter().rev().take(20).collect();
+        assert_eq!(feed.entries.len(), latest.len());
+        for (entry, briefing) in feed.entries.iter().zip(&latest) {
+            let link = &entry.links[0].href;
+            assert_eq!(
+                link,
+                &format!("https://example.org/china-cloud-quarterly/{edition}briefings/{briefing}")
             );
-            if let Some(path) = href.strip_prefix("https://example.org/china-cloud-quarterly/") {
-                let file = path.split('#').next().unwrap();
-                assert!(dist.join(file).is_file(), "{briefing}: {href} is built");
+            assert!(entry.updated.is_some() && entry.summary.is_some());
+            // The whole briefing: its text, its charts as tables, its sources; every link
+            // absolute, and every link into the site to a file that was built.
+            let content = entry
+                .content
+                .as_ref()
+                .and_then(|c| c.body.as_deref())
+                .unwrap();
+            let html = scraper::Html::parse_fragment(content);
+            assert!(
+                !select(&html, "figure table").is_empty(),
+                "{briefing}: charts as tables"
+            );
+            assert!(
+                select(&html, "svg").is_empty(),
+                "{briefing}: no inline SVG in a feed"
+            );
+            assert!(
+                !select(&html, "ol.sources li").is_empty(),
+                "{briefing}: sources"
+            );
+            let page = std::fs::read_to_string(dist.join(edition).join("briefings").join(briefing))
+                .unwrap();
+            let first_paragraph = select(&scraper::Html::parse_document(&page), ".prose > p")
+                .first()
+                .map(|p| p.text().collect::<String>())
+                .unwrap();
+            // Footnotes are numbered within the entry, so compare the words before the first.
+            let opening: String = first_paragraph.chars().take(40).collect();
+            assert!(
+                html.root_element()
+                    .text()
+                    .collect::<String>()
+                    .contains(&opening),
+                "{briefing}: the entry holds the text of the page"
+            );
+            for a in select(&html, "a[href]") {
+                let href = a.value().attr("href").unwrap();
+                assert!(
+                    href.starts_with("https://") || href.starts_with("http://"),
+                    "{briefing}: {href} is absolute"
+                );
+                if let Some(path) = href.strip_prefix("https://example.org/china-cloud-quarterly/")
+                {
+                    let file = path.split('#').next().unwrap();
+                    assert!(dist.join(file).is_file(), "{briefing}: {href} is built");
+                }
             }
         }
     }
@@ -458,9 +463,36 @@ fn the_atom_feed_carries_the_latest_briefings_in_full_and_the_sitemap_lists_ever
         .filter(|n| n.has_tag_name("loc"))
         .filter_map(|n| n.text())
         .collect();
+    // Every briefing in both languages, each listed with its versions in both.
     for b in &briefings {
-        let url = format!("https://example.org/china-cloud-quarterly/briefings/{b}");
-        assert!(locs.contains(&url.as_str()), "sitemap lists {url}");
+        let en = format!("https://example.org/china-cloud-quarterly/briefings/{b}");
+        let zh = format!("https://example.org/china-cloud-quarterly/zh/briefings/{b}");
+        for url in [&en, &zh] {
+            assert!(locs.contains(&url.as_str()), "sitemap lists {url}");
+            let entry = doc
+                .descendants()
+                .find(|n| n.has_tag_name("url") && n.children().any(|c| c.text() == Some(url)))
+                .unwrap();
+            let versions: Vec<(&str, &str)> = entry
+                .children()
+                .filter(|c| c.has_tag_name(("http://www.w3.org/1999/xhtml", "link")))
+                .map(|c| {
+                    (
+                        c.attribute("hreflang").unwrap_or(""),
+                        c.attribute("href").unwrap_or(""),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                versions,
+                [
+                    ("x-default", en.as_str()),
+                    ("en-GB", en.as_str()),
+                    ("zh-Hans", zh.as_str())
+                ],
+                "{url}"
+            );
+        }
     }
     assert!(
         locs.iter()

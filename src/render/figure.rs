@@ -348,6 +348,12 @@ fn linked_source_line(credits: &[(Credit, bool)], edition: &Edition, ui: &Ui) ->
             }
         })
         .collect();
+    source_paragraph(ui, credits, &parts)
+}
+
+/// The catalogue's source line for `credits`: one source, or several.
+/// The source line of a chart: "Sources: …" with each credit of `parts` (HTML already).
+fn source_paragraph(ui: &Ui, credits: &[(Credit, bool)], parts: &[String]) -> String {
     format!(
         "<p class=\"chart-source\">{}</p>\n",
         ui.fill_html(
@@ -360,7 +366,6 @@ fn linked_source_line(credits: &[(Credit, bool)], edition: &Edition, ui: &Ui) ->
     )
 }
 
-/// The catalogue's source line for `credits`: one source, or several.
 fn source_line_key(credits: &[(Credit, bool)]) -> &'static str {
     if credits.len() == 1 {
         "chart_source_one"
@@ -513,16 +518,7 @@ fn source_line(credits: &[(Credit, bool)], citations: &mut Citations, ui: &Ui) -
             }
         })
         .collect();
-    format!(
-        "<p class=\"chart-source\">{}</p>\n",
-        ui.fill_html(
-            source_line_key(credits),
-            &[(
-                "sources",
-                &parts.join(&html_text(ui.get("group_separator")))
-            )],
-        )
-    )
+    source_paragraph(ui, credits, &parts)
 }
 
 const OWN_RELEASE: &str = "own release";

@@ -26,7 +26,7 @@ use crate::output::{RanJob, Sink};
 use crate::routes;
 pub use pages::PageJob;
 use templates::Templates;
-pub use templates::{BUILTIN_TEMPLATES, TemplateSource, template_diagnostic};
+pub use templates::{BUILTIN_TEMPLATES, TemplateSource, template_diagnostic, untranslated_strings};
 
 const CHART_FONT: &[u8] = include_bytes!("../../assets/fonts/chart-sans.woff2");
 

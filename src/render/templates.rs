@@ -38,8 +38,33 @@ fn builtin_catalogue(language: &str) -> (&'static str, &'static str) {
         .unwrap_or(BUILTIN_CATALOGUES[0])
 }
 
-/// The UI strings of `language`: the built-in catalogue, with the keys of the site's own
-/// `templates/i18n/<tag>.yaml` (for the built-in catalogue's tag) in their place.
+/// Whether a catalogue is built in for `language`'s language (`zh-CN` has `zh-Hans`'s).
+fn has_builtin_catalogue(language: &str) -> bool {
+    let primary = |tag: &str| {
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    BUILTIN_CATALOGUES
+        .iter()
+        .any(|(tag, _)| primary(tag) == primary(language))
+}
+
+/// The site's own catalogue for `language`: `templates/i18n/<tag>.yaml` for the built-in
+/// catalogue's tag, or, for a language with none built in, for the language's own tag.
+fn own_catalogue<'t>(site_templates: &'t [SourceFile], language: &str) -> Option<&'t SourceFile> {
+    let tag = if has_builtin_catalogue(language) {
+        builtin_catalogue(language).0
+    } else {
+        language
+    };
+    let path = format!("{CATALOGUE_DIR}{tag}.yaml");
+    site_templates.iter().find(|t| t.path == path)
+}
+
+/// The UI strings of `language`: the built-in catalogue (the default one for a language
+/// with none), with the keys of the site's own catalogue for it in their place.
 pub fn catalogue(
     site_templates: &[SourceFile],
     language: &str,
@@ -48,14 +73,56 @@ pub fn catalogue(
     let mut diagnostics = Diagnostics::new();
     let builtin = SourceFile::new(format!("{CATALOGUE_DIR}{tag}.yaml (built in)"), builtin);
     let mut strings = read_catalogue(&builtin, &mut diagnostics);
-    let own_path = format!("{CATALOGUE_DIR}{tag}.yaml");
-    if let Some(own) = site_templates.iter().find(|t| t.path == own_path) {
+    if let Some(own) = own_catalogue(site_templates, language) {
         strings.extend(read_catalogue(own, &mut diagnostics));
     }
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     Ok(strings)
+}
+
+/// The UI strings an edition in `language` shows in the default catalogue's words, as
+/// warnings: none for a language with a built-in catalogue; else one for a site with no
+/// catalogue of the language, or one for each string its catalogue lacks.
+pub fn untranslated_strings(site_templates: &[SourceFile], language: &str) -> Vec<Diagnostic> {
+    if has_builtin_catalogue(language) {
+        return Vec::new();
+    }
+    let (default_tag, default) = BUILTIN_CATALOGUES[0];
+    let mut ignored = Diagnostics::new();
+    let keys = read_catalogue(&SourceFile::new("", default), &mut ignored);
+    let path = format!("{CATALOGUE_DIR}{language}.yaml");
+    let Some(own) = own_catalogue(site_templates, language) else {
+        return vec![
+            Diagnostic::error(
+                &path,
+                format!(
+                    "no catalogue of UI strings for `{language}`: its pages show the {} words of `{default_tag}`",
+                    keys.len()
+                ),
+            )
+            .with_hint(format!(
+                "copy templates/i18n/{default_tag}.yaml of the quarterly repository to {path} and translate every string"
+            ))
+            .warning(),
+        ];
+    };
+    let given = read_catalogue(own, &mut ignored);
+    keys.keys()
+        .filter(|key| !given.contains_key(*key))
+        .map(|key| {
+            Diagnostic::error(
+                &own.path,
+                format!("the UI string `{key}` has no `{language}` translation"),
+            )
+            .with_hint(format!(
+                "add `{key}:` to {}; until then the pages show the `{default_tag}` words",
+                own.path
+            ))
+            .warning()
+        })
+        .collect()
 }
 
 /// The keys and strings of one catalogue file, each problem reported at its place.
