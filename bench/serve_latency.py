@@ -127,8 +127,9 @@ def main():
             print("edit-to-reload (ms): " + " ".join(f"{t:.1f}" for t in times))
             print(f"median of {args.runs}: {statistics.median(times):.1f} ms")
             # The next quarter's briefing, new while serving: until its page is served.
+            # (A translation, `2025-q4.zh.md`, goes with its briefing.)
             last = sorted(f for f in os.listdir(os.path.join(site, "content", "briefings"))
-                          if f.endswith(".md"))[-1]
+                          if f.endswith(".md") and f.count(".") == 1)[-1]
             year, quarter = last[:-3].split("-q")
             year, quarter = (int(year), int(quarter) + 1) if int(quarter) < 4 else (int(year) + 1, 1)
             name = f"{year}-q{quarter}"

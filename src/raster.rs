@@ -49,7 +49,9 @@ pub fn missing_glyphs(text: &str) -> Vec<char> {
     };
     let mut missing = Vec::new();
     for c in text.chars() {
-        let drawn = c.is_whitespace()
+        // The chart font has every printable ASCII character.
+        let drawn = (' '..='~').contains(&c)
+            || c.is_whitespace()
             || c.is_control()
             || latin.glyph_id(c).0 != 0
             || cjk.glyph_id(c).0 != 0;
