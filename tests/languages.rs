@@ -632,3 +632,19 @@ fn a_language_with_no_built_in_catalogue_lists_the_ui_strings_it_lacks() {
         "the default edition keeps its words"
     );
 }
+
+#[test]
+fn no_markdown_is_left_unrendered_on_the_pages_of_either_edition() {
+    // CommonMark closes `**` after a full-width stop only before a space or punctuation,
+    // so `**标题。**正文` would print its asterisks; the Chinese text bolds `**标题**。`.
+    let dist = shipped();
+    let mut found = Vec::new();
+    for page in html_pages(dist) {
+        let html = std::fs::read_to_string(dist.join(&page)).unwrap();
+        let text = readable_text(&html);
+        if text.contains("**") || text.contains("__") {
+            found.push(page);
+        }
+    }
+    assert!(found.is_empty(), "markdown left in: {found:?}");
+}
