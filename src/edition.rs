@@ -473,6 +473,11 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
                 translation.original = Some(briefing.file.clone());
                 carry_chart_ids(&briefing.file, &briefing.body, &mut translation.body);
                 carry_heading_ids(&briefing.body, &mut translation.body);
+                missing.warnings.extend(figures_differ(
+                    &briefing.body,
+                    &translation.file,
+                    &translation.body,
+                ));
                 *briefing = translation;
             }
             None => {
@@ -495,6 +500,11 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
                 translation.original = Some(page.file.clone());
                 carry_chart_ids(&page.file, &page.body, &mut translation.body);
                 carry_heading_ids(&page.body, &mut translation.body);
+                missing.warnings.extend(figures_differ(
+                    &page.body,
+                    &translation.file,
+                    &translation.body,
+                ));
                 *page = translation;
             }
             None => {
@@ -743,6 +753,67 @@ pub fn glyph_warnings(content: &Content) -> Vec<Diagnostic> {
             }
             check(file, Some(spec.at), "the chart", &text);
         }
+    }
+    warnings
+}
+
+/// The figures a body states (`market.spend@2023-Q3`, with `~source` when it names one),
+/// each with where it was written, in order.
+fn figures_of(body: &[Segment]) -> Vec<(String, Loc)> {
+    body.iter()
+        .filter_map(|s| match s {
+            Segment::Figure(f) => {
+                let source = f
+                    .source
+                    .as_ref()
+                    .map(|s| format!("~{}", s.id))
+                    .unwrap_or_default();
+                Some((
+                    format!("{}.{}@{}{source}", f.dataset.id, f.column.id, f.period),
+                    f.at,
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Warnings for a translation that states other figures than its original: one its
+/// original states and it does not (the reader of this edition misses it), and one it
+/// states and the original does not (the editions say different things). Each edition
+/// prints a figure from the data, so a figure can never differ, only be left out or added.
+fn figures_differ(
+    original: &[Segment],
+    file: &SourceFile,
+    translation: &[Segment],
+) -> Vec<Diagnostic> {
+    let mut left: Vec<(String, Loc)> = figures_of(original);
+    let mut warnings = Vec::new();
+    for (figure, at) in figures_of(translation) {
+        match left.iter().position(|(f, _)| *f == figure) {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => warnings.push(
+                Diagnostic::error(
+                    &file.path,
+                    format!("the translation states `{{{{{figure}}}}}`, which its original does not"),
+                )
+                .at_loc(&file.text, at)
+                .with_hint("a translation says what its original says: state the same figures in both, or add it to the original too")
+                .warning(),
+            ),
+        }
+    }
+    for (figure, _) in left {
+        warnings.push(
+            Diagnostic::error(
+                &file.path,
+                format!("the translation leaves out `{{{{{figure}}}}}`, which its original states"),
+            )
+            .with_hint("write the figure into the translation as the same reference")
+            .warning(),
+        );
     }
     warnings
 }

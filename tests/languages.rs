@@ -648,3 +648,30 @@ fn no_markdown_is_left_unrendered_on_the_pages_of_either_edition() {
     }
     assert!(found.is_empty(), "markdown left in: {found:?}");
 }
+
+#[test]
+fn a_translation_that_states_other_figures_than_its_original_is_a_warning() {
+    let site = bilingual();
+    site.edit(
+        "content/briefings/2023-q3.zh.md",
+        "；另一份报道称{{market.growth@2023-Q3~scmp-2023-q2}}。",
+        "，上一季度为{{market.growth@2023-Q2}}。",
+    );
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the translation states `{{market.growth@2023-Q2}}`, which its original does not"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the translation leaves out `{{market.growth@2023-Q3~scmp-2023-q2}}`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/briefings/2023-q3.zh.md:9:"),
+        "{stderr}"
+    );
+}
