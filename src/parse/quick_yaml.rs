@@ -250,7 +250,12 @@ const SPECIAL: [&str; 7] = ["~", "null", "true", "false", "inf", "nan", "infinit
 /// A plain scalar: text, a whole number, a decimal, `true` or `false`.
 fn plain(text: &str, at: usize) -> Option<Node> {
     let first = text.chars().next()?;
-    let simple = first.is_alphanumeric() || first == '(' || (first == '-' && text.len() > 1);
+    // Every indicator YAML gives a meaning to is ASCII, so text may start with any other
+    // character that is not a space or a control (《南华早报》, “quoted”).
+    let simple = first.is_alphanumeric()
+        || first == '('
+        || (first == '-' && text.len() > 1)
+        || !(first.is_ascii() || first.is_whitespace() || first.is_control());
     if !simple
         || text.contains(": ")
         || text.contains(" #")

@@ -787,6 +787,7 @@ mod tests {
             "-   a\n- key: v\n  more: w\n-\n  - deep\n  - deeper: x\n",
             "url: https://example.org/a#b\nnote: C# and F#\n",
             "2021: year\n-3: minus\n",
+            "caption: 《南华早报》报道的Canalys估算。\nnote: “quoted” and ·dotted·\n",
         ] {
             assert!(quick_agrees(text), "not taken:\n{text}");
         }
@@ -834,12 +835,13 @@ mod tests {
             )
         ) {
             const KEYS: [&str; 6] = ["a", "b", "y", "2021", "key-name", "t_1"];
-            const VALUES: [&str; 40] = [
+            const VALUES: [&str; 46] = [
                 "1", "01", "-2.5", "1.0", "1e3", "true", "True", "yes", "null", "~", "2023-Q3",
                 "2024-01-15", "a: b", "a #b", "a#b", "\"q: x\"", "'s'", "'it''s'", "\"a\\\"b\"",
                 "[a, b]", "[]", "[a, [b]]", "阿里云", "(x)", "-x", "- x", "", "x:", ".5", "+1",
                 "0x1F", "1_000", "9223372036854775808", "text with spaces", "[1, 2.5, c]",
-                "- k: v", "-", "https://a.b/c", "inf", "'[x]'",
+                "- k: v", "-", "https://a.b/c", "inf", "'[x]'", "《书名》报道", "“q” x",
+                "\u{3000}全角空格", "—dash", "·x: y", "。",
             ];
             let mut text = String::new();
             for (indent, key, shape, value) in lines {
