@@ -460,7 +460,6 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
     }
 
     // Briefings and pages: the translation where there is one, else the original, listed.
-    let mut untranslated = BTreeSet::new();
     for briefing in &mut out.briefings {
         let found = content
             .translated_briefings
@@ -471,17 +470,15 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
                 let mut translation = translation.clone();
                 translation.draft = briefing.draft;
                 translation.original = Some(briefing.file.clone());
-                carry_chart_ids(&briefing.file, &briefing.body, &mut translation.body);
-                carry_heading_ids(&briefing.body, &mut translation.body);
-                missing.warnings.extend(figures_differ(
+                missing.warnings.extend(fit_translation(
+                    &briefing.file,
                     &briefing.body,
                     &translation.file,
-                    &translation.body,
+                    &mut translation.body,
                 ));
                 *briefing = translation;
             }
             None => {
-                untranslated.insert(routes::briefing(briefing.period));
                 missing
                     .warnings
                     .push(missing_document(&briefing.file, language));
@@ -498,17 +495,15 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
                 let mut translation = translation.clone();
                 translation.chart_index = page.chart_index;
                 translation.original = Some(page.file.clone());
-                carry_chart_ids(&page.file, &page.body, &mut translation.body);
-                carry_heading_ids(&page.body, &mut translation.body);
-                missing.warnings.extend(figures_differ(
+                missing.warnings.extend(fit_translation(
+                    &page.file,
                     &page.body,
                     &translation.file,
-                    &translation.body,
+                    &mut translation.body,
                 ));
                 *page = translation;
             }
             None => {
-                untranslated.insert(routes::page(&page.id));
                 missing
                     .warnings
                     .push(missing_document(&page.file, language));
@@ -537,7 +532,7 @@ pub fn localize(content: &Content, language: &LanguageConfig) -> (Content, Vec<D
         language: lang,
         path: language.path.clone(),
         editions: all,
-        untranslated,
+        untranslated: untranslated_in(content, &language.path),
     };
     (out, missing.warnings)
 }
@@ -567,6 +562,20 @@ fn orphan(file: &SourceFile) -> Diagnostic {
         "name it after the file it translates (`{}.md` must exist beside it), or remove it",
         file.document_stem()
     ))
+}
+
+/// Fits the body of a translation (written in `file`) to its original's: their charts and
+/// headings get the original's ids, and a figure one states and the other does not is a
+/// warning.
+fn fit_translation(
+    original_file: &SourceFile,
+    original: &[Segment],
+    file: &SourceFile,
+    translation: &mut [Segment],
+) -> Vec<Diagnostic> {
+    carry_chart_ids(original_file, original, translation);
+    carry_heading_ids(original, translation);
+    figures_differ(original, file, translation)
 }
 
 /// A translation's charts are the original's charts in other words: the `n`th chart of the

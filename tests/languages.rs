@@ -178,24 +178,6 @@ fn a_translation_of_nothing_fails_the_build() {
     );
 }
 
-/// Every page of the built site, by path relative to `dist/`.
-fn pages(site: &Site) -> Vec<String> {
-    let dist = site.dist();
-    let mut found: Vec<String> = walkdir::WalkDir::new(&dist)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(&dist)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        })
-        .collect();
-    found.sort();
-    found
-}
-
 #[test]
 fn both_editions_are_built_and_every_page_links_its_other_version() {
     let site = bilingual();
@@ -205,7 +187,7 @@ fn both_editions_are_built_and_every_page_links_its_other_version() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let all = pages(&site);
+    let all = html_pages(&site.dist());
     let english: Vec<&String> = all.iter().filter(|p| !p.starts_with("zh/")).collect();
     let chinese: Vec<&String> = all.iter().filter(|p| p.starts_with("zh/")).collect();
     assert!(english.len() > 10, "{all:?}");
