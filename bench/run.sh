@@ -170,7 +170,7 @@ if [[ $SMOKE == 1 ]]; then
         log "smoke: $tool built $html HTML files with $charts chart images and $png PNGs from $N pages"
         if [[ $tool == quarterly ]]; then
             # A rebuild after an edit updates the output in place: same files, the edit in.
-            first=$(find "$WORK/site/content/briefings" -name '*.md' | sort | head -n 1)
+            first=$(find "$WORK/site/content/briefings" -name '*.md' | sort | sed -n 1p)
             printf '\nA line added by the smoke test.\n' >>"$first"
             "${cmd[@]}" --timings >"$WORK/$tool.log" 2>&1 || { sed 's/^/    /' "$WORK/$tool.log" >&2; die "the rebuild after an edit failed"; }
             grep -q 'jobs run' "$WORK/$tool.log" || die "the rebuild did not update the output in place"
